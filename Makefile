@@ -1,0 +1,53 @@
+# The two commands a fresh machine needs: `make book` and `make test`.
+PY      ?= python3.11
+VENV    := .venv
+VPY     := $(VENV)/bin/python
+STAMP   := $(VENV)/.requirements.sha256
+REQ_SHA := $(shell sha256sum requirements.txt pyproject.toml | sha256sum | cut -c1-16)
+JOBS    ?= 2
+PARAMS  ?=
+DATA    ?=
+BUILD_ARGS := --jobs $(JOBS) $(if $(PARAMS),--params $(PARAMS)) $(if $(DATA),--data $(DATA))
+
+.PHONY: book briefs test serve clean venv lint bench browser-deps
+
+# The venv is rebuilt only when requirements.txt or pyproject.toml change.
+venv:
+	@if [ ! -f $(STAMP) ] || [ "$$(cat $(STAMP))" != "$(REQ_SHA)" ]; then \
+	  echo "setting up $(VENV) from requirements.txt"; \
+	  rm -rf $(VENV); \
+	  (command -v $(PY) >/dev/null && $(PY) -m venv $(VENV)) || python3 -m venv $(VENV); \
+	  $(VPY) -m pip install -q --disable-pip-version-check -r requirements.txt && \
+	  $(VPY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . && \
+	  echo "$(REQ_SHA)" > $(STAMP); \
+	else echo "reusing $(VENV) (requirements unchanged)"; fi
+
+book: venv
+	@$(VPY) -m batteryreport build $(BUILD_ARGS)
+
+briefs: venv
+	@$(VPY) -m batteryreport briefs $(BUILD_ARGS)
+
+# Browser tests need Debian's Chromium; install it when we are root, else the tests skip.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing chromium (apt)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	    || echo "could not install chromium: browser tests will skip"; \
+	fi
+
+test: venv browser-deps
+	@$(VPY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: venv
+	@$(VPY) -m ruff check src tests benchmarks
+
+serve:
+	@echo "serving _build/html at http://127.0.0.1:8000/"
+	@cd _build/html && python3 -m http.server 8000 --bind 127.0.0.1
+
+bench: venv
+	@$(VPY) benchmarks/bench_build.py
+
+clean:
+	rm -rf _build book/_generated .cache

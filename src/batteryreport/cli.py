@@ -1,0 +1,52 @@
+"""Command line: ``python -m batteryreport build|briefs|validate``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--params", help="YAML file overriding params/default.yml")
+    p.add_argument("--data", help="data folder to use instead of data/")
+    p.add_argument("--jobs", type=int, default=2, help="notebooks run in parallel (default 2)")
+    p.add_argument("--root", help=argparse.SUPPRESS)  # tests: a copy of the repository
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="batteryreport", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    _common(sub.add_parser("build", help="validate, execute notebooks, build and publish the site"))
+    _common(sub.add_parser("briefs", help="build the PDF briefs (runs stale notebooks first)"))
+    v = sub.add_parser("validate", help="validate the data and parameters only")
+    _common(v)
+    args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+
+    if args.command == "build":
+        from .pipeline import main_build
+
+        return main_build(args)
+    if args.command == "briefs":
+        from .briefs import main_briefs
+
+        return main_briefs(args)
+    if args.command == "validate":
+        from .data import validate
+        from .errors import InputError
+        from .params import load_params
+
+        try:
+            load_params(args.params)
+            names = validate(None if args.data is None else __import__("pathlib").Path(args.data))
+        except InputError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(f"valid: parameters and {len(names)} tables")
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

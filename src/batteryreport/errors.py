@@ -1,0 +1,45 @@
+"""Errors that stop a build early with a message a maintainer can act on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in an input: where it is and which rule it breaks."""
+
+    file: str
+    rule: str
+    message: str
+    row: int | None = None  # 1-based line number in the file (the header is line 1)
+    column: str | None = None
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        shown = "" if self.value is None else f" (value {self.value!r})"
+        return f"{', '.join(where)}: [{self.rule}] {self.message}{shown}"
+
+
+class InputError(Exception):
+    """Bad input (data or parameters): every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem], what: str = "input"):
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{len(problems)} problem(s) in the {what}:\n{lines}")
+
+
+class DataError(InputError):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems, "data")
+
+
+class ParamsError(InputError):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems, "parameters")

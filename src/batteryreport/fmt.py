@@ -1,0 +1,142 @@
+"""Number formatting for Indian readers, shared by the website and the PDF briefs.
+
+Indian digit grouping puts the first comma after three digits and then every two
+(12,34,567). Rupee amounts are given in crore (10^7) and, above 1 lakh crore, in
+lakh crore. Ranges are written "low–high unit" with an en dash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+
+from .ranges import Range
+
+DASH = "\u2013"
+RUPEE = "\u20b9"
+
+
+def round_sig(value: float, sig: int = 2) -> float:
+    """Round to ``sig`` significant figures (ranges should not look more precise
+    than their inputs)."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    digits = sig - int(math.floor(math.log10(abs(value)))) - 1
+    return round(value, digits)
+
+
+def group_indian(value: float, decimals: int = 0) -> str:
+    """12,34,567.8 style digit grouping."""
+    if not math.isfinite(value):
+        raise ValueError(f"cannot format {value}")
+    sign = "-" if value < 0 else ""
+    text = f"{abs(value):.{decimals}f}"
+    whole, _, frac = text.partition(".")
+    if len(whole) > 3:
+        head, tail = whole[:-3], whole[-3:]
+        groups = []
+        while len(head) > 2:
+            groups.insert(0, head[-2:])
+            head = head[:-2]
+        if head:
+            groups.insert(0, head)
+        whole = ",".join(groups + [tail])
+    return sign + whole + (f".{frac}" if frac else "")
+
+
+def _auto_decimals(value: float) -> int:
+    a = abs(value)
+    if a >= 100:
+        return 0
+    if a >= 10:
+        return 1
+    if a >= 1:
+        return 2
+    return 3
+
+
+def _strip_zeros(text: str) -> str:
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def number(value: float, decimals: int | None = None) -> str:
+    """Digits the value needs (trailing zeros dropped) unless ``decimals`` is given."""
+    if decimals is not None:
+        return group_indian(value, decimals)
+    return _strip_zeros(group_indian(value, _auto_decimals(value)))
+
+
+def inr_crore(value: float, decimals: int | None = None) -> str:
+    """₹3,500 crore; ₹2.5 lakh crore from 1,00,000 crore up."""
+    if abs(value) >= 100_000:
+        lakh = value / 100_000
+        return f"{RUPEE}{number(lakh, decimals)} lakh crore"
+    return f"{RUPEE}{number(value, decimals)} crore"
+
+
+def usd_million(value: float, decimals: int | None = None) -> str:
+    """$400 million; $1.8 billion from 1,000 million up (international grouping)."""
+    if abs(value) >= 1000:
+        bn = value / 1000
+        d = min(_auto_decimals(bn), 1) if decimals is None else decimals
+        return f"${_strip_zeros(f'{bn:,.{d}f}')} billion"
+    d = _auto_decimals(value) if decimals is None else decimals
+    return f"${_strip_zeros(f'{value:,.{d}f}')} million"
+
+
+def gwh(value: float, decimals: int | None = None) -> str:
+    return f"{number(value, decimals)} GWh"
+
+
+def tonnes(value: float, decimals: int | None = None) -> str:
+    return f"{number(value, decimals)} tonnes"
+
+
+def percent(share: float, decimals: int = 0) -> str:
+    """A share (0.25) as a percentage ("25%")."""
+    return f"{share * 100:.{decimals}f}%"
+
+
+def rate(inr_per_usd: float) -> str:
+    return f"{RUPEE}{inr_per_usd:.2f}/$"
+
+
+def date(value: dt.date | pd.Timestamp) -> str:
+    """3 March 2025."""
+    d = pd.Timestamp(value)
+    return f"{d.day} {d.strftime('%B %Y')}"
+
+
+def days(n: int) -> str:
+    return f"{group_indian(n)} day" + ("" if n == 1 else "s")
+
+
+def _unit_parts(text: str) -> tuple[str, str, str]:
+    """Split '₹860 crore' into ('₹', '860', ' crore')."""
+    i = 0
+    while i < len(text) and not (text[i].isdigit() or text[i] == "-"):
+        i += 1
+    j = i
+    while j < len(text) and (text[j].isdigit() or text[j] in ",.-"):
+        j += 1
+    return text[:i], text[i:j], text[j:]
+
+
+def span(r: Range, formatter=number, sig: int | None = 2) -> str:
+    """A range as "₹860–3,500 crore": the unit written once when both ends share it.
+
+    ``sig`` rounds both ends to that many significant figures (None keeps them).
+    """
+    low, high = (r.low, r.high) if sig is None else (round_sig(r.low, sig), round_sig(r.high, sig))
+    a, b = formatter(low), formatter(high)
+    if a == b:
+        return a
+    pa, na, sa = _unit_parts(a)
+    pb, nb, sb = _unit_parts(b)
+    if pa == pb and sa == sb:
+        return f"{pa}{na}{DASH}{nb}{sa}"
+    return f"{a}{DASH}{b}"

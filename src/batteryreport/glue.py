@@ -1,0 +1,90 @@
+"""Glue computed numbers into the book, the briefs and the edition snapshot.
+
+A notebook calls :func:`glue_value` once per reported number. The glued output holds
+the display text (``text/markdown`` for ``{glue:md}`` in the book), and a JSON record
+with the raw value, its unit and the source ids it was computed from, which the PDF
+briefs, the "what changed" page and the tests read back with :func:`read_glued`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+GLUE_MIME = "application/vnd.batteryreport.value+json"
+
+
+@dataclass
+class Value:
+    key: str
+    text: str  # what the reader sees, e.g. "₹3.1 crore"
+    value: float | str | list[float] | None = None  # raw number(s): [low, high] for ranges
+    unit: str = ""
+    sources: list[str] = field(default_factory=list)  # source ids from data/sources.csv
+    label: str = ""  # short human label for summaries and the what-changed page
+
+    def record(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        return {
+            "text/plain": self.text,
+            "text/markdown": self.markdown(),
+            GLUE_MIME: self.record(),
+        }
+
+    def markdown(self) -> str:
+        return self.text
+
+
+def _as_list(value: Any) -> Any:
+    if hasattr(value, "low") and hasattr(value, "high"):
+        return [float(value.low), float(value.high)]
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def glue_value(key: str, text: str, value: Any = None, *, unit: str = "",
+               sources: Iterable[str] = (), label: str = "") -> Value:
+    """Glue one reported number (display text plus raw value and provenance)."""
+    from myst_nb import glue
+
+    v = Value(key=key, text=text, value=_as_list(value), unit=unit,
+              sources=sorted({str(s) for s in sources}), label=label or key)
+    glue(key, v, display=False)
+    return v
+
+
+def glue_figure(key: str, fig: Any) -> None:
+    """Glue a chart (a :class:`batteryreport.charts.Figure`) for use on other pages."""
+    from myst_nb import glue
+
+    glue(key, fig, display=False)
+
+
+def read_glued(notebook: Path) -> dict[str, dict[str, Any]]:
+    """Every value glued by an executed notebook: key -> record."""
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    found: dict[str, dict[str, Any]] = {}
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if GLUE_MIME in data:
+                rec = data[GLUE_MIME]
+                if isinstance(rec, str):
+                    rec = json.loads(rec)
+                found[rec["key"]] = rec
+    return found
+
+
+def read_all_glued(folder: Path) -> dict[str, dict[str, Any]]:
+    """Glued values of every executed notebook in ``folder``: 'page::key' -> record."""
+    out: dict[str, dict[str, Any]] = {}
+    for nb in sorted(Path(folder).glob("*.ipynb")):
+        for key, rec in read_glued(nb).items():
+            out[f"{nb.stem}::{key}"] = rec
+    return out

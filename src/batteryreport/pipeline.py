@@ -1,0 +1,332 @@
+"""The build: validate, execute notebooks (cached, in parallel), build the book, publish.
+
+1. Parameters and data are validated before anything runs.
+2. Each notebook runs under papermill with only the parameters it declares; a notebook
+   whose source, parameters, data tables and helper code are unchanged is skipped.
+3. The book is built with warnings as errors, incrementally, re-reading every page
+   that glues from a re-executed notebook (see :mod:`batteryreport.sphinxext`).
+4. The site is published atomically: ``_build/html`` is a symlink switched to the new
+   build only when every stage succeeded.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import PACKAGE_DIR, REPO_ROOT
+from .data import ENV_DATA_DIR, ENV_TABLES, table_files, validate
+from .errors import InputError, ParamsError, Problem
+from .notebooks import NotebookSpec, discover
+from .params import RunParams, load_params
+
+ENV_VALIDATED = "BATTERYREPORT_VALIDATED"
+
+
+@dataclass
+class Layout:
+    """Where everything lives; tests point it at a temporary copy of the repo."""
+
+    root: Path = REPO_ROOT
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    @property
+    def generated(self) -> Path:
+        return self.root / "book" / "_generated"
+
+    @property
+    def static(self) -> Path:
+        return self.root / "book" / "_static"
+
+    @property
+    def build(self) -> Path:
+        return self.root / "_build"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / ".cache"
+
+    @property
+    def html(self) -> Path:
+        return self.build / "html"
+
+    @property
+    def work(self) -> Path:
+        return self.build / ".work"
+
+
+@dataclass
+class NotebookResult:
+    name: str
+    status: str  # "done", "skipped", "failed"
+    seconds: float = 0.0
+    error: str = ""
+
+
+@dataclass
+class BuildReport:
+    results: list[NotebookResult] = field(default_factory=list)
+    site: str = ""  # "built", "up to date", "failed", "not built"
+    seconds: float = 0.0
+
+    @property
+    def executed(self) -> list[str]:
+        return [r.name for r in self.results if r.status == "done"]
+
+    @property
+    def skipped(self) -> list[str]:
+        return [r.name for r in self.results if r.status == "skipped"]
+
+
+def _sha(parts: list[bytes]) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(hashlib.sha256(p).digest())
+    return h.hexdigest()
+
+
+def code_hash() -> str:
+    files = sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return _sha([str(p.relative_to(PACKAGE_DIR)).encode() + p.read_bytes() for p in files])
+
+
+def notebook_params(spec: NotebookSpec, params: RunParams) -> dict[str, Any]:
+    values = params.for_papermill()
+    unknown = [p for p in spec.parameters if p not in values]
+    if unknown:
+        raise ParamsError([Problem(
+            str(spec.source), "parameters-cell",
+            f"the parameters cell defines {unknown}, which are not run parameters "
+            "(add them to RunParams in params.py and to params/default.yml)")])
+    return {k: values[k] for k in spec.parameters}
+
+
+def cache_key(spec: NotebookSpec, params: RunParams, data_folder: Path, code: str) -> str:
+    parts = [spec.source.read_bytes(),
+             json.dumps(notebook_params(spec, params), sort_keys=True).encode(),
+             code.encode(), str(data_folder).encode()]
+    parts += [p.name.encode() + p.read_bytes() for p in table_files(list(spec.tables), data_folder)]
+    return _sha(parts)
+
+
+def _execute(spec: NotebookSpec, parameters: dict[str, Any], output: Path, data_folder: Path,
+             cwd: Path) -> tuple[float, str]:
+    """Run one notebook (in a worker process). Returns (seconds, error text)."""
+    import papermill as pm
+
+    os.environ[ENV_DATA_DIR] = str(data_folder)
+    os.environ[ENV_TABLES] = ",".join(spec.tables)
+    os.environ[ENV_VALIDATED] = "1"
+    start = time.perf_counter()
+    tmp = output.with_suffix(".ipynb.tmp")
+    try:
+        pm.execute_notebook(spec.read(), str(tmp), parameters=parameters, kernel_name="python3",
+                            cwd=str(cwd), progress_bar=False, log_output=False,
+                            request_save_on_cell_execute=False)
+    except pm.PapermillExecutionError as exc:
+        tmp.unlink(missing_ok=True)
+        return time.perf_counter() - start, (
+            f"cell {exc.cell_index} (execution count {exc.exec_count}): "
+            f"{exc.ename}: {exc.evalue}")
+    except Exception as exc:  # kernel died, bad notebook JSON, ...
+        tmp.unlink(missing_ok=True)
+        return time.perf_counter() - start, f"{type(exc).__name__}: {exc}"
+    os.replace(tmp, output)
+    return time.perf_counter() - start, ""
+
+
+def _say(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: int,
+                  only: list[str] | None = None) -> list[NotebookResult]:
+    specs = discover(layout.notebooks)
+    if only:
+        specs = [s for s in specs if s.name in only]
+    layout.generated.mkdir(parents=True, exist_ok=True)
+    store = layout.cache / "executed"
+    store.mkdir(parents=True, exist_ok=True)
+    state_file = layout.cache / "state.json"
+    state = json.loads(state_file.read_text()) if state_file.exists() else {}
+    code = code_hash()
+
+    results: dict[str, NotebookResult] = {}
+    todo: list[tuple[NotebookSpec, str]] = []
+    for spec in specs:
+        key = cache_key(spec, params, data_folder, code)
+        target = layout.generated / f"{spec.name}.ipynb"
+        cached = store / f"{key}.ipynb"
+        if state.get(spec.name) == key and target.exists():
+            results[spec.name] = NotebookResult(spec.name, "skipped")
+            _say(f"  skipped  {spec.name} (inputs unchanged)")
+        elif cached.exists():  # executed before with exactly these inputs (another scenario)
+            shutil.copyfile(cached, target)
+            state[spec.name] = key
+            results[spec.name] = NotebookResult(spec.name, "skipped")
+            _say(f"  skipped  {spec.name} (restored from cache)")
+        else:
+            todo.append((spec, key))
+
+    if todo:
+        with cf.ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
+            futures = {}
+            for spec, key in todo:
+                _say(f"  running  {spec.name}")
+                fut = pool.submit(_execute, spec, notebook_params(spec, params),
+                                  store / f"{key}.ipynb", data_folder, layout.generated)
+                futures[fut] = (spec, key)
+            for fut in cf.as_completed(futures):
+                spec, key = futures[fut]
+                try:
+                    seconds, error = fut.result()
+                except Exception as exc:  # the worker itself died
+                    seconds, error = 0.0, f"{type(exc).__name__}: {exc}"
+                if error:
+                    results[spec.name] = NotebookResult(spec.name, "failed", seconds, error)
+                    _say(f"  FAILED   {spec.name} after {seconds:.1f} s\n"
+                         f"           notebook {spec.source.relative_to(layout.root)}, {error}")
+                else:
+                    shutil.copyfile(store / f"{key}.ipynb", layout.generated / f"{spec.name}.ipynb")
+                    state[spec.name] = key
+                    results[spec.name] = NotebookResult(spec.name, "done", seconds)
+                    _say(f"  done     {spec.name} in {seconds:.1f} s")
+    state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
+    return [results[s.name] for s in specs]
+
+
+def site_key(layout: Layout, params: RunParams) -> str:
+    files = [layout.root / "_config.yml", layout.root / "_toc.yml"]
+    for folder in (layout.root / "book",):
+        files += sorted(p for p in folder.rglob("*") if p.is_file()
+                        and "_generated" not in p.parts and p.name != "vega-bundle.js")
+    files += sorted(p for p in layout.generated.rglob("*") if p.is_file())
+    return _sha([str(p.relative_to(layout.root)).encode() + p.read_bytes() for p in files]
+                + [code_hash().encode(), json.dumps(params.for_papermill(), sort_keys=True).encode()])
+
+
+def build_site(layout: Layout, jobs: int) -> None:
+    """Incremental Sphinx build into the work folder, warnings as errors."""
+    from jupyter_book.sphinx import build_sphinx
+
+    out = layout.work / "html"
+    result = build_sphinx(
+        str(layout.root), str(out), noconfig=True, path_config=str(layout.root / "_config.yml"),
+        doctreedir=str(layout.work / ".doctrees"), warningiserror=True, keep_going=True,
+        quiet=True, jobs=jobs, builder="html",
+    )
+    if result != 0:
+        raise RuntimeError(f"the book build failed ({result}); see the warnings above")
+
+
+def publish(layout: Layout, key: str) -> Path:
+    """Copy the work build to a fresh folder and switch ``_build/html`` to it atomically."""
+    sites = layout.build / "sites"
+    sites.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    target = sites / stamp
+    shutil.copytree(layout.work / "html", target)
+    (target / ".site-key").write_text(key)
+    link_tmp = layout.build / f".html-{stamp}"
+    os.symlink(Path("sites") / stamp, link_tmp)
+    if layout.html.exists() and not layout.html.is_symlink():
+        shutil.rmtree(layout.html)  # a build from before publishing used symlinks
+    os.replace(link_tmp, layout.html)
+    current = {target.name}
+    for old in sorted(sites.iterdir())[:-3]:  # keep the last few for rollback
+        if old.name not in current:
+            shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def published_key(layout: Layout) -> str | None:
+    f = layout.html / ".site-key"
+    return f.read_text() if f.exists() else None
+
+
+def prepare_book_inputs(layout: Layout, params: RunParams, data_folder: Path) -> None:
+    """Generated, non-notebook pages and static files (before Sphinx runs)."""
+    from .charts import write_bundle
+    from .pages import write_generated_pages
+
+    write_bundle(layout.static)
+    write_generated_pages(layout.generated, params, data_folder)
+
+
+def build(params_path: str | None = None, data: str | None = None, jobs: int = 2,
+          layout: Layout | None = None) -> BuildReport:
+    layout = layout or Layout()
+    report = BuildReport()
+    start = time.perf_counter()
+    data_folder = Path(data).resolve() if data else (layout.root / "data").resolve()
+    _say(f"batteryreport build: data {data_folder}, params {params_path or 'defaults'}")
+    params = load_params(params_path, defaults=layout.root / "params" / "default.yml")
+    tables = validate(data_folder)
+    _say(f"  valid    parameters (scenario '{params.scenario}') and {len(tables)} data tables")
+
+    report.results = run_notebooks(layout, params, data_folder, jobs)
+    failed = [r for r in report.results if r.status == "failed"]
+    if failed:
+        report.site = "not built"
+        report.seconds = time.perf_counter() - start
+        return report
+
+    prepare_book_inputs(layout, params, data_folder)
+    key = site_key(layout, params)
+    if published_key(layout) == key:
+        report.site = "up to date"
+    else:
+        try:
+            build_site(layout, jobs)
+        except Exception:
+            # A failed incremental build may leave the work folder inconsistent.
+            shutil.rmtree(layout.work, ignore_errors=True)
+            report.site = "failed"
+            report.seconds = time.perf_counter() - start
+            traceback.print_exc(limit=1)
+            return report
+        publish(layout, key)
+        report.site = "built"
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def summarize(report: BuildReport, layout: Layout) -> str:
+    n_done, n_skip = len(report.executed), len(report.skipped)
+    n_fail = sum(r.status == "failed" for r in report.results)
+    line = (f"{n_done} notebook(s) executed, {n_skip} skipped, {n_fail} failed; "
+            f"site {report.site} in {report.seconds:.1f} s")
+    if report.site in ("built", "up to date"):
+        line += f"\nOpen {layout.html.resolve() / 'index.html'}"
+    elif report.site in ("failed", "not built"):
+        line += "\nThe last good site was left in place."
+    return line
+
+
+def exit_code(report: BuildReport) -> int:
+    return 0 if report.site in ("built", "up to date") else 1
+
+
+def main_build(args: Any) -> int:
+    layout = Layout(Path(args.root).resolve()) if getattr(args, "root", None) else Layout()
+    try:
+        report = build(args.params, args.data, args.jobs, layout)
+    except InputError as exc:
+        print(f"error: {exc}\nNothing was executed; the last good site was left in place.",
+              file=sys.stderr)
+        return 2
+    print(summarize(report, layout))
+    return exit_code(report)

@@ -1,0 +1,98 @@
+"""Low-high ranges carried through arithmetic (interval arithmetic).
+
+A reported "$100-400 million" stays a range through every conversion: the low end
+and the high end are computed together, so a result is never more precise than
+its inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Union
+
+Number = Union[int, float]
+
+
+@dataclass(frozen=True)
+class Range:
+    low: float
+    high: float
+
+    def __post_init__(self) -> None:
+        if self.low != self.low or self.high != self.high:  # NaN
+            raise ValueError("a range cannot hold NaN")
+        if self.low > self.high:
+            raise ValueError(f"range low ({self.low}) exceeds high ({self.high})")
+
+    @classmethod
+    def point(cls, value: Number) -> Range:
+        return cls(float(value), float(value))
+
+    @classmethod
+    def of(cls, *values: Number) -> Range:
+        """The smallest range holding all the values."""
+        if not values:
+            raise ValueError("Range.of needs at least one value")
+        return cls(float(min(values)), float(max(values)))
+
+    @property
+    def mid(self) -> float:
+        return (self.low + self.high) / 2
+
+    @property
+    def is_point(self) -> bool:
+        return self.low == self.high
+
+    def __contains__(self, value: Number) -> bool:
+        return self.low <= value <= self.high
+
+    def _coerce(self, other: Range | Number) -> Range:
+        return other if isinstance(other, Range) else Range.point(other)
+
+    def __add__(self, other: Range | Number) -> Range:
+        o = self._coerce(other)
+        return Range(self.low + o.low, self.high + o.high)
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Range | Number) -> Range:
+        o = self._coerce(other)
+        return Range(self.low - o.high, self.high - o.low)
+
+    def __rsub__(self, other: Number) -> Range:
+        return Range.point(other) - self
+
+    def __mul__(self, other: Range | Number) -> Range:
+        o = self._coerce(other)
+        products = (self.low * o.low, self.low * o.high, self.high * o.low, self.high * o.high)
+        return Range(min(products), max(products))
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: Range | Number) -> Range:
+        o = self._coerce(other)
+        if o.low <= 0 <= o.high:
+            raise ZeroDivisionError(f"cannot divide by a range that contains zero: {o}")
+        return self * Range(1 / o.high, 1 / o.low)
+
+    def __rtruediv__(self, other: Number) -> Range:
+        return Range.point(other) / self
+
+    def map(self, fn: Callable[[float], float]) -> Range:
+        """Apply a monotonic function to both ends (order is restored if it decreases)."""
+        a, b = fn(self.low), fn(self.high)
+        return Range(min(a, b), max(a, b))
+
+    def clip(self, low: float | None = None, high: float | None = None) -> Range:
+        def c(x: float) -> float:
+            if low is not None:
+                x = max(low, x)
+            if high is not None:
+                x = min(high, x)
+            return x
+
+        return Range(c(self.low), c(self.high))
+
+    def as_tuple(self) -> tuple[float, float]:
+        return (self.low, self.high)
