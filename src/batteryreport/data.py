@@ -271,4 +271,6 @@ def load_table(name: str, folder: Path | None = None) -> pd.DataFrame:
 
 def sources(folder: Path | None = None) -> pd.DataFrame:
     """The source register: one row per document, indexed by ``source_id``."""
-    return load_table("sources", folder).set_index("source_id", drop=False)
+    frame = load_table("sources", folder)
+    frame.index = pd.Index(frame["source_id"].tolist())
+    return frame

@@ -49,14 +49,13 @@ def _as_list(value: Any) -> Any:
 
 
 def glue_value(key: str, text: str, value: Any = None, *, unit: str = "",
-               sources: Iterable[str] = (), label: str = "") -> Value:
+               sources: Iterable[str] = (), label: str = "") -> None:
     """Glue one reported number (display text plus raw value and provenance)."""
     from myst_nb import glue
 
     v = Value(key=key, text=text, value=_as_list(value), unit=unit,
               sources=sorted({str(s) for s in sources}), label=label or key)
     glue(key, v, display=False)
-    return v
 
 
 def glue_figure(key: str, fig: Any) -> None:
@@ -72,9 +71,12 @@ def read_glued(notebook: Path) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for cell in nb.get("cells", []):
         for out in cell.get("outputs", []):
+            if "scrapbook" not in out.get("metadata", {}):
+                continue  # only glued outputs, not values a cell happened to display
             data = out.get("data", {})
-            if GLUE_MIME in data:
-                rec = data[GLUE_MIME]
+            mime = next((m for m in data if m.endswith(GLUE_MIME)), None)
+            if mime:
+                rec = data[mime]
                 if isinstance(rec, str):
                     rec = json.loads(rec)
                 found[rec["key"]] = rec

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .data import package_descriptor, sources, table_meta, table_names
 from .params import RunParams
+from .sphinxext import source_label
 
 
 def _cell(text: object) -> str:
@@ -51,10 +52,11 @@ def data_sources_page(folder: Path) -> str:
     for _, row in src.sort_values("source_id").iterrows():
         sid = str(row["source_id"])
         date = row["date_published"]
-        date_text = "" if date is None or str(date) == "NaT" else f", {date:%d %b %Y}"
+        date_text = "" if str(date) == "NaT" else f", {date:%d %b %Y}"
         url = html.escape(str(row["url"]), quote=True)
         lines += [
-            f'<p class="br-source-entry" id="src-{html.escape(sid)}">'
+            f"({source_label(sid)})=",
+            f'<p class="br-source-entry">'
             f"<code>{html.escape(sid)}</code>: {html.escape(str(row['publisher']))}, "
             f'<a href="{url}">{html.escape(str(row["title"]))}</a>{date_text}. '
             f"Reliability: {html.escape(str(row['reliability']))}. "

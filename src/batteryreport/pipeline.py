@@ -131,7 +131,7 @@ def _execute(spec: NotebookSpec, parameters: dict[str, Any], output: Path, data_
     os.environ[ENV_TABLES] = ",".join(spec.tables)
     os.environ[ENV_VALIDATED] = "1"
     start = time.perf_counter()
-    tmp = output.with_suffix(".ipynb.tmp")
+    tmp = output.with_suffix(".tmp.ipynb")
     try:
         pm.execute_notebook(spec.read(), str(tmp), parameters=parameters, kernel_name="python3",
                             cwd=str(cwd), progress_bar=False, log_output=False,
@@ -144,8 +144,19 @@ def _execute(spec: NotebookSpec, parameters: dict[str, Any], output: Path, data_
     except Exception as exc:  # kernel died, bad notebook JSON, ...
         tmp.unlink(missing_ok=True)
         return time.perf_counter() - start, f"{type(exc).__name__}: {exc}"
+    _hide_parameter_cells(tmp)
     os.replace(tmp, output)
     return time.perf_counter() - start, ""
+
+
+def _hide_parameter_cells(path: Path) -> None:
+    """Readers never see the parameters cells (the default one or papermill's injected one)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if ("parameters" in tags or "injected-parameters" in tags) and "remove-cell" not in tags:
+            cell["metadata"]["tags"] = [*tags, "remove-cell"]
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
 def _say(msg: str) -> None:
@@ -227,6 +238,8 @@ def build_site(layout: Layout, jobs: int) -> None:
         str(layout.root), str(out), noconfig=True, path_config=str(layout.root / "_config.yml"),
         doctreedir=str(layout.work / ".doctrees"), warningiserror=True, keep_going=True,
         quiet=True, jobs=jobs, builder="html",
+        confoverrides={"external_toc_path": str(layout.root / "_toc.yml"),
+                       "latex_individualpages": False},
     )
     if result != 0:
         raise RuntimeError(f"the book build failed ({result}); see the warnings above")
@@ -284,6 +297,7 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
         report.seconds = time.perf_counter() - start
         return report
 
+    os.environ[ENV_DATA_DIR] = str(data_folder)  # the {num} role reads the source register
     prepare_book_inputs(layout, params, data_folder)
     key = site_key(layout, params)
     if published_key(layout) == key:
@@ -310,7 +324,7 @@ def summarize(report: BuildReport, layout: Layout) -> str:
     line = (f"{n_done} notebook(s) executed, {n_skip} skipped, {n_fail} failed; "
             f"site {report.site} in {report.seconds:.1f} s")
     if report.site in ("built", "up to date"):
-        line += f"\nOpen {layout.html.resolve() / 'index.html'}"
+        line += f"\nOpen {layout.html / 'index.html'}  (or run: make serve)"
     elif report.site in ("failed", "not built"):
         line += "\nThe last good site was left in place."
     return line

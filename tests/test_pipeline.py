@@ -1,0 +1,152 @@
+"""The build pipeline on a two-notebook mini book: cache, atomic publish, validation first."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+REPO = HERE.parent
+MINI = HERE / "fixtures" / "minibook"
+
+pytestmark = pytest.mark.xdist_group("minibook")
+
+
+def make_book(root: Path) -> Path:
+    shutil.copytree(MINI, root)
+    shutil.copytree(HERE / "fixtures" / "minidata", root / "data")
+    shutil.copytree(REPO / "params", root / "params")
+    shutil.copytree(REPO / "book" / "_static", root / "book" / "_static",
+                    ignore=shutil.ignore_patterns("vega-bundle.js"))
+    shutil.copyfile(REPO / "_config.yml", root / "_config.yml")
+    return root
+
+
+def build(root: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "batteryreport", "build", "--root", str(root),
+         "--data", str(root / "data"), *extra],
+        capture_output=True, text=True, cwd=root, timeout=600)
+
+
+def ran(out: str) -> set[str]:
+    return {line.split()[1] for line in out.splitlines() if line.strip().startswith("done ")}
+
+
+def skipped(out: str) -> set[str]:
+    return {line.split()[1] for line in out.splitlines() if line.strip().startswith("skipped ")}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = make_book(tmp_path_factory.mktemp("mb") / "book")
+    first = build(root)
+    assert first.returncode == 0, first.stdout + first.stderr
+    return root, first
+
+
+def test_first_build_runs_everything_and_publishes(built):
+    root, first = built
+    assert ran(first.stdout) == {"alpha", "beta"}
+    index = root / "_build" / "html" / "index.html"
+    assert index.exists() and (root / "_build" / "html").is_symlink()
+    page = (root / "_build" / "html" / "book" / "index.html").read_text()
+    assert "2.4 GWh" in page  # 1.4 + 1.0 + 0, glued from alpha
+    assert "1 notebook" not in first.stdout and "2 notebook(s) executed" in first.stdout
+
+
+def test_parameters_cell_hidden_and_chart_offline(built):
+    root, _ = built
+    page = (root / "_build" / "html" / "book" / "_generated" / "alpha.html").read_text()
+    assert "fx_inr_per_usd = None" not in page  # parameters cell removed
+    assert "br-vega" in page and "vega-bundle.js" in page
+    assert "cdn.jsdelivr" not in page and "vega@" not in page
+
+
+def test_no_change_rebuild_runs_nothing(built):
+    root, _ = built
+    again = build(root)
+    assert again.returncode == 0, again.stderr
+    assert ran(again.stdout) == set()
+    assert skipped(again.stdout) == {"alpha", "beta"}
+    assert "site up to date" in again.stdout
+
+
+def test_touching_one_table_reruns_only_its_readers(built):
+    root, _ = built
+    cap = root / "data" / "capacity.csv"
+    cap.write_text(cap.read_text().replace("Reliance,2025-12-02,0,", "Reliance,2025-12-02,2.5,"))
+    out = build(root)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert ran(out.stdout) == {"alpha"} and skipped(out.stdout) == {"beta"}
+    page = (root / "_build" / "html" / "book" / "index.html").read_text()
+    assert "4.9 GWh" in page and "2.4 GWh" not in page  # glued value not stale
+
+
+def test_parameter_change_reruns_only_notebooks_that_declare_it(built, tmp_path):
+    root, _ = built
+    p = tmp_path / "p.yml"
+    p.write_text("scenario: strong-rupee\n")
+    out = build(root, "--params", str(p))
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert ran(out.stdout) == {"beta"}  # only beta declares `scenario`
+
+
+def test_failing_notebook_leaves_site_byte_identical(built):
+    root, _ = built
+    index = root / "_build" / "html" / "book" / "index.html"
+    before = index.read_bytes()
+    nb = root / "notebooks" / "alpha.md"
+    good = nb.read_text()
+    nb.write_text(good.replace('cap = load_table("capacity")',
+                               'cap = load_table("capacity")\nraise ValueError("deliberate")'))
+    try:
+        out = build(root)
+        assert out.returncode != 0
+        assert "FAILED   alpha" in out.stdout and "deliberate" in out.stdout
+        assert "cell" in out.stdout and "notebooks/alpha.md" in out.stdout
+        assert index.read_bytes() == before
+    finally:
+        nb.write_text(good)
+
+
+def test_bad_parameter_fails_before_running(built, tmp_path):
+    root, _ = built
+    p = tmp_path / "bad.yml"
+    p.write_text("fx_inr_per_usd: lots\nnot_a_param: 1\n")
+    out = build(root, "--params", str(p))
+    assert out.returncode == 2
+    assert "fx_inr_per_usd" in out.stderr and "not_a_param" in out.stderr
+    assert "running" not in out.stdout
+
+
+def test_bad_data_fails_before_running_and_keeps_site(built):
+    root, _ = built
+    index = root / "_build" / "html" / "book" / "index.html"
+    before = index.read_bytes()
+    cap = root / "data" / "capacity.csv"
+    good = cap.read_text()
+    cap.write_text(good + "9,Ola,2025-12-31,-4,1,2,GWh,bs_2025\n")
+    try:
+        out = build(root)
+        assert out.returncode == 2
+        assert "capacity.csv" in out.stderr and "installed_gwh" in out.stderr
+        assert "row 5" in out.stderr and "running" not in out.stdout
+        assert index.read_bytes() == before
+    finally:
+        cap.write_text(good)
+
+
+def test_glued_values_carry_provenance(built):
+    root, _ = built
+    from batteryreport.glue import read_glued
+
+    rec = read_glued(root / "book" / "_generated" / "alpha.ipynb")["total_gwh"]
+    assert rec["sources"] == ["bs_2025", "pib_2025"]
+    page = (root / "_build" / "html" / "book" / "index.html").read_text()
+    assert "data_sources.html#src-" in page and "br-prov" in page
+    state = json.loads((root / ".cache" / "state.json").read_text())
+    assert set(state) == {"alpha", "beta"}
