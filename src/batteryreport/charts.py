@@ -25,6 +25,8 @@ BUNDLE_NAME = "vega-bundle.js"
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 PALETTE = ["#1f5a96", "#d9822b", "#3a8d5c", "#b8403a", "#7a5ba6", "#6b6b6b"]
 
+FIGURE_MIME = "application/vnd.batteryreport.figure+json"
+
 _ids = itertools.count(1)
 
 
@@ -119,9 +121,15 @@ class Figure:
     def _repr_html_(self) -> str:
         return self.html()
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+    def record(self) -> dict[str, Any]:
+        """What the PDF briefs need: the spec (for vector export) and the caption parts."""
+        return {"name": self.name, "title": self.title, "description": self.description,
+                "source_note": self.source_note, "spec": self.chart.to_dict()}
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
         return {"text/html": self.html(),
-                "text/plain": f"{self.title}. {self.description} {self.source_note}"}
+                "text/plain": f"{self.title}. {self.description} {self.source_note}",
+                FIGURE_MIME: self.record()}
 
     def to_vega_lite(self) -> dict[str, Any]:
         return self.chart.to_dict()

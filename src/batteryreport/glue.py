@@ -90,3 +90,18 @@ def read_all_glued(folder: Path) -> dict[str, dict[str, Any]]:
         for key, rec in read_glued(nb).items():
             out[f"{nb.stem}::{key}"] = rec
     return out
+
+
+def read_figures(notebook: Path) -> dict[str, dict[str, Any]]:
+    """Every report chart an executed notebook displayed: name -> record (with its spec)."""
+    from .charts import FIGURE_MIME
+
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    found: dict[str, dict[str, Any]] = {}
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs", []):
+            for mime, rec in out.get("data", {}).items():
+                if mime.endswith(FIGURE_MIME):
+                    rec = json.loads(rec) if isinstance(rec, str) else rec
+                    found[rec["name"]] = rec
+    return found

@@ -76,3 +76,79 @@ def write_if_changed(path: Path, text: str) -> None:
 def write_generated_pages(folder: Path, params: RunParams, data_folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     write_if_changed(folder / "data_sources.md", data_sources_page(data_folder))
+
+
+def _md_table(frame, columns: list[tuple[str, str]]) -> list[str]:
+    lines = ["| " + " | ".join(title for _, title in columns) + " |",
+             "|" + "---|" * len(columns)]
+    for _, row in frame.iterrows():
+        lines.append("| " + " | ".join(_cell(row[c]) for c, _ in columns) + " |")
+    return lines + [""]
+
+
+def edition_banner(manifest: dict) -> str:
+    as_of = manifest.get("as_of") or "latest data"
+    scenario = manifest["scenario"]
+    label = "" if scenario == "default" else f" Scenario: **{_cell(scenario)}** (not the published edition)."
+    return (f"Edition {manifest['edition_number']} ({_cell(manifest['built_on'])}), data as of "
+            f"{_cell(as_of)}.{label} {{doc}}`About this edition </book/_generated/about_edition>` · "
+            f"{{doc}}`What changed </book/_generated/what_changed>`\n")
+
+
+def about_edition_page(manifest: dict) -> str:
+    lines = ["# About this edition", "",
+             f"This is edition {manifest['edition_number']} of the report, built on "
+             f"{_cell(manifest['built_on'])} from commit `{_cell(manifest['git_commit'])}`, "
+             f"scenario `{_cell(manifest['scenario'])}`, with data as of "
+             f"{_cell(manifest.get('as_of') or 'the latest observation')}.", "",
+             "## Parameters", "", "| Parameter | Value |", "|---|---|"]
+    for k, v in manifest["parameters"].items():
+        lines.append(f"| `{k}` | {_cell(v if v is not None else 'from data')} |")
+    lines += ["", "## Data tables", "",
+              "Each table's SHA-256 (first 16 hex digits) identifies the exact file used.", "",
+              "| Table | Hash |", "|---|---|"]
+    for k, v in manifest["data_tables"].items():
+        lines.append(f"| `{k}` | `{v}` |")
+    return "\n".join(lines) + "\n"
+
+
+def what_changed_page(manifest: dict, base, values: dict, data_folder: Path) -> str:
+    from .editions import compare_data, compare_values
+
+    lines = ["# What changed", ""]
+    if base is None:
+        lines += ["This is the first edition of this report (scenario "
+                  f"`{_cell(manifest['scenario'])}`): there is nothing to compare it with yet.",
+                  "Later editions list here the numbers that moved and the source rows that "
+                  "were added or changed.", ""]
+        return "\n".join(lines)
+    moved = compare_values(base.values(), values)
+    rows = compare_data(base.folder / "data", data_folder)
+    lines += [f"Edition {manifest['edition_number']} against edition "
+              f"{base.manifest['edition_number']} ({_cell(base.manifest['built_on'])}): "
+              f"{len(moved)} reported number(s) moved and {len(rows)} data row(s) were added, "
+              "removed or changed.", ""]
+    lines += ["## Numbers that moved", ""]
+    if len(moved):
+        lines += _md_table(moved, [("label", "Number"), ("key", "Where"), ("before", "Before"),
+                                   ("after", "Now"), ("change", "Change")])
+    else:
+        lines += ["None.", ""]
+    lines += ["## Data rows added, removed or changed", ""]
+    if len(rows):
+        lines += _md_table(rows, [("table", "Table"), ("row", "Row (key)"), ("what", "What"),
+                                  ("detail", "Detail")])
+    else:
+        lines += ["None.", ""]
+    lines += ["Parameters of the previous edition: "
+              + ", ".join(f"`{k}` = {_cell(v)}" for k, v in base.manifest["parameters"].items()
+                          if manifest["parameters"].get(k) != v) or "unchanged.", ""]
+    return "\n".join(lines)
+
+
+def write_edition_pages(folder: Path, manifest: dict, base, values: dict,
+                        data_folder: Path) -> None:
+    write_if_changed(folder / "edition_banner.md", edition_banner(manifest))
+    write_if_changed(folder / "about_edition.md", about_edition_page(manifest))
+    write_if_changed(folder / "what_changed.md", what_changed_page(manifest, base, values,
+                                                                    data_folder))

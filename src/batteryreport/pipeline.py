@@ -26,6 +26,7 @@ from typing import Any
 
 from . import PACKAGE_DIR, REPO_ROOT
 from .data import ENV_DATA_DIR, ENV_TABLES, table_files, validate
+from .editions import record_edition
 from .errors import InputError, ParamsError, Problem
 from .notebooks import NotebookSpec, discover
 from .params import RunParams, load_params
@@ -80,6 +81,7 @@ class NotebookResult:
 class BuildReport:
     results: list[NotebookResult] = field(default_factory=list)
     site: str = ""  # "built", "up to date", "failed", "not built"
+    edition: str = ""
     seconds: float = 0.0
 
     @property
@@ -237,7 +239,8 @@ def build_site(layout: Layout, jobs: int) -> None:
     result = build_sphinx(
         str(layout.root), str(out), noconfig=True, path_config=str(layout.root / "_config.yml"),
         doctreedir=str(layout.work / ".doctrees"), warningiserror=True, keep_going=True,
-        quiet=True, jobs=jobs, builder="html",
+        # jobs=1: a bundled Jupyter Book extension is not parallel-safe (a warning under -W).
+        quiet=True, jobs=1, builder="html",
         confoverrides={"external_toc_path": str(layout.root / "_toc.yml"),
                        "latex_individualpages": False},
     )
@@ -270,13 +273,23 @@ def published_key(layout: Layout) -> str | None:
     return f.read_text() if f.exists() else None
 
 
-def prepare_book_inputs(layout: Layout, params: RunParams, data_folder: Path) -> None:
-    """Generated, non-notebook pages and static files (before Sphinx runs)."""
+def prepare_book_inputs(layout: Layout, params: RunParams, data_folder: Path) -> dict[str, Any]:
+    """Generated, non-notebook pages and static files (before Sphinx runs).
+
+    Returns the manifest of the edition this build will publish.
+    """
     from .charts import write_bundle
-    from .pages import write_generated_pages
+    from .editions import plan_edition
+    from .glue import read_all_glued
+    from .pages import write_edition_pages, write_generated_pages
 
     write_bundle(layout.static)
     write_generated_pages(layout.generated, params, data_folder)
+    manifest, base = plan_edition(layout.build / "editions", layout.root, params, data_folder,
+                                  layout.generated)
+    write_edition_pages(layout.generated, manifest, base, read_all_glued(layout.generated),
+                        data_folder)
+    return manifest
 
 
 def build(params_path: str | None = None, data: str | None = None, jobs: int = 2,
@@ -298,7 +311,7 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
         return report
 
     os.environ[ENV_DATA_DIR] = str(data_folder)  # the {num} role reads the source register
-    prepare_book_inputs(layout, params, data_folder)
+    manifest = prepare_book_inputs(layout, params, data_folder)
     key = site_key(layout, params)
     if published_key(layout) == key:
         report.site = "up to date"
@@ -313,7 +326,9 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
             traceback.print_exc(limit=1)
             return report
         publish(layout, key)
+        record_edition(layout.build / "editions", manifest, data_folder, layout.generated)
         report.site = "built"
+    report.edition = manifest["edition_id"]
     report.seconds = time.perf_counter() - start
     return report
 
@@ -322,7 +337,8 @@ def summarize(report: BuildReport, layout: Layout) -> str:
     n_done, n_skip = len(report.executed), len(report.skipped)
     n_fail = sum(r.status == "failed" for r in report.results)
     line = (f"{n_done} notebook(s) executed, {n_skip} skipped, {n_fail} failed; "
-            f"site {report.site} in {report.seconds:.1f} s")
+            f"site {report.site} in {report.seconds:.1f} s"
+            + (f" (edition {report.edition})" if report.edition else ""))
     if report.site in ("built", "up to date"):
         line += f"\nOpen {layout.html / 'index.html'}  (or run: make serve)"
     elif report.site in ("failed", "not built"):

@@ -1,0 +1,198 @@
+"""Editions: what each published build was made from, and what changed since the last.
+
+Every published build records an edition under ``_build/editions/<edition_id>/``:
+``manifest.json`` (date, as-of date, scenario, parameters, a hash of each data table,
+the git commit), ``values.json`` (every glued value) and a copy of the data tables (a
+few kilobytes), so the next edition can say which numbers moved and which source rows
+were added or changed.
+
+An edition is identified by its content (data, parameters and glued values). A rebuild
+that changes none of them reuses the current edition, so it neither bumps the edition
+nor rewrites any page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .data import file_hash, table_meta, table_names
+from .glue import read_all_glued
+from .params import RunParams
+
+
+@dataclass
+class Edition:
+    folder: Path
+    manifest: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return self.manifest["edition_id"]
+
+    def values(self) -> dict[str, dict[str, Any]]:
+        f = self.folder / "values.json"
+        return json.loads(f.read_text(encoding="utf-8")) if f.exists() else {}
+
+
+def git_commit(root: Path) -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=root,
+                             capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    if out.returncode != 0:
+        return "unknown"
+    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True,
+                           text=True, timeout=10).stdout.strip()
+    return out.stdout.strip() + ("+local-changes" if dirty else "")
+
+
+def data_hashes(data_folder: Path) -> dict[str, str]:
+    return {name: file_hash(data_folder / table_meta(name, data_folder).path)[:16]
+            for name in table_names(data_folder)}
+
+
+def content_hash(params: RunParams, hashes: dict[str, str],
+                 values: dict[str, dict[str, Any]]) -> str:
+    blob = json.dumps({"params": params.for_papermill(), "data": hashes,
+                       "values": {k: [v.get("text"), v.get("value")] for k, v in values.items()}},
+                      sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def list_editions(editions_dir: Path) -> list[Edition]:
+    out = []
+    if editions_dir.exists():
+        for folder in sorted(editions_dir.iterdir()):
+            f = folder / "manifest.json"
+            if f.exists():
+                out.append(Edition(folder, json.loads(f.read_text(encoding="utf-8"))))
+    return out
+
+
+def latest(editions_dir: Path, scenario: str) -> Edition | None:
+    same = [e for e in list_editions(editions_dir) if e.manifest.get("scenario") == scenario]
+    return same[-1] if same else None
+
+
+def plan_edition(editions_dir: Path, root: Path, params: RunParams, data_folder: Path,
+                 generated: Path, today: dt.date | None = None) -> tuple[dict[str, Any],
+                                                                         Edition | None]:
+    """The manifest this build will publish, and the edition it is compared with."""
+    values = read_all_glued(generated)
+    hashes = data_hashes(data_folder)
+    chash = content_hash(params, hashes, values)
+    current = latest(editions_dir, params.scenario)
+    if current is not None and current.manifest["content_hash"] == chash:
+        base_id = current.manifest.get("base_edition")
+        base = next((e for e in list_editions(editions_dir) if e.id == base_id), None)
+        return current.manifest, base
+    today = today or dt.date.today()
+    n = sum(1 for e in list_editions(editions_dir) if e.manifest.get("scenario") == params.scenario)
+    manifest = {
+        "edition_id": f"{today:%Y%m%d}-{params.scenario}-{n + 1}",
+        "edition_number": n + 1,
+        "built_on": today.isoformat(),
+        "scenario": params.scenario,
+        "as_of": values.get("pli_delays::as_of", {}).get("value") or (
+            params.as_of.isoformat() if params.as_of else None),
+        "parameters": params.for_papermill(),
+        "data_tables": hashes,
+        "git_commit": git_commit(root),
+        "content_hash": chash,
+        "base_edition": current.id if current else None,
+    }
+    return manifest, current
+
+
+def record_edition(editions_dir: Path, manifest: dict[str, Any], data_folder: Path,
+                   generated: Path) -> Path:
+    """Store the published edition (after the site was published)."""
+    folder = editions_dir / manifest["edition_id"]
+    if (folder / "manifest.json").exists():
+        return folder
+    tmp = editions_dir / f".{manifest['edition_id']}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    (tmp / "data").mkdir(parents=True)
+    for name in table_names(data_folder):
+        src = data_folder / table_meta(name, data_folder).path
+        shutil.copyfile(src, tmp / "data" / src.name)
+    shutil.copyfile(data_folder / "datapackage.json", tmp / "data" / "datapackage.json")
+    (tmp / "values.json").write_text(json.dumps(read_all_glued(generated), indent=1,
+                                                ensure_ascii=False, sort_keys=True))
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
+    tmp.rename(folder)
+    return folder
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+def _number(v: Any) -> float | None:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def compare_values(old: dict[str, dict[str, Any]],
+                   new: dict[str, dict[str, Any]]) -> pd.DataFrame:
+    """Glued values that moved: key, label, old and new text, and the change."""
+    rows = []
+    for key in sorted(set(old) | set(new)):
+        a, b = old.get(key), new.get(key)
+        if a is not None and b is not None and a.get("text") == b.get("text") \
+                and a.get("value") == b.get("value"):
+            continue
+        change = ""
+        na, nb = _number(a.get("value")) if a else None, _number(b.get("value")) if b else None
+        if na is not None and nb is not None:
+            delta = nb - na
+            change = f"{delta:+.3g}" + (f" ({delta / na:+.0%})" if na else "")
+        rows.append({
+            "key": key, "label": (b or a).get("label", key),
+            "before": a.get("text") if a else "(new)", "after": b.get("text") if b else "(removed)",
+            "change": change,
+        })
+    return pd.DataFrame(rows, columns=["key", "label", "before", "after", "change"])
+
+
+def compare_table(old_folder: Path, new_folder: Path, name: str) -> pd.DataFrame:
+    """Rows added, removed or changed in one table, matched on its primary key."""
+    meta = table_meta(name, new_folder)
+    new_path = new_folder / meta.path
+    old_path = old_folder / Path(meta.path).name
+    read = dict(dtype=str, keep_default_na=False)
+    new = pd.read_csv(new_path, **read)
+    old = pd.read_csv(old_path, **read) if old_path.exists() else new.iloc[0:0]
+    key = list(meta.primary_key) or list(new.columns)
+    for frame in (old, new):
+        frame["_key"] = frame[key].agg(" / ".join, axis=1) if len(frame) else []
+    o, n = old.set_index("_key"), new.set_index("_key")
+    rows = []
+    for k in n.index.difference(o.index):
+        rows.append({"table": name, "row": k, "what": "added", "detail": ""})
+    for k in o.index.difference(n.index):
+        rows.append({"table": name, "row": k, "what": "removed", "detail": ""})
+    common = n.index.intersection(o.index)
+    cols = [c for c in n.columns if c in o.columns]
+    for k in common:
+        diffs = [f"{c}: {o.at[k, c]!s} → {n.at[k, c]!s}" for c in cols
+                 if str(o.at[k, c]) != str(n.at[k, c])]
+        if diffs:
+            rows.append({"table": name, "row": k, "what": "changed", "detail": "; ".join(diffs)})
+    return pd.DataFrame(rows, columns=["table", "row", "what", "detail"])
+
+
+def compare_data(old_folder: Path, new_folder: Path) -> pd.DataFrame:
+    frames = [compare_table(old_folder, new_folder, n) for n in table_names(new_folder)]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=["table", "row", "what", "detail"])
+    return pd.concat(frames, ignore_index=True)
