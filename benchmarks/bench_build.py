@@ -41,9 +41,9 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, str]:
 def naive(root: Path) -> float:
     """Papermill CLI on each notebook in turn, then a full jupyter-book build."""
     sys.path.insert(0, str(REPO / "src"))
-    from batteryreport.notebooks import discover, read_notebook
-
     import nbformat
+
+    from batteryreport.notebooks import discover, read_notebook
 
     gen = root / "book" / "_generated"
     gen.mkdir(parents=True, exist_ok=True)

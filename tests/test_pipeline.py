@@ -150,3 +150,25 @@ def test_glued_values_carry_provenance(built):
     assert "data_sources.html#src-" in page and "br-prov" in page
     state = json.loads((root / ".cache" / "state.json").read_text())
     assert set(state) == {"alpha", "beta"}
+
+
+BAD = HERE / "bad_inputs"
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in BAD.iterdir() if p.is_dir()))
+def test_every_bad_input_stops_the_build_and_keeps_the_site(built, case):
+    """`make book` on each file of the bad-input corpus exits non-zero naming the file."""
+    root, _ = built
+    index = root / "_build" / "html" / "book" / "index.html"
+    before = index.read_bytes()
+    cap = root / "data" / "capacity.csv"
+    good = cap.read_bytes()
+    shutil.copyfile(BAD / case / "capacity.csv", cap)
+    try:
+        out = build(root)
+        assert out.returncode == 2, out.stdout + out.stderr
+        assert "capacity.csv" in out.stderr
+        assert "running" not in out.stdout
+        assert index.read_bytes() == before
+    finally:
+        cap.write_bytes(good)

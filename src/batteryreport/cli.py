@@ -10,6 +10,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--params", help="YAML file overriding params/default.yml")
     p.add_argument("--data", help="data folder to use instead of data/")
     p.add_argument("--jobs", type=int, default=2, help="notebooks run in parallel (default 2)")
+    p.add_argument("--only", action="append", metavar="NOTEBOOK",
+                   help="execute only this notebook (repeatable); others keep their last run")
     p.add_argument("--root", help=argparse.SUPPRESS)  # tests: a copy of the repository
 
 

@@ -65,7 +65,8 @@ def _read_descriptor(folder: Path) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DataError([Problem(str(path), "descriptor", "data package descriptor not found")])
+        raise DataError([Problem(str(path), "descriptor",
+                                 "data package descriptor not found")]) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise DataError([Problem(str(path), "descriptor", f"not valid JSON: {exc}")]) from None
 

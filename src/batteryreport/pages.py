@@ -89,10 +89,12 @@ def _md_table(frame, columns: list[tuple[str, str]]) -> list[str]:
 def edition_banner(manifest: dict) -> str:
     as_of = manifest.get("as_of") or "latest data"
     scenario = manifest["scenario"]
-    label = "" if scenario == "default" else f" Scenario: **{_cell(scenario)}** (not the published edition)."
+    label = ("" if scenario == "default"
+             else f" Scenario: **{_cell(scenario)}** (not the published edition).")
     return (f"Edition {manifest['edition_number']} ({_cell(manifest['built_on'])}), data as of "
-            f"{_cell(as_of)}.{label} {{doc}}`About this edition </book/_generated/about_edition>` · "
-            f"{{doc}}`What changed </book/_generated/what_changed>`\n")
+            f"{_cell(as_of)}.{label} "
+            "{doc}`About this edition </book/_generated/about_edition>` · "
+            "{doc}`What changed </book/_generated/what_changed>`\n")
 
 
 def about_edition_page(manifest: dict) -> str:

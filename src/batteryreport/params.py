@@ -79,7 +79,8 @@ class RunParams(BaseModel):
         for name, split in self.allocation_scenarios.items():
             unknown = set(split) - {"cells", "recycling", "ev"}
             if unknown:
-                raise ValueError(f"allocation_scenarios.{name}: unknown sector(s) {sorted(unknown)}")
+                raise ValueError(
+                    f"allocation_scenarios.{name}: unknown sector(s) {sorted(unknown)}")
             total = sum(split.values())
             if abs(total - 1) > 1e-6:
                 raise ValueError(f"allocation_scenarios.{name}: shares sum to {total:g}, not 1")
@@ -106,7 +107,8 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
-        raise ParamsError([Problem(str(path), "yaml", "top level must be a mapping of name: value")])
+        raise ParamsError([Problem(str(path), "yaml",
+                                   "top level must be a mapping of name: value")])
     return loaded
 
 

@@ -101,7 +101,8 @@ def _sha(parts: list[bytes]) -> str:
 
 
 def code_hash() -> str:
-    files = sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    files = sorted(p for p in PACKAGE_DIR.rglob("*")
+                   if p.is_file() and "__pycache__" not in p.parts)
     return _sha([str(p.relative_to(PACKAGE_DIR)).encode() + p.read_bytes() for p in files])
 
 
@@ -227,8 +228,9 @@ def site_key(layout: Layout, params: RunParams) -> str:
         files += sorted(p for p in folder.rglob("*") if p.is_file()
                         and "_generated" not in p.parts and p.name != "vega-bundle.js")
     files += sorted(p for p in layout.generated.rglob("*") if p.is_file())
+    settings = json.dumps(params.for_papermill(), sort_keys=True).encode()
     return _sha([str(p.relative_to(layout.root)).encode() + p.read_bytes() for p in files]
-                + [code_hash().encode(), json.dumps(params.for_papermill(), sort_keys=True).encode()])
+                + [code_hash().encode(), settings])
 
 
 def build_site(layout: Layout, jobs: int) -> None:
@@ -293,7 +295,7 @@ def prepare_book_inputs(layout: Layout, params: RunParams, data_folder: Path) ->
 
 
 def build(params_path: str | None = None, data: str | None = None, jobs: int = 2,
-          layout: Layout | None = None) -> BuildReport:
+          layout: Layout | None = None, only: list[str] | None = None) -> BuildReport:
     layout = layout or Layout()
     report = BuildReport()
     start = time.perf_counter()
@@ -303,7 +305,7 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
     tables = validate(data_folder)
     _say(f"  valid    parameters (scenario '{params.scenario}') and {len(tables)} data tables")
 
-    report.results = run_notebooks(layout, params, data_folder, jobs)
+    report.results = run_notebooks(layout, params, data_folder, jobs, only)
     failed = [r for r in report.results if r.status == "failed"]
     if failed:
         report.site = "not built"
@@ -353,7 +355,7 @@ def exit_code(report: BuildReport) -> int:
 def main_build(args: Any) -> int:
     layout = Layout(Path(args.root).resolve()) if getattr(args, "root", None) else Layout()
     try:
-        report = build(args.params, args.data, args.jobs, layout)
+        report = build(args.params, args.data, args.jobs, layout, getattr(args, "only", None))
     except InputError as exc:
         print(f"error: {exc}\nNothing was executed; the last good site was left in place.",
               file=sys.stderr)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Union
 
-Number = Union[int, float]
+Number = int | float
 
 
 @dataclass(frozen=True)
