@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -352,10 +353,30 @@ def exit_code(report: BuildReport) -> int:
     return 0 if report.site in ("built", "up to date") else 1
 
 
+@contextlib.contextmanager
+def build_lock(layout: Layout):
+    """One build at a time per checkout: a second one waits instead of corrupting the first."""
+    import fcntl
+
+    layout.cache.mkdir(parents=True, exist_ok=True)
+    with open(layout.cache / "build.lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            _say("  waiting  for another build of this checkout to finish")
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def main_build(args: Any) -> int:
     layout = Layout(Path(args.root).resolve()) if getattr(args, "root", None) else Layout()
     try:
-        report = build(args.params, args.data, args.jobs, layout, getattr(args, "only", None))
+        with build_lock(layout):
+            report = build(args.params, args.data, args.jobs, layout,
+                           getattr(args, "only", None))
     except InputError as exc:
         print(f"error: {exc}\nNothing was executed; the last good site was left in place.",
               file=sys.stderr)
