@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from .data import package_descriptor, sources, table_meta, table_names
+from .data import load_table, package_descriptor, sources, table_meta, table_names
 from .params import RunParams
 from .sphinxext import source_label
 
@@ -38,12 +38,20 @@ def data_sources_page(folder: Path) -> str:
         if name == "sources":
             continue
         meta = table_meta(name, folder)
+        frame = load_table(name, folder)
+        ids = sorted({str(v) for c in frame.columns if c.endswith("source_id")
+                      for v in frame[c].dropna()})
+        links = ", ".join(f"{{ref}}`{sid} <{source_label(sid)}>`" for sid in ids)
         lines += [f"(table-{name})=", f"## {_cell(meta.title)}", "",
-                  f"{_cell(meta.description)} File: `data/{meta.path}`.", "",
+                  f"{_cell(meta.description)}", "",
+                  f"{{download}}`data/{meta.path} <data/{meta.path}>`: "
+                  f"{len(frame)} rows from {len(ids)} sources "
+                  f"({links}).", "",
+                  f":::{{dropdown}} Fields of `{name}` ({len(meta.fields)})", "",
                   "| Field | Type | Unit | Description |", "|---|---|---|---|"]
         for f in meta.fields:
             lines.append(f"| `{f.name}` | {f.type} | {_cell(f.unit)} | {_cell(f.description)} |")
-        lines.append("")
+        lines += [":::", ""]
     lines += ["(sources-register)=", "## Sources", "",
               "Reliability: *official* (Government of India, a regulator, a company filing), "
               "*press* (a news outlet), *secondary* (blogs, aggregators, mirrors), "
@@ -75,6 +83,14 @@ def write_if_changed(path: Path, text: str) -> None:
 
 def write_generated_pages(folder: Path, params: RunParams, data_folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
+    # Copies of the tables for download from the "Data and sources" page.
+    copies = folder / "data"
+    copies.mkdir(exist_ok=True)
+    for name in table_names(data_folder):
+        src = data_folder / table_meta(name, data_folder).path
+        write_if_changed(copies / src.name, src.read_text(encoding="utf-8"))
+    write_if_changed(copies / "datapackage.json",
+                     (data_folder / "datapackage.json").read_text(encoding="utf-8"))
     write_if_changed(folder / "data_sources.md", data_sources_page(data_folder))
 
 
