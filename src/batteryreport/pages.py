@@ -60,15 +60,18 @@ def data_sources_page(folder: Path) -> str:
     for _, row in src.sort_values("source_id").iterrows():
         sid = str(row["source_id"])
         date = row["date_published"]
-        date_text = "" if str(date) == "NaT" else f", {date:%d %b %Y}"
-        url = html.escape(str(row["url"]), quote=True)
+        precision = str(row.get("date_precision", "day"))
+        shown = {"year": "%Y", "month": "%b %Y"}.get(precision, "%d %b %Y")
+        date_text = "" if str(date) == "NaT" else f", {date.strftime(shown)}"
+        url = str(row["url"])
+        title = _cell(row["title"])
+        # Only web links become links: a data row must never inject a script URL.
+        linked = (f"[{title}](<{url.replace('>', '%3E').replace(' ', '%20')}>)"
+                  if url.startswith(("https://", "http://")) else f"{title} ({_cell(url)})")
         lines += [
             f"({source_label(sid)})=",
-            f'<p class="br-source-entry">'
-            f"<code>{html.escape(sid)}</code>: {html.escape(str(row['publisher']))}, "
-            f'<a href="{url}">{html.escape(str(row["title"]))}</a>{date_text}. '
-            f"Reliability: {html.escape(str(row['reliability']))}. "
-            f"Licence: {html.escape(str(row.get('licence', '')))}.</p>",
+            f"`{sid}`: {_cell(row['publisher'])}, {linked}{date_text}. "
+            f"Reliability: {_cell(row['reliability'])}. Licence: {_cell(row.get('licence', ''))}.",
             "",
         ]
     lines += [f"Data package: {_cell(desc.get('title', ''))}.", ""]

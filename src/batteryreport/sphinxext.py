@@ -39,7 +39,8 @@ def _sources(folder: str) -> dict[str, tuple[str, str]]:
     out = {}
     for sid, row in frame.iterrows():
         date = row["date_published"]
-        out[str(sid)] = (str(row["publisher"]), "" if str(date) == "NaT" else f"{date:%b %Y}")
+        shown = "%Y" if str(row.get("date_precision")) == "year" else "%b %Y"
+        out[str(sid)] = (str(row["publisher"]), "" if str(date) == "NaT" else date.strftime(shown))
     return out
 
 
