@@ -136,10 +136,16 @@ def _execute(spec: NotebookSpec, parameters: dict[str, Any], output: Path, data_
     os.environ[ENV_VALIDATED] = "1"
     start = time.perf_counter()
     tmp = output.with_suffix(".tmp.ipynb")
+    # The kernel's own chatter (stderr) goes to a log file, not the build's terminal.
+    log = output.parent.parent / "logs" / f"{spec.name}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    saved = os.dup(2)
     try:
-        pm.execute_notebook(spec.read(), str(tmp), parameters=parameters, kernel_name="python3",
-                            cwd=str(cwd), progress_bar=False, log_output=False,
-                            request_save_on_cell_execute=False)
+        with open(log, "w") as fh:
+            os.dup2(fh.fileno(), 2)
+            pm.execute_notebook(spec.read(), str(tmp), parameters=parameters,
+                                kernel_name="python3", cwd=str(cwd), progress_bar=False,
+                                log_output=False, request_save_on_cell_execute=False)
     except pm.PapermillExecutionError as exc:
         tmp.unlink(missing_ok=True)
         return time.perf_counter() - start, (
@@ -147,7 +153,10 @@ def _execute(spec: NotebookSpec, parameters: dict[str, Any], output: Path, data_
             f"{exc.ename}: {exc.evalue}")
     except Exception as exc:  # kernel died, bad notebook JSON, ...
         tmp.unlink(missing_ok=True)
-        return time.perf_counter() - start, f"{type(exc).__name__}: {exc}"
+        return time.perf_counter() - start, f"{type(exc).__name__}: {exc} (kernel log: {log})"
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
     _hide_parameter_cells(tmp)
     os.replace(tmp, output)
     return time.perf_counter() - start, ""
