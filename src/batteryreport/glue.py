@@ -48,6 +48,24 @@ def _as_list(value: Any) -> Any:
     return value
 
 
+def sources_of(*frames: Any) -> list[str]:
+    """The source ids of exactly the rows a number was computed from.
+
+    Pass the rows used (after filtering and picking), not the whole table: every column
+    whose name ends in ``source_id`` counts (some tables cite a source per group of fields).
+    """
+    ids: set[str] = set()
+    for frame in frames:
+        if frame is None:
+            continue
+        if hasattr(frame, "to_frame") and not hasattr(frame, "columns"):  # a single row
+            frame = frame.to_frame().T
+        for col in frame.columns:
+            if str(col).endswith("source_id"):
+                ids.update(str(v) for v in frame[col].dropna() if str(v))
+    return sorted(ids)
+
+
 def glue_value(key: str, text: str, value: Any = None, *, unit: str = "",
                sources: Iterable[str] = (), label: str = "") -> None:
     """Glue one reported number (display text plus raw value and provenance)."""
