@@ -56,7 +56,8 @@ class RunParams(BaseModel):
         description="Recycling capex per 1,000 t/yr of capacity, high (INR crore); null: data."
     )
     pack_kg_per_kwh: Positive = Field(
-        description="Battery-pack mass per kWh used to turn GWh into tonnes (kg/kWh)."
+        description="Battery-pack mass per kWh used to turn GWh into tonnes (kg/kWh); "
+        "the default is the heaviest 2018-2023 EV pack in data/material_intensity.csv."
     )
     allocation_scenarios: dict[str, dict[str, Share]] = Field(
         description="Named splits of the Japanese range across 'cells', 'recycling', 'ev' "
