@@ -88,6 +88,19 @@ def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _whatif_controls(vid: str, chart: alt.TopLevelMixin) -> str:
+    """For a chart with sliders (parameters bound to inputs, see :mod:`batteryreport.whatif`):
+    a note that the prose keeps the published values, and a reset button, which charts.js
+    shows and wires once the chart is drawn (Vega-Lite has no reset of its own)."""
+    from .whatif import NOTE, RESET_LABEL, bound_params
+
+    if not bound_params(chart.to_dict()):
+        return ""
+    return (f'<div class="br-whatif" data-for="{vid}" hidden><p class="br-whatif-note">'
+            f'{html.escape(NOTE)} <button type="button" class="br-reset">'
+            f"{html.escape(RESET_LABEL)}</button></p></div>\n")
+
+
 class Figure:
     """A chart ready for the page: renders as HTML in Jupyter and in the book."""
 
@@ -106,8 +119,11 @@ class Figure:
         e = html.escape
         return (
             f'<figure class="br-chart" id="fig-{e(self.name)}" aria-labelledby="{vid}-cap">\n'
-            f'<div class="br-vega" id="{vid}" role="img" aria-label="{e(self.description)}"'
+            # A group, not an img: the drawn chart holds its (focusable) actions menu. The
+            # SVG itself becomes role="img" labelled with the description (charts.js).
+            f'<div class="br-vega" id="{vid}" role="group" aria-label="Chart: {e(self.title)}"'
             f' data-spec="{vid}-spec"></div>\n'
+            f"{_whatif_controls(vid, self.chart)}"
             f'<figcaption id="{vid}-cap"><strong>{e(self.title)}.</strong> '
             f'<span class="br-desc">{e(self.description)}</span> '
             f'<span class="br-source">{e(self.source_note)}</span> '

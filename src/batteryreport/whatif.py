@@ -1,0 +1,448 @@
+"""What-if charts: sliders bound to a chart, recomputed in the reader's browser, offline.
+
+A what-if chart is a list of :class:`Slider` (assumptions a reader may move), named
+:class:`Constant` values (fixed inputs, e.g. the build's own results) and :class:`Output`
+quantities. Each output is a low-high pair of arithmetic expressions over the slider and
+constant names, written in the small language that is both valid Python and a valid Vega
+expression: numbers, names, ``+ - * /``, parentheses, ``min(a, b)`` and ``max(a, b)``.
+
+- In the browser, every slider is a Vega-Lite parameter bound to a range input; every
+  output end is a Vega-Lite expression parameter (a signal, readable with
+  ``view.signal("<key>_low")``) pulled into the chart's rows by calculate transforms, and
+  drawn as an interval on a track from zero to the largest value the sliders allow, with
+  its value written out the way :func:`batteryreport.fmt.span` writes it.
+- In Python, :func:`evaluate` computes the same expressions, so a notebook can check that
+  at the published slider positions the chart shows exactly the glued numbers
+  (:func:`check_published`).
+
+The sliders start at the build's values; the reset button that :mod:`batteryreport.charts`
+adds to a figure with bound parameters draws the chart again from its spec, i.e. at those
+values. The page's prose keeps the published, glued numbers (:data:`NOTE`).
+
+Usage (the recycling chapter, say)::
+
+    sliders = [whatif.Slider.around("kg_per_kwh", "Pack mass", "kg per kWh", 7.0,
+                                    data_values=[5.5, 9.0], step=0.1)]
+    outputs = [whatif.Output("tonnes", "End-of-life batteries", low="gwh_low * kg_per_kwh",
+                             high="gwh_high * kg_per_kwh", suffix=" thousand tonnes")]
+    consts = [whatif.Constant("gwh_low", 20.0), whatif.Constant("gwh_high", 35.0)]
+    whatif.check_published(outputs, sliders, consts, {"tonnes": glued_text})
+    chart = whatif.whatif_chart(sliders, outputs, consts)
+    charts.figure(chart, name="recycling_whatif", ...)
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import keyword
+import math
+import operator
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import fmt
+from .ranges import Range
+
+NOTE = ("Move the sliders to try other assumptions: the chart recomputes in your browser. "
+        "The sliders start at the values this page uses, and the numbers in the text stay "
+        "at those published values.")
+RESET_LABEL = "Reset to the published values"
+# Numbers are written to 2 significant figures with trailing zeros dropped, as fmt.span
+# does. The two agree from 0.01 up to 99,999: below, fmt.number keeps 3 decimals; above,
+# it groups digits the Indian way (1,00,000), which d3-format cannot. Choose output units
+# that keep values in that band (thousand tonnes, not tonnes). An exact binary tie (28.5)
+# rounds half-even in Python and half-up in d3: check_published reports it at build time.
+D3_FORMAT = ",.2~r"
+MAX_TEXT_VALUE = 100_000
+COLOR = "#1f5a96"
+TRACK = "#e3e7ec"
+REFERENCE = "#b8403a"
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Names Vega uses for its own signals or expression constants/functions.
+_RESERVED = {"width", "height", "padding", "autosize", "background", "cursor", "datum",
+             "event", "item", "parent", "min", "max", "format", "replace", "PI", "E",
+             "NaN", "Infinity", "undefined", "null", "true", "false", "key", "low", "high",
+             "this", "vega", "child_width", "child_height"}
+_BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+           ast.Div: operator.truediv}
+
+
+# --------------------------------------------------------------------------- expressions
+
+
+def _check_name(name: str, what: str) -> str:
+    if not _NAME.match(name) or keyword.iskeyword(name) or name in _RESERVED:
+        raise ValueError(f"{what} name {name!r} must be an identifier and not a reserved "
+                         f"name ({', '.join(sorted(_RESERVED))})")
+    return name
+
+
+def names_in(expr: str) -> set[str]:
+    """The variable names an expression uses (raises ValueError outside the language)."""
+    tree = _parse(expr)
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - {"min", "max"}
+
+
+def _parse(expr: str) -> ast.Expression:
+    try:
+        tree = ast.parse(expr, mode="eval")
+    except SyntaxError as exc:
+        raise ValueError(f"not an expression: {expr!r} ({exc.msg})") from None
+    for node in ast.walk(tree):
+        ok = isinstance(node, (ast.Expression, ast.BinOp, ast.UnaryOp, ast.USub, ast.UAdd,
+                               ast.Name, ast.Load, ast.Call)) or type(node) in _BINOPS
+        if isinstance(node, ast.Constant):
+            ok = isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+        if isinstance(node, ast.Call):
+            ok = (isinstance(node.func, ast.Name) and node.func.id in ("min", "max")
+                  and len(node.args) == 2 and not node.keywords)
+        if not ok:
+            raise ValueError(f"{expr!r}: only numbers, names, + - * /, parentheses, "
+                             f"min(a, b) and max(a, b) are allowed ({type(node).__name__})")
+    return tree
+
+
+def evaluate(expr: str, env: Mapping[str, float]) -> float:
+    """The value of ``expr`` with names taken from ``env`` (as the browser computes it)."""
+
+    def ev(node: ast.AST) -> float:
+        if isinstance(node, ast.Expression):
+            return ev(node.body)
+        if isinstance(node, ast.Constant):
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            if node.id not in env:
+                raise KeyError(f"{expr!r} uses {node.id!r}, which is not a slider or constant")
+            return float(env[node.id])
+        if isinstance(node, ast.UnaryOp):
+            v = ev(node.operand)
+            return -v if isinstance(node.op, ast.USub) else v
+        if isinstance(node, ast.BinOp):
+            return _BINOPS[type(node.op)](ev(node.left), ev(node.right))
+        if isinstance(node, ast.Call):
+            a, b = (ev(x) for x in node.args)
+            return min(a, b) if node.func.id == "min" else max(a, b)  # type: ignore[union-attr]
+        raise ValueError(f"unexpected node {type(node).__name__}")  # pragma: no cover
+
+    return ev(_parse(expr))
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class Slider:
+    """An assumption the reader may move: a Vega-Lite parameter bound to a range input."""
+
+    name: str
+    label: str
+    unit: str
+    value: float  # the build's (published) value: where the slider starts
+    min: float
+    max: float
+    step: float
+
+    def __post_init__(self) -> None:
+        _check_name(self.name, "slider")
+        if not self.min < self.max:
+            raise ValueError(f"slider {self.name}: min {self.min} must be below max {self.max}")
+        if not self.min <= self.value <= self.max:
+            raise ValueError(f"slider {self.name}: value {self.value} outside "
+                             f"{self.min}..{self.max}")
+        if not 0 < self.step <= self.max - self.min:
+            raise ValueError(f"slider {self.name}: step {self.step} does not fit the range")
+
+    @property
+    def caption(self) -> str:
+        """The text beside the input: label and unit."""
+        return f"{self.label} ({self.unit}) " if self.unit else f"{self.label} "
+
+    @classmethod
+    def around(cls, name: str, label: str, unit: str, value: float,
+               data_values: Iterable[float], *, widen: float = 0.1,
+               step: float | None = None, max_steps: int = 200,
+               digits: int | None = 4) -> Slider:
+        """A slider spanning ``data_values`` (e.g. every benchmark) and ``value``, widened
+        by ``widen`` of each end, with ends rounded outward to the step. The start value is
+        rounded to ``digits`` significant figures (the input shows it as is)."""
+        if digits is not None:
+            value = fmt.round_sig(float(value), digits)
+        lo, hi = slider_bounds([*data_values, value], widen=widen)
+        if step is None:
+            step = _nice_step((hi - lo) / max_steps)
+        lo = math.floor(lo / step + 1e-9) * step
+        hi = math.ceil(hi / step - 1e-9) * step
+        return cls(name, label, unit, float(value), _tidy(lo), _tidy(hi), float(step))
+
+    def param(self) -> Any:
+        import altair as alt
+
+        return alt.param(name=self.name, value=self.value, bind=alt.binding_range(
+            min=self.min, max=self.max, step=self.step, name=self.caption))
+
+
+@dataclass(frozen=True)
+class Constant:
+    """A fixed input of the expressions (a parameter with no control)."""
+
+    name: str
+    value: float
+
+    def __post_init__(self) -> None:
+        _check_name(self.name, "constant")
+        if not math.isfinite(self.value):
+            raise ValueError(f"constant {self.name} must be finite")
+
+    def param(self) -> Any:
+        import altair as alt
+
+        return alt.param(name=self.name, value=self.value)
+
+
+@dataclass(frozen=True)
+class Output:
+    """A derived quantity: low and high expressions, written as ``prefix`` number(s)
+    ``suffix`` (``"₹"``, ``" crore"``), with an optional reference mark (e.g. 5 GWh)."""
+
+    key: str
+    label: str
+    low: str
+    high: str
+    prefix: str = ""
+    suffix: str = ""
+    reference: float | None = None
+    reference_label: str = ""
+
+    def __post_init__(self) -> None:
+        _check_name(self.key, "output")
+        names_in(self.low), names_in(self.high)  # noqa: B018 - validates both
+
+    @property
+    def signals(self) -> tuple[str, str]:
+        return f"{self.key}_low", f"{self.key}_high"
+
+    def range(self, env: Mapping[str, float]) -> Range:
+        a, b = evaluate(self.low, env), evaluate(self.high, env)
+        return Range(min(a, b), max(a, b))
+
+    def text(self, r: Range) -> str:
+        """The value as the chart writes it (and as fmt.span does, to 2 significant
+        figures): "₹870–3,500 crore", "1–14 GWh", "2.6–36%"."""
+        return fmt.span(r, lambda v: f"{self.prefix}{fmt.number(v)}{self.suffix}")
+
+    def label_expr(self) -> str:
+        """The Vega expression writing this output's value from its signals."""
+        lo, hi = self.signals
+        a, b = f"format({lo}, '{D3_FORMAT}')", f"format({hi}, '{D3_FORMAT}')"
+        pre, suf = _js_str(self.prefix), _js_str(self.suffix)
+        return f"({a} === {b} ? {pre} + {b} + {suf} : {pre} + {a} + '\u2013' + {b} + {suf})"
+
+
+def _js_str(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _tidy(x: float) -> float:
+    return float(f"{x:.10g}")
+
+
+def _nice_step(raw: float) -> float:
+    mag = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 5, 10):
+        if m * mag >= raw * (1 - 1e-9):
+            return _tidy(m * mag)
+    return _tidy(10 * mag)  # pragma: no cover
+
+
+def slider_bounds(values: Iterable[float], *, widen: float = 0.1) -> tuple[float, float]:
+    """Lowest and highest of ``values``, each pushed out by ``widen`` of itself (never
+    below zero)."""
+    vals = [float(v) for v in values if v is not None and math.isfinite(float(v))]
+    if not vals:
+        raise ValueError("slider_bounds needs at least one finite value")
+    if widen < 0:
+        raise ValueError("widen cannot be negative")
+    lo, hi = min(vals), max(vals)
+    lo, hi = max(lo - abs(lo) * widen, 0.0) if lo >= 0 else lo * (1 + widen), hi + abs(hi) * widen
+    if lo == hi:
+        hi = lo + 1
+    return lo, hi
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def published_env(sliders: Sequence[Slider],
+                  constants: Sequence[Constant] = ()) -> dict[str, float]:
+    """Every name at its build value (where the sliders start)."""
+    env = {c.name: c.value for c in constants}
+    clash = set(env) & {s.name for s in sliders}
+    if clash:
+        raise ValueError(f"names used twice: {sorted(clash)}")
+    env.update({s.name: s.value for s in sliders})
+    return env
+
+
+def published(outputs: Sequence[Output], sliders: Sequence[Slider],
+              constants: Sequence[Constant] = ()) -> dict[str, Range]:
+    env = published_env(sliders, constants)
+    return {o.key: o.range(env) for o in outputs}
+
+
+def check_published(outputs: Sequence[Output], sliders: Sequence[Slider],
+                    constants: Sequence[Constant], texts: Mapping[str, str]) -> None:
+    """Raise if, at the published slider positions, an output would not read exactly as
+    the text the page glued for it (``texts``: output key -> glued display text)."""
+    values = published(outputs, sliders, constants)
+    bad = [f"{k}: chart {outputs_by_key(outputs)[k].text(values[k])!r} vs text {t!r}"
+           for k, t in texts.items() if outputs_by_key(outputs)[k].text(values[k]) != t]
+    if bad:
+        raise AssertionError("what-if chart and prose disagree: " + "; ".join(bad))
+
+
+def outputs_by_key(outputs: Sequence[Output]) -> dict[str, Output]:
+    return {o.key: o for o in outputs}
+
+
+def scale_max(output: Output, sliders: Sequence[Slider], constants: Sequence[Constant] = ()
+              ) -> float:
+    """The largest value ``output`` can take with the sliders anywhere in their ranges
+    (checked at every corner: the expressions are monotonic in each slider), rounded up
+    to a 1-2-5 number so the track ends on a round value."""
+    base = published_env(sliders, constants)
+    used = [s for s in sliders if s.name in names_in(output.low) | names_in(output.high)]
+    best = max(output.range(base).high, output.reference or 0.0)
+    for corner in itertools.product(*[(s.min, s.max) for s in used]):
+        env = dict(base)
+        env.update({s.name: v for s, v in zip(used, corner, strict=True)})
+        with_corner = output.range(env).high
+        if math.isfinite(with_corner):
+            best = max(best, with_corner)
+    return _round_up(best)
+
+
+def _round_up(x: float) -> float:
+    if x <= 0:
+        return 1.0
+    mag = 10 ** math.floor(math.log10(x))
+    for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if m * mag >= x * (1 - 1e-12):
+            return _tidy(m * mag)
+    return _tidy(10 * mag)  # pragma: no cover
+
+
+# --------------------------------------------------------------------------- the chart
+
+
+def whatif_chart(sliders: Sequence[Slider], outputs: Sequence[Output],
+                 constants: Sequence[Constant] = (), *, title: str | None = None,
+                 subtitle: str | list[str] | None = None, row_height: int = 80) -> Any:
+    """One row per output: its label and value written out above a track from zero to the
+    largest value the sliders allow, with the low-high interval drawn on it."""
+    import altair as alt
+
+    if not outputs:
+        raise ValueError("a what-if chart needs at least one output")
+    known = set(published_env(sliders, constants))
+    keys = [o.key for o in outputs]
+    if len(set(keys)) != len(keys):
+        raise ValueError("output keys must be unique")
+    signal_names = {n for o in outputs for n in o.signals}
+    if signal_names & known:
+        raise ValueError(f"output signal names clash with inputs: {sorted(signal_names & known)}")
+    for o in outputs:
+        missing = (names_in(o.low) | names_in(o.high)) - known
+        if missing:
+            raise ValueError(f"output {o.key} uses unknown name(s) {sorted(missing)}")
+    maxima = {o.key: scale_max(o, sliders, constants) for o in outputs}
+    if any(m >= MAX_TEXT_VALUE for m in maxima.values()):
+        raise ValueError("an output can exceed 99,999: choose a larger unit (the chart "
+                         "writes numbers with international digit grouping)")
+
+    rows = [{"key": o.key, "order": i, "title": o.label, "dmax": maxima[o.key],
+             "ref": o.reference, "ref_label": o.reference_label,
+             "max_label": f"{o.prefix}{fmt.number(maxima[o.key])}{o.suffix}"}
+            for i, o in enumerate(outputs)]
+    derived = []
+    for o in outputs:
+        lo, hi = o.signals
+        derived += [alt.param(name=lo, expr=f"min({o.low}, {o.high})"),
+                    alt.param(name=hi, expr=f"max({o.low}, {o.high})")]
+
+    def pick(field: Callable[[Output], str]) -> str:
+        expr = "0"
+        for o in reversed(outputs):
+            expr = f"(datum.key === '{o.key}' ? {field(o)} : {expr})"
+        return expr
+
+    base = alt.Chart(alt.Data(values=rows)).transform_calculate(
+        low=pick(lambda o: o.signals[0]),
+        high=pick(lambda o: o.signals[1]),
+        text=pick(lambda o: o.label_expr()),
+    ).transform_calculate(
+        lo_n="clamp(datum.low / datum.dmax, 0, 1)",
+        hi_n="clamp(datum.high / datum.dmax, 0, 1)",
+        ref_n="datum.ref == null ? null : datum.ref / datum.dmax",
+        zero="0", one="1",
+    )
+    y = alt.Y("key:N", sort=alt.SortField("order"), axis=None,
+              scale=alt.Scale(type="point", padding=0.75))
+    x_scale = alt.Scale(domain=[0, 1], nice=False, zero=True)
+    x = dict(scale=x_scale, axis=None)
+    track = base.mark_rule(strokeWidth=12, color=TRACK, strokeCap="butt").encode(
+        x=alt.X("zero:Q", **x), x2="one:Q", y=y)
+    bar = base.mark_rule(strokeWidth=12, color=COLOR, strokeCap="butt").encode(
+        x=alt.X("lo_n:Q", **x), x2="hi_n:Q", y=y)
+    ends = [base.mark_point(filled=True, size=90, color=COLOR, opacity=1).encode(
+        x=alt.X(f"{f}:Q", **x), y=y) for f in ("lo_n", "hi_n")]
+    with_ref = base.transform_filter("datum.ref != null && datum.ref_n <= 1")
+    ref_tick = with_ref.mark_tick(color=REFERENCE, thickness=3, size=26).encode(
+        x=alt.X("ref_n:Q", **x), y=y)
+    ref_text = [with_ref.transform_filter(f"datum.ref_n {op} 0.5").mark_text(
+        align=align, dx=dx, dy=19, fontSize=11, color=REFERENCE).encode(
+        x=alt.X("ref_n:Q", **x), y=y, text="ref_label:N")
+        for op, align, dx in (("<=", "left", 4), (">", "right", -4))]
+    # Two lines above each track, cut to the plot's width so that autosize never shrinks
+    # the tracks to make room for text (narrow screens).
+    fit = alt.ExprRef("max(width, 60)")
+    title_text = base.mark_text(align="left", baseline="bottom", dy=-27, fontSize=12,
+                                color="#444", limit=fit).encode(
+        x=alt.X("zero:Q", **x), y=y, text="title:N")
+    value_text = base.mark_text(align="left", baseline="bottom", dy=-10, fontSize=14,
+                                fontWeight="bold", color="#111", limit=fit).encode(
+        x=alt.X("zero:Q", **x), y=y, text="text:N")
+    max_text = base.mark_text(align="right", baseline="top", dy=9, fontSize=10,
+                              color="#555").encode(x=alt.X("one:Q", **x), y=y,
+                                                   text="max_label:N")
+    zero_text = base.mark_text(align="left", baseline="top", dy=9, fontSize=10,
+                               color="#555", text="0").encode(x=alt.X("zero:Q", **x), y=y)
+    chart = alt.layer(track, bar, *ends, ref_tick, *ref_text, title_text, value_text, max_text,
+                      zero_text).properties(height=row_height * len(outputs))
+    params = [s.param() for s in sliders] + [c.param() for c in constants] + derived
+    chart = chart.add_params(*params)
+    if title:
+        chart = chart.properties(title=alt.TitleParams(title, subtitle=subtitle or alt.Undefined))
+    return chart
+
+
+def bound_params(spec: Any) -> list[str]:
+    """Names of the parameters bound to an input anywhere in a Vega-Lite spec."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for p in node.get("params", []) or []:
+                if isinstance(p, dict) and p.get("bind") and p.get("name"):
+                    found.append(str(p["name"]))
+            for k, v in node.items():
+                if k != "params":
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    return found

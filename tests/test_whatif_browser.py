@@ -1,0 +1,173 @@
+"""The what-if sliders on the Japanese-investment page, in a real browser, offline.
+
+Moving a slider recomputes the chart's derived values in the browser (read from the Vega
+view that charts.js hands over in its "br-drawn" event, and from the SVG text); the reset
+button draws the chart again at the published values, which are the numbers the page's
+prose glued. Debian's Chromium through Playwright; every request leaving localhost is
+blocked. Without /usr/bin/chromium the test skips with the reason, unless
+BATTERYREPORT_REQUIRE_BROWSER=1 requires it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browser_support import new_context, open_page, screenshot_on_failure, serve, unavailable
+
+from batteryreport.glue import read_glued
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PAGE = "book/_generated/japan_investment.html"
+
+# Every chart hands its vega-embed result to charts.js's "br-drawn" event (on the chart's
+# container; it does not bubble, so listen in the capture phase). Keep the latest per chart.
+CAPTURE = """
+window.__brViews = {}; window.__brDraws = 0;
+document.addEventListener('br-drawn', e => {
+  window.__brViews[e.target.id] = e.detail; window.__brDraws += 1;
+}, true);
+"""
+ALL_DRAWN = ("() => { const els = Array.from(document.querySelectorAll('.br-vega'));"
+             " return els.length > 0 &&"
+             " els.every(el => el.getAttribute('data-drawn') === 'done'); }")
+RUN = "v => window.__brViews[v].view.runAsync().then(() => null)"
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not CHROMIUM.exists():
+        unavailable(f"{CHROMIUM} not found: install Debian's chromium to run the what-if "
+                    "browser test")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("playwright is not installed in this environment")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class Chart:
+    """One drawn what-if figure on the page."""
+
+    def __init__(self, page, name: str):
+        self.page = page
+        self.fig = page.locator(f"#fig-{name}")
+        self.vid = self.fig.locator(".br-vega").get_attribute("id")
+
+    def signal(self, name: str) -> float:
+        return self.page.evaluate("([v, s]) => window.__brViews[v].view.signal(s)",
+                                  [self.vid, name])
+
+    def texts(self) -> list[str]:
+        return self.fig.locator(".br-vega svg text").all_text_contents()
+
+    def slider(self, label: str):
+        return self.fig.locator(".vega-bindings label", has_text=label).locator(
+            "input[type=range]")
+
+    def move(self, label: str, value: float) -> None:
+        """Set a slider as a reader's drag does: new value, then an input event."""
+        self.slider(label).evaluate(
+            "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }",
+            value)
+        self.page.evaluate(RUN, self.vid)
+
+    def reset(self) -> None:
+        before = self.page.evaluate("window.__brDraws")
+        self.fig.locator("button.br-reset").click()
+        self.page.wait_for_function(f"window.__brDraws > {before}")
+        self.page.wait_for_function(ALL_DRAWN)
+
+
+def _problems(visit) -> list[str]:
+    # A bare http.server has no favicon; the browser's own request for it is not the page's.
+    return [p for p in visit.load_problems() if "favicon.ico" not in p]
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("realbook")
+def test_sliders_recompute_in_the_browser_and_reset_restores_the_published_values(
+        real_book, chromium):
+    site = real_book / "_build" / "html"
+    glued = read_glued(real_book / "book" / "_generated" / "japan_investment.ipynb")
+    text = {k: v["text"] for k, v in glued.items()}
+    with serve(site) as base:
+        ctx, offline = new_context(chromium)
+        ctx.add_init_script(CAPTURE)
+        try:
+            visit = open_page(ctx, offline, base + PAGE)
+            page = visit.page
+            with screenshot_on_failure(page, "whatif-japan"):
+                page.wait_for_function(ALL_DRAWN, timeout=30_000)
+                w = Chart(page, "japan_whatif")
+
+                # Published state: the chart reads exactly as the prose.
+                published = {k: w.signal(k) for k in
+                             ("fx", "cell_capex_low", "inr_high", "gwh_low", "gwh_high")}
+                assert [w.signal("gwh_low"), w.signal("gwh_high")] == pytest.approx(
+                    glued["cell_gwh"]["value"], rel=1e-3)
+                assert w.signal("fx") == pytest.approx(glued["fx_run"]["value"], rel=1e-3)
+                for key in ("inr_run", "cell_gwh", "gap_share_capacity", "floor_share",
+                            "rec_kt"):
+                    assert text[key] in w.texts(), (key, text[key], w.texts())
+                assert w.fig.locator(".br-whatif").is_visible()
+
+                # Dearer cells: fewer GWh, computed in the browser from the new value.
+                w.move("Cell capex, low", 500)
+                assert w.signal("cell_capex_low") == 500
+                gwh_high = w.signal("gwh_high")
+                assert gwh_high == pytest.approx(published["inr_high"] / 500)
+                assert gwh_high < published["gwh_high"]
+                assert text["cell_gwh"] not in w.texts()
+                # A weaker rupee: more rupees, hence more GWh, at the same capex.
+                fx_input = w.slider("Exchange rate")
+                weakest = float(fx_input.get_attribute("max"))
+                w.move("Exchange rate", weakest)
+                usd_high = glued["usd_range"]["value"][1]
+                assert w.signal("inr_high") == pytest.approx(usd_high * weakest / 10)
+                assert w.signal("gwh_high") == pytest.approx(usd_high * weakest / 10 / 500)
+                assert text["inr_run"] not in w.texts()
+                # The keyboard moves a slider by its step.
+                fx_input.focus()
+                page.keyboard.press("ArrowLeft")
+                page.evaluate(RUN, w.vid)
+                step = float(fx_input.get_attribute("step"))
+                assert w.signal("fx") == pytest.approx(weakest - step)
+
+                # Reset: every slider, signal and label back at the published values.
+                w.reset()
+                w = Chart(page, "japan_whatif")
+                for k, v in published.items():
+                    assert w.signal(k) == pytest.approx(v), k
+                assert float(w.slider("Cell capex, low").input_value()) == pytest.approx(
+                    published["cell_capex_low"], abs=5)
+                for key in ("inr_run", "cell_gwh", "gap_share_capacity", "floor_share",
+                            "rec_kt"):
+                    assert text[key] in w.texts(), key
+
+                # The split chart: everything to cells reproduces the all-cells result.
+                s = Chart(page, "japan_split_whatif")
+                assert text["alloc_first_gwh"] in s.texts()
+                s.move("Share to cells", 100)
+                s.move("Share to recycling", 0)
+                assert [s.signal("split_gwh_low"), s.signal("split_gwh_high")] == pytest.approx(
+                    glued["cell_gwh"]["value"], rel=1e-6)
+                assert text["cell_gwh"] in s.texts()
+                assert s.signal("split_ev_high") == pytest.approx(0, abs=1e-9)
+                s.reset()
+                s = Chart(page, "japan_split_whatif")
+                assert text["alloc_first_gwh"] in s.texts()
+                assert text["alloc_first_ev"] in s.texts()
+
+                assert not offline.blocked, offline.blocked
+                assert not _problems(visit), _problems(visit)
+        finally:
+            ctx.close()
+
