@@ -260,6 +260,27 @@ def build_site(layout: Layout, jobs: int) -> None:
         raise RuntimeError(f"the book build failed ({result}); see the warnings above")
 
 
+def publish_briefs(layout: Layout, params: RunParams, data_folder: Path) -> list[Path]:
+    """Build the PDF briefs from the executed notebooks: into ``_build/briefs/`` (named
+    for the scenario) and, under fixed names, into the site, where each chapter links its
+    brief. Unchanged briefs are not rewritten."""
+    from .briefs import build_briefs
+
+    out = layout.build / "briefs"
+    paths = build_briefs(layout, params, data_folder, out)
+    site_copies = layout.generated / "briefs"
+    site_copies.mkdir(parents=True, exist_ok=True)
+    suffix = "" if params.scenario == "default" else f"-{params.scenario}"
+    for path in paths:
+        plain = site_copies / (path.name[: -len(suffix) - 4] + ".pdf" if suffix else path.name)
+        data = path.read_bytes()
+        if not plain.exists() or plain.read_bytes() != data:
+            plain.write_bytes(data)
+    if paths:
+        _say(f"  briefs   {len(paths)} PDF(s) in {out}")
+    return paths
+
+
 def publish(layout: Layout, key: str) -> Path:
     """Copy the work build to a fresh folder and switch ``_build/html`` to it atomically."""
     sites = layout.build / "sites"
@@ -324,6 +345,13 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
 
     os.environ[ENV_DATA_DIR] = str(data_folder)  # the {num} role reads the source register
     manifest = prepare_book_inputs(layout, params, data_folder)
+    try:
+        publish_briefs(layout, params, data_folder)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        report.site = "failed"
+        report.seconds = time.perf_counter() - start
+        return report
     key = site_key(layout, params)
     if published_key(layout) == key:
         report.site = "up to date"

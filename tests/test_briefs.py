@@ -1,0 +1,538 @@
+"""PDF briefs: read back with pypdf, the numbers must be the glued display texts.
+
+Two set-ups:
+- a synthetic book (fast): source notebooks with ``brief:`` front matter and "executed"
+  notebooks whose outputs are made by the real glue/figure classes, so the briefs are
+  built without running papermill;
+- the mini book (slow): ``python -m batteryreport briefs`` end to end, cache and all.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from batteryreport import briefs
+from batteryreport.briefs import BriefError, build_briefs, parse_brief, pdf_fonts
+from batteryreport.glue import Value, read_all_glued, read_glued
+from batteryreport.params import load_params
+from batteryreport.pipeline import Layout
+
+HERE = Path(__file__).parent
+REPO = HERE.parent
+
+# The synthetic-book tests share one worker (and one build of the briefs).
+briefs_group = pytest.mark.xdist_group("briefs")
+
+# --------------------------------------------------------------------------- helpers
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(p.extract_text() or "" for p in PdfReader(path).pages)
+
+
+def flat(text: str) -> str:
+    """Text with line breaks and runs of spaces made single spaces (for comparisons)."""
+    return re.sub(r"\s+", " ", text)
+
+
+def pages(path: Path) -> int:
+    return len(PdfReader(path).pages)
+
+
+def assert_fonts_ok(path: Path) -> None:
+    fonts = pdf_fonts(path)
+    assert fonts, "no fonts found"
+    assert all(fonts.values()), f"fonts not embedded: {fonts}"
+    assert all(name.startswith("SourceSansPro") for name in fonts), fonts
+    serif = ("Serif", "Libertinus", "Times", "Computer", "DejaVu")
+    assert not any(s in n for n in fonts for s in serif), fonts
+
+
+def _output(bundle: dict) -> dict:
+    return {"output_type": "display_data", "metadata": {"scrapbook": {"name": "x"}},
+            "data": bundle}
+
+
+def write_executed(path: Path, values: list[Value], figures: list) -> None:
+    """An executed notebook as papermill leaves it, holding these glued values and charts."""
+    cells = [{"cell_type": "code", "metadata": {}, "source": "", "execution_count": 1,
+              "outputs": [_output(v._repr_mimebundle_()) for v in values]}]
+    for fig in figures:
+        bundle = fig._repr_mimebundle_()
+        cells.append({"cell_type": "code", "metadata": {}, "source": "", "execution_count": 2,
+                      "outputs": [{"output_type": "display_data", "metadata": {},
+                                   "data": bundle}]})
+    nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+
+
+def write_source(path: Path, brief: dict | None, order: int) -> None:
+    import yaml
+
+    meta = {"tables": [], "order": order}
+    if brief is not None:
+        meta["brief"] = brief
+    front = yaml.safe_dump({"jupytext": {"text_representation": {"extension": ".md",
+                                                                  "format_name": "myst"}},
+                            "kernelspec": {"display_name": "Python 3", "language": "python",
+                                           "name": "python3"},
+                            "batteryreport": meta}, allow_unicode=True, sort_keys=False)
+    path.write_text(f"---\n{front}---\n\n# {path.stem}\n\n```{{code-cell}} ipython3\n"
+                    ":tags: [parameters]\nscenario = \"default\"\n```\n", encoding="utf-8")
+
+
+def _fig(name: str, title: str, chart: alt.Chart, frame: pd.DataFrame):
+    from batteryreport.charts import figure, theme
+
+    chart = chart.properties(**{}).configure(**theme()["config"])
+    return figure(chart, name=name, title=title, description=f"{title}, by year.",
+                  source_note="Sources: PIB, Ministry of Heavy Industries; company filings.",
+                  data=frame)
+
+
+PLI_BRIEF = {
+    "title": "PLI-ACC: promised against built",
+    "lede": "pli_lede",
+    "key_numbers": ["awarded_gwh", "installed_gwh", "share_achieved", "penalty_accrued_total",
+                    "days_late"],
+    "figures": ["pli_promised_vs_built", "pli_timeline"],
+    "recommendations": ["recommendations::rec_pli"],
+    "details": ["fx_used", "as_of"],
+}
+JAPAN_BRIEF = {
+    "title": "What $100–400 million from Japan can buy",
+    "key_numbers": ["japan_range_inr", "cell_gwh_range", "recycling_kt_range"],
+    "figures": ["japan_allocation"],
+    "recommendations": ["recommendations::rec_japan"],
+    "summary_numbers": 2,
+}
+RECYCLING_BRIEF = {
+    "title": "Recycling: the end-of-life wave",
+    "key_numbers": ["eol_tonnes_2030", "recycler_capacity", "recovery_rate_lithium"],
+    "figures": ["eol_projection"],
+    "recommendations": ["recommendations::rec_recycling"],
+}
+
+
+def fake_book(root: Path, *, briefs_meta: dict[str, dict | None] | None = None) -> Path:
+    """A synthetic book with realistic glued values (the repository's data and sources)."""
+    (root / "notebooks").mkdir(parents=True)
+    gen = root / "book" / "_generated"
+    gen.mkdir(parents=True)
+    shutil.copytree(REPO / "data", root / "data")
+    shutil.copytree(REPO / "params", root / "params")
+    shutil.copyfile(REPO / "_config.yml", root / "_config.yml")
+    meta = {"pli_delays": PLI_BRIEF, "japan_investment": JAPAN_BRIEF,
+            "recycling": RECYCLING_BRIEF, "recommendations": None}
+    meta.update(briefs_meta or {})
+    for order, (name, brief) in enumerate(meta.items(), start=1):
+        write_source(root / "notebooks" / f"{name}.md", brief, order * 10)
+
+    years = pd.DataFrame({"year": [2022, 2023, 2024, 2025, 2026] * 2,
+                          "series": ["Promised"] * 5 + ["Built"] * 5,
+                          "gwh": [0, 5, 20, 40, 50, 0, 0, 0.2, 1.4, 1.4]})
+    firms = pd.DataFrame({"beneficiary": ["Ola Electric", "Reliance New Energy", "Rajesh Exports",
+                                          "Amara Raja", "Ola Electric", "Reliance New Energy",
+                                          "Rajesh Exports", "Amara Raja"],
+                          "what": ["Awarded"] * 4 + ["Commissioned"] * 4,
+                          "gwh": [20, 10, 5, 5, 1.4, 0, 0, 0]})
+    promised = _fig("pli_promised_vs_built", "Capacity awarded and commissioned, by firm",
+                    alt.Chart(firms).mark_bar().encode(
+                        x=alt.X("gwh:Q", title="GWh"),
+                        y=alt.Y("beneficiary:N", title=None),
+                        yOffset="what:N", color=alt.Color("what:N", title=None)), firms)
+    timeline = _fig("pli_timeline", "The promised ramp and what was built",
+                    alt.Chart(years).mark_line(point=True).encode(
+                        x=alt.X("year:O", title=None), y=alt.Y("gwh:Q", title="GWh (cumulative)"),
+                        color=alt.Color("series:N", title=None)), years)
+    split = pd.DataFrame({"scenario": ["cells-first", "balanced", "recycling-first"] * 3,
+                          "sector": ["Cells"] * 3 + ["Recycling"] * 3 + ["EV"] * 3,
+                          "usd_mn": [280, 160, 80, 80, 120, 240, 40, 120, 80]})
+    japan = _fig("japan_allocation", "Three ways to split $400 million",
+                 alt.Chart(split).mark_bar().encode(
+                     x=alt.X("sum(usd_mn):Q", title="USD million"),
+                     y=alt.Y("scenario:N", title=None),
+                     color=alt.Color("sector:N", title=None)), split)
+    eol = pd.DataFrame({"year": list(range(2024, 2031)),
+                        "tonnes": [20_000, 34_000, 55_000, 80_000, 120_000, 170_000, 240_000]})
+    eol_fig = _fig("eol_projection", "Batteries reaching end of life",
+                   alt.Chart(eol).mark_area(opacity=0.8).encode(
+                       x=alt.X("year:O", title=None),
+                       y=alt.Y("tonnes:Q", title="Tonnes a year")), eol)
+
+    s = ["pib_2025_12_12", "bs_2025_06_17", "mint_2022_08_28"]
+    write_executed(gen / "pli_delays.ipynb", [
+        Value("pli_lede", "Four years after the awards, **under a tenth** of the capacity India "
+              "promised itself is running, and none of the penalties has been collected.",
+              sources=["pib_2025_12_12"]),
+        Value("awarded_gwh", "40 GWh", 40.0, "GWh", s[:1], "Capacity awarded under PLI-ACC"),
+        Value("installed_gwh", "1.4 GWh", 1.4, "GWh", s[:2], "Cell capacity commissioned"),
+        Value("share_achieved", "3.5%", 0.035, "", s[:2], "Share of the award built"),
+        Value("penalty_accrued_total", "₹860–3,500 crore", [860, 3500], "INR crore", s,
+              "Penalties accrued, if enforced"),
+        Value("days_late", "1,146 days", 1146, "days", ["pib_2025_12_12"],
+              "Days past the deadline"),
+        Value("fx_used", "₹88.45/$", 88.45, "INR/USD", ["bs_2025_12_01"], "Exchange rate used"),
+        Value("as_of", "12 December 2025", "2025-12-12", "", ["pib_2025_12_12"], "As of"),
+    ], [promised, timeline])
+    write_executed(gen / "japan_investment.ipynb", [
+        Value("japan_range_inr", "₹880–3,500 crore", [880, 3500], "INR crore", ["bs_2025_03_04"],
+              "Japan's $100–400 million in rupees"),
+        Value("cell_gwh_range", "0.9–4.6 GWh", [0.9, 4.6], "GWh", ["et_2025_03"],
+              "Cell capacity it could fund"),
+        Value("recycling_kt_range", "6,000–32,000 tonnes", [6000, 32000], "t/yr",
+              ["fe_2025_11"], "Recycling capacity a year"),
+    ], [japan])
+    write_executed(gen / "recycling.ipynb", [
+        Value("eol_tonnes_2030", "2,40,000 tonnes", 240000, "t", ["takshashila_2025_10_14"],
+              "Batteries reaching end of life in 2030"),
+        Value("recycler_capacity", "1,12,000 tonnes", 112000, "t/yr", ["deccanchronicle_2024"],
+              "Registered recycling capacity"),
+        Value("recovery_rate_lithium", "70%", 0.7, "", ["businessworld_2024_11"],
+              "Lithium recovery required by 2027"),
+    ], [eol_fig])
+    write_executed(gen / "recommendations.ipynb", [
+        Value("rec_pli", "- Publish plant-by-plant commissioning data every quarter, with the "
+              "dates in each award.\n- Collect the **liquidated damages** already due, or "
+              "publish why they were waived.\n- Re-tender the capacity of beneficiaries more "
+              "than two years late.", sources=["pib_2025_12_12"], label="PLI-ACC"),
+        Value("rec_japan", "Put Japan's money into cell lines with a committed Japanese "
+              "technology partner, and tie it to [the BWMR recovery targets]"
+              "(https://cpcb.nic.in/).", sources=["bs_2025_03_04"], label="Japan"),
+        Value("rec_recycling", "- Make recovery targets bite: audit the extended producer "
+              "responsibility certificates.\n- Fund one black-mass refinery before 2028.",
+              sources=["fe_2025_11"], label="Recycling"),
+    ], [])
+    return root
+
+
+def params_for(root: Path, scenario: str = "default"):
+    p = root / f"{scenario}.yml"
+    p.write_text(f"scenario: {scenario}\n")
+    return load_params(p, defaults=root / "params" / "default.yml")
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    root = fake_book(tmp_path_factory.mktemp("briefs") / "book")
+    out = root / "_build" / "briefs"
+    paths = build_briefs(Layout(root), params_for(root), root / "data", out)
+    return root, out, paths
+
+
+# --------------------------------------------------------------------------- synthetic book
+
+
+@briefs_group
+def test_one_brief_per_declaring_notebook_and_a_summary(synthetic):
+    root, out, paths = synthetic
+    assert [p.name for p in paths] == ["pli_delays.pdf", "japan_investment.pdf", "recycling.pdf",
+                                       "summary.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)  # no leftovers
+
+
+@briefs_group
+def test_page_counts(synthetic):
+    _, out, paths = synthetic
+    for p in paths:
+        assert 1 <= pages(p) <= 2, p.name
+    assert pages(out / "summary.pdf") == 1
+
+
+@briefs_group
+def test_key_numbers_are_the_glued_display_texts(synthetic):
+    root, out, _ = synthetic
+    glued = read_all_glued(root / "book" / "_generated")
+    for nb, meta in (("pli_delays", PLI_BRIEF), ("japan_investment", JAPAN_BRIEF),
+                     ("recycling", RECYCLING_BRIEF)):
+        text = flat(pdf_text(out / f"{nb}.pdf"))
+        for key in meta["key_numbers"]:
+            rec = read_glued(root / "book" / "_generated" / f"{nb}.ipynb")[key]
+            assert rec["text"] in text, (nb, key, rec["text"])
+            assert rec["label"] in text
+        for ref in meta.get("recommendations", []):
+            for item in briefs.recommendation_items(glued[ref]):
+                plain = "".join(s["t"] for s in item["segments"])
+                assert " ".join(plain.split()[:5]) in text, (nb, ref)
+    summary = flat(pdf_text(out / "summary.pdf"))
+    for key in ("pli_delays::awarded_gwh", "japan_investment::japan_range_inr",
+                "japan_investment::cell_gwh_range", "recycling::eol_tonnes_2030"):
+        assert glued[key]["text"] in summary, key
+    assert glued["pli_delays::installed_gwh"]["text"] not in summary  # summary_numbers: 1
+    assert "Publish plant-by-plant commissioning data" in summary
+
+
+@briefs_group
+def test_sources_listed_with_urls(synthetic):
+    root, out, _ = synthetic
+    from batteryreport.data import sources
+
+    register = sources(root / "data")
+    glued = read_glued(root / "book" / "_generated" / "pli_delays.ipynb")
+    shown = set()
+    for key in [*PLI_BRIEF["key_numbers"], *PLI_BRIEF["details"], "pli_lede"]:
+        shown |= set(glued[key]["sources"])
+    text = pdf_text(out / "pli_delays.pdf").replace("\n", "")
+    for sid in shown | {"pib_2025_12_12"}:
+        assert register.loc[sid, "url"] in text, sid
+    # Only the sources of values shown: the recycling brief's are not in the PLI brief.
+    assert register.loc["deccanchronicle_2024", "url"] not in text
+
+
+@briefs_group
+def test_fonts_embedded_and_no_fallback(synthetic):
+    _, _, paths = synthetic
+    for p in paths:
+        assert_fonts_ok(p)
+
+
+@briefs_group
+def test_text_and_charts_share_one_typeface(synthetic):
+    _, out, _ = synthetic
+    reader = PdfReader(out / "pli_delays.pdf")
+    # The chart's axis title is drawn as text in the same font as the body.
+    assert "GWh (cumulative)" in "".join(p.extract_text() for p in reader.pages)
+    fams = {n.split("-")[0] for n in pdf_fonts(out / "pli_delays.pdf")}
+    assert fams == {"SourceSansPro"}
+
+
+@briefs_group
+def test_unchanged_inputs_make_nothing_again(synthetic, monkeypatch):
+    root, out, paths = synthetic
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in paths}
+
+    def fail(*args):
+        raise AssertionError("compiled again although nothing changed")
+
+    monkeypatch.setattr(briefs, "_compile", fail)
+    again = build_briefs(Layout(root), params_for(root), root / "data", out)
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in again} == before
+
+
+@briefs_group
+def test_same_inputs_same_bytes(synthetic, tmp_path):
+    root, out, paths = synthetic
+    fresh = build_briefs(Layout(root), params_for(root), root / "data", tmp_path / "again")
+    assert [p.read_bytes() for p in fresh] == [p.read_bytes() for p in paths]
+
+
+@briefs_group
+def test_scenario_in_file_names_and_on_the_page(tmp_path):
+    root = fake_book(tmp_path / "book")
+    paths = build_briefs(Layout(root), params_for(root, "weak-rupee"), root / "data",
+                         tmp_path / "out")
+    assert [p.name for p in paths] == ["pli_delays-weak-rupee.pdf",
+                                       "japan_investment-weak-rupee.pdf",
+                                       "recycling-weak-rupee.pdf", "summary-weak-rupee.pdf"]
+    assert "Scenario: weak-rupee" in pdf_text(paths[0])
+
+
+@briefs_group
+def test_a_failing_brief_leaves_earlier_briefs_in_place(tmp_path):
+    root = fake_book(tmp_path / "book")
+    out = tmp_path / "out"
+    build_briefs(Layout(root), params_for(root), root / "data", out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    # The last notebook's brief now names a value its notebook never glued.
+    write_source(root / "notebooks" / "recycling.md",
+                 dict(RECYCLING_BRIEF, key_numbers=["eol_tonnes_2030", "recycler_capacity",
+                                                    "no_such_value"]), 30)
+    with pytest.raises(BriefError, match="no_such_value"):
+        build_briefs(Layout(root), params_for(root), root / "data", out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+@briefs_group
+def test_overlong_brief_is_tightened_then_refused(tmp_path):
+    root = fake_book(tmp_path / "book")
+    gen = root / "book" / "_generated" / "recommendations.ipynb"
+    nb = json.loads(gen.read_text())
+    long = "\n".join(f"- Recommendation {i}: " + "a long sentence of policy advice " * 12
+                     for i in range(40))
+    rec = Value("rec_pli", long, sources=["pib_2025_12_12"], label="PLI-ACC")._repr_mimebundle_()
+    nb["cells"][0]["outputs"][0]["data"] = rec
+    gen.write_text(json.dumps(nb))
+    with pytest.raises(BriefError, match="does not fit 2 page"):
+        build_briefs(Layout(root), params_for(root), root / "data", tmp_path / "out")
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_front_matter_problems_are_all_reported(tmp_path):
+    names = {"alpha", "beta"}
+    src = tmp_path / "alpha.md"
+    spec, problems = parse_brief({"title": "", "key_numbers": ["a", "b"], "figures": [],
+                                  "recomendations": ["x"], "summary_numbers": 3,
+                                  "details": ["gamma::x"]}, "alpha", src, names)
+    assert spec is None
+    text = "\n".join(str(p) for p in problems)
+    for needle in ("title", "key_numbers lists 2", "figures lists 0", "recomendations",
+                   "summary_numbers", "'gamma'"):
+        assert needle in text, needle
+    ok, problems = parse_brief({"title": "T", "key_numbers": ["a", "b", "beta::c"],
+                                "figures": ["f"]}, "alpha", src, names)
+    assert problems == [] and ok.key_numbers == ("a", "b", "beta::c")
+    assert parse_brief(None, "alpha", src, names) == (None, [])
+
+
+def test_markdown_in_glued_text_becomes_segments_not_markup():
+    segs = briefs.segments("Do **this**, see [the rules](https://x.org/a) and *that* #set `x`")
+    assert {"t": "this", "b": True} in segs and {"t": "the rules", "url": "https://x.org/a"} in segs
+    assert {"t": "that", "i": True} in segs
+    assert "".join(s["t"] for s in segs) == "Do this, see the rules and that #set x"
+    items = briefs.recommendation_items({"key": "r", "label": "R", "text": "- one\n  more\n- two"})
+    assert [i["lead"] for i in items] == ["R", None]
+    assert ["".join(s["t"] for s in i["segments"]) for i in items] == ["one more", "two"]
+
+
+def test_print_spec_uses_one_typeface_and_print_sizes():
+    spec = {"title": "On the site", "mark": {"type": "text", "fontSize": 12, "font": "Arial"},
+            "encoding": {"y": {"field": "a", "axis": {"labelLimit": 300, "labelFont": "Times"}}},
+            "datasets": {"d": [{"fontSize": 3, "font": "data stays data"}]},
+            "config": {"font": "Liberation Sans, Arial"}}
+    s = briefs.print_spec(spec)
+    assert "title" not in s  # printed by the brief above the chart
+    assert s["config"]["font"] == s["mark"]["font"] == "Source Sans Pro"
+    assert s["encoding"]["y"]["axis"]["labelFont"] == "Source Sans Pro"
+    assert s["mark"]["fontSize"] == 8.5 and s["encoding"]["y"]["axis"]["labelLimit"] < 300
+    assert s["datasets"] == spec["datasets"] and spec["mark"]["fontSize"] == 12  # no mutation
+
+
+@briefs_group
+def test_no_declared_brief_writes_nothing(tmp_path):
+    root = fake_book(tmp_path / "book", briefs_meta={"pli_delays": None, "japan_investment": None,
+                                                     "recycling": None})
+    assert build_briefs(Layout(root), params_for(root), root / "data", tmp_path / "o") == []
+
+
+# --------------------------------------------------------------------------- mini book, CLI
+
+
+def run_briefs(root: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "batteryreport", "briefs", "--root", str(root),
+         "--data", str(root / "data"), *extra],
+        capture_output=True, text=True, cwd=root, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def minibook(tmp_path_factory):
+    from test_pipeline import make_book
+
+    root = make_book(tmp_path_factory.mktemp("mbb") / "book")
+    out = run_briefs(root)
+    assert out.returncode == 0, out.stdout + out.stderr
+    return root, out
+
+
+@pytest.mark.xdist_group("minibook")
+def test_cli_runs_notebooks_then_writes_briefs(minibook):
+    root, out = minibook
+    assert "done     alpha" in out.stdout and "done     beta" in out.stdout
+    folder = root / "_build" / "briefs"
+    assert sorted(p.name for p in folder.iterdir()) == ["alpha.pdf", "beta.pdf", "summary.pdf"]
+    assert pages(folder / "summary.pdf") == 1
+    for p in folder.iterdir():
+        assert pages(p) <= 2
+        assert_fonts_ok(p)
+
+
+@pytest.mark.xdist_group("minibook")
+def test_cli_numbers_match_the_same_run(minibook):
+    root, _ = minibook
+    gen = root / "book" / "_generated"
+    alpha, beta = read_glued(gen / "alpha.ipynb"), read_glued(gen / "beta.ipynb")
+    text = flat(pdf_text(root / "_build" / "briefs" / "alpha.pdf"))
+    for rec in (alpha["total_gwh"], beta["n_sources"], beta["fx"]):
+        assert rec["text"] in text
+    assert "https://pib.gov.in/example" in text and "https://www.business-standard.com/example" \
+        in text
+    assert alpha["total_gwh"]["text"] in flat(pdf_text(root / "_build" / "briefs" / "summary.pdf"))
+
+
+@pytest.mark.xdist_group("minibook")
+def test_cli_second_run_uses_the_cache(minibook):
+    root, _ = minibook
+    again = run_briefs(root)
+    assert again.returncode == 0, again.stderr
+    assert "running" not in again.stdout and "skipped  alpha" in again.stdout
+
+
+@pytest.mark.xdist_group("minibook")
+def test_cli_bad_params_fail_with_code_2_and_keep_briefs(minibook, tmp_path):
+    root, _ = minibook
+    folder = root / "_build" / "briefs"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    bad = tmp_path / "bad.yml"
+    bad.write_text("fx_inr_per_usd: lots\nnot_a_param: 1\n")
+    out = run_briefs(root, "--params", str(bad))
+    assert out.returncode == 2
+    assert "fx_inr_per_usd" in out.stderr and "not_a_param" in out.stderr
+    assert "running" not in out.stdout
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+@pytest.mark.xdist_group("minibook")
+def test_cli_bad_data_fails_with_code_2_and_keeps_briefs(minibook):
+    root, _ = minibook
+    folder = root / "_build" / "briefs"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    cap = root / "data" / "capacity.csv"
+    good = cap.read_text()
+    cap.write_text(good + "9,Ola,2025-12-31,-4,1,2,GWh,bs_2025\n")
+    try:
+        out = run_briefs(root)
+        assert out.returncode == 2
+        assert "capacity.csv" in out.stderr and "installed_gwh" in out.stderr
+        assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    finally:
+        cap.write_text(good)
+
+
+@pytest.mark.xdist_group("minibook")
+def test_cli_scenario_writes_its_own_files(minibook, tmp_path):
+    root, _ = minibook
+    p = tmp_path / "s.yml"
+    p.write_text("scenario: strong-rupee\nfx_inr_per_usd: 80.5\n")
+    out = run_briefs(root, "--params", str(p))
+    assert out.returncode == 0, out.stdout + out.stderr
+    folder = root / "_build" / "briefs"
+    assert (folder / "alpha-strong-rupee.pdf").exists() and (folder / "alpha.pdf").exists()
+    text = flat(pdf_text(folder / "alpha-strong-rupee.pdf"))
+    fx = read_glued(root / "book" / "_generated" / "beta.ipynb")["fx"]["text"]
+    assert fx == "80.50" and fx in text and "Scenario: strong-rupee" in text
+
+
+# --------------------------------------------------------------------------- real book
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("realbook")
+def test_real_book_briefs_show_the_glued_numbers(real_book):
+    from conftest import run_build
+
+    out = run_build(real_book, command="briefs")
+    assert out.returncode == 0, out.stdout + out.stderr
+    specs = briefs.brief_specs(real_book / "notebooks")
+    folder = real_book / "_build" / "briefs"
+    glued = read_all_glued(real_book / "book" / "_generated")
+    for spec in specs:
+        pdf = folder / f"{spec.notebook}.pdf"
+        assert pages(pdf) <= 2, pdf.name
+        assert_fonts_ok(pdf)
+        text = flat(pdf_text(pdf))
+        for ref in (*spec.key_numbers, *spec.details):
+            key = ref if "::" in ref else f"{spec.notebook}::{ref}"
+            assert glued[key]["text"] in text, (pdf.name, key)
+    if specs:
+        assert pages(folder / "summary.pdf") == 1
+        assert_fonts_ok(folder / "summary.pdf")
