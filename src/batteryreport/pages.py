@@ -105,12 +105,18 @@ def _md_table(frame, columns: list[tuple[str, str]]) -> list[str]:
     return lines + [""]
 
 
+def _day(iso: str | None, default: str) -> str:
+    from . import fmt
+
+    return fmt.date(iso) if iso else default
+
+
 def edition_banner(manifest: dict) -> str:
-    as_of = manifest.get("as_of") or "latest data"
+    as_of = _day(manifest.get("as_of"), "the latest observation")
     scenario = manifest["scenario"]
     label = ("" if scenario == "default"
              else f" Scenario: **{_cell(scenario)}** (not the published edition).")
-    return (f"Edition {manifest['edition_number']} ({_cell(manifest['built_on'])}), data as of "
+    return (f"Edition {manifest['edition_number']} ({_day(manifest['built_on'], '')}), data as of "
             f"{_cell(as_of)}.{label} "
             "{doc}`About this edition </book/_generated/about_edition>` · "
             "{doc}`What changed </book/_generated/what_changed>`\n")
