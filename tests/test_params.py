@@ -72,3 +72,9 @@ def test_malformed_yaml_names_file_and_line(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(ParamsError, match="not found"):
         load_params(tmp_path / "nope.yml")
+
+
+def test_example_scenarios_validate(repo):
+    for path in sorted((repo / "params" / "examples").glob("*.yml")):
+        params = load_params(path)
+        assert params.scenario != "default", path
