@@ -9,7 +9,7 @@ PARAMS  ?=
 DATA    ?=
 BUILD_ARGS := --jobs $(JOBS) $(if $(PARAMS),--params $(PARAMS)) $(if $(DATA),--data $(DATA))
 
-.PHONY: book briefs test serve clean venv lint bench browser-deps
+.PHONY: book briefs test serve clean venv lint bench browser-deps axe
 
 # The venv is rebuilt only when requirements.txt or pyproject.toml change.
 venv:
@@ -36,8 +36,21 @@ browser-deps:
 	    || echo "could not install chromium: browser tests will skip"; \
 	fi
 
-test: venv browser-deps
-	@$(VPY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+# axe-core for the accessibility tests, from the npm registry into tests/vendor/ (git-ignored),
+# never from a CDN. Installed only when missing or not the pinned version.
+AXE_VERSION := 4.14.1
+AXE_DIR     := tests/vendor/node_modules/axe-core
+axe:
+	@if [ -f $(AXE_DIR)/axe.min.js ] && grep -q '"version": "$(AXE_VERSION)"' $(AXE_DIR)/package.json; then :; \
+	elif command -v npm >/dev/null; then \
+	  echo "vendoring axe-core $(AXE_VERSION) into tests/vendor (npm)"; \
+	  npm install --prefix tests/vendor --no-save --no-audit --no-fund --no-package-lock \
+	    --loglevel=error axe-core@$(AXE_VERSION) >/dev/null \
+	    || echo "could not install axe-core: accessibility tests will skip"; \
+	else echo "npm not found: accessibility tests will skip"; fi
+
+test: venv browser-deps axe
+	@$(VPY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: venv
 	@$(VPY) -m ruff check src tests benchmarks

@@ -1,3 +1,4 @@
+import os
 import shutil
 import subprocess
 import sys
@@ -32,12 +33,26 @@ def run_build(root: Path, *extra: str, command: str = "build") -> subprocess.Com
 
 @pytest.fixture(scope="session")
 def real_book(tmp_path_factory) -> Path:
-    """The real book, built once per test worker into a temporary copy of the repo.
+    """The real book, built once per test run into a temporary copy of the repo.
 
-    Tests that use it should be marked ``@pytest.mark.xdist_group("realbook")`` so that
-    they share one worker and one build.
+    Under pytest-xdist every worker has its own session, so the build is shared through
+    the workers' common temporary folder: the first worker builds under a lock, the others
+    wait and reuse it. Tests must treat it as read-only.
     """
-    root = copy_repo(tmp_path_factory.mktemp("real") / "repo")
-    out = run_build(root)
-    assert out.returncode == 0, f"real book build failed:\n{out.stdout}\n{out.stderr}"
+    import fcntl
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    root = shared / "real-book" / "repo"
+    done = shared / "real-book" / "built-ok"
+    (shared / "real-book").mkdir(exist_ok=True)
+    with open(shared / "real-book.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(root, ignore_errors=True)
+            copy_repo(root)
+            out = run_build(root)
+            assert out.returncode == 0, f"real book build failed:\n{out.stdout}\n{out.stderr}"
+            done.write_text("ok")
     return root

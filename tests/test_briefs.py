@@ -13,12 +13,12 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
 import pytest
+from conftest import run_build
 from pypdf import PdfReader
 
 from batteryreport import briefs
@@ -418,10 +418,7 @@ def test_no_declared_brief_writes_nothing(tmp_path):
 
 
 def run_briefs(root: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "batteryreport", "briefs", "--root", str(root),
-         "--data", str(root / "data"), *extra],
-        capture_output=True, text=True, cwd=root, timeout=600)
+    return run_build(root, *extra, command="briefs")
 
 
 @pytest.fixture(scope="module")

@@ -161,3 +161,11 @@ def test_grouping_round_trips(x):
 @given(st.floats(1e-6, 1e12), st.integers(1, 4))
 def test_round_sig_is_close(x, sig):
     assert math.isclose(fmt.round_sig(x, sig), x, rel_tol=10 ** (1 - sig))
+
+
+def test_round_sig_rounds_halves_up_and_ignores_binary_noise():
+    assert fmt.round_sig(91.5, 2) == 92
+    assert fmt.round_sig(91.49999999999999, 2) == 92  # the same 91.5 by another route
+    assert fmt.round_sig(28.5, 2) == 29 and fmt.round_sig(0.125, 2) == 0.13
+    assert fmt.round_sig(-91.5, 2) == -92
+    assert fmt.span(Range(91.49999999999999, 366), fmt.inr_crore) == "₹92–370 crore"

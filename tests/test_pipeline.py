@@ -3,10 +3,10 @@
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_build
 
 HERE = Path(__file__).parent
 REPO = HERE.parent
@@ -26,10 +26,7 @@ def make_book(root: Path) -> Path:
 
 
 def build(root: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "batteryreport", "build", "--root", str(root),
-         "--data", str(root / "data"), *extra],
-        capture_output=True, text=True, cwd=root, timeout=600)
+    return run_build(root, *extra)
 
 
 def ran(out: str) -> set[str]:

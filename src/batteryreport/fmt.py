@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -20,11 +21,17 @@ RUPEE = "\u20b9"
 
 def round_sig(value: float, sig: int = 2) -> float:
     """Round to ``sig`` significant figures (ranges should not look more precise
-    than their inputs)."""
+    than their inputs).
+
+    Halves round away from zero, as the charts' d3-format does, and binary noise is
+    dropped first (91.49999999999999 is 91.5), so the same quantity computed by two
+    routes is written the same way in the prose, the charts and the briefs.
+    """
     if value == 0 or not math.isfinite(value):
         return value
-    digits = sig - int(math.floor(math.log10(abs(value)))) - 1
-    return round(value, digits)
+    d = Decimal(f"{value:.12g}")
+    step = Decimal(1).scaleb(d.adjusted() - sig + 1)
+    return float(d.quantize(step, rounding=ROUND_HALF_UP))
 
 
 def group_indian(value: float, decimals: int = 0) -> str:

@@ -53,8 +53,8 @@ RESET_LABEL = "Reset to the published values"
 # Numbers are written to 2 significant figures with trailing zeros dropped, as fmt.span
 # does. The two agree from 0.01 up to 99,999: below, fmt.number keeps 3 decimals; above,
 # it groups digits the Indian way (1,00,000), which d3-format cannot. Choose output units
-# that keep values in that band (thousand tonnes, not tonnes). An exact binary tie (28.5)
-# rounds half-even in Python and half-up in d3: check_published reports it at build time.
+# that keep values in that band (thousand tonnes, not tonnes). Both round halves up after
+# dropping binary noise; check_published still compares them at build time.
 D3_FORMAT = ",.2~r"
 MAX_TEXT_VALUE = 100_000
 COLOR = "#1f5a96"
@@ -236,7 +236,9 @@ class Output:
     def label_expr(self) -> str:
         """The Vega expression writing this output's value from its signals."""
         lo, hi = self.signals
-        a, b = f"format({lo}, '{D3_FORMAT}')", f"format({hi}, '{D3_FORMAT}')"
+        # round(x * 1e9) / 1e9 drops binary noise before formatting, as fmt.round_sig does.
+        a = f"format(round({lo} * 1e9) / 1e9, '{D3_FORMAT}')"
+        b = f"format(round({hi} * 1e9) / 1e9, '{D3_FORMAT}')"
         pre, suf = _js_str(self.prefix), _js_str(self.suffix)
         return f"({a} === {b} ? {pre} + {b} + {suf} : {pre} + {a} + '\u2013' + {b} + {suf})"
 
