@@ -1,6 +1,7 @@
 """Issue 8 end to end on the real book: a second edition with a new capacity observation
 and a new exchange rate shows the new numbers everywhere, and lists them as changed."""
 
+import html
 import re
 from pathlib import Path
 
@@ -18,8 +19,16 @@ NEW_OBSERVATION = (
 )
 
 
+def norm(text: str) -> str:
+    """Rendered text as a reader sees it: entities decoded, Sphinx's curly quotes plain."""
+    text = html.unescape(text)
+    for curly, plain in (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"')):
+        text = text.replace(curly, plain)
+    return text
+
+
 def page(root: Path, name: str) -> str:
-    return (root / "_build" / "html" / "book" / f"{name}.html").read_text(encoding="utf-8")
+    return norm((root / "_build" / "html" / "book" / f"{name}.html").read_text(encoding="utf-8"))
 
 
 def shown_keys(html: str) -> set[str]:
