@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from batteryreport import japan
+from batteryreport import fmt, japan
 from batteryreport.ranges import Range
 
 REPO = Path(__file__).resolve().parent.parent
@@ -287,10 +287,10 @@ def test_sensitivity_grid_flips_at_the_breakeven():
 
 
 def test_dates_and_amounts_as_reported():
-    assert japan.date_text(ts("2025-07-02")) == "2 July 2025"
-    assert japan.date_text(ts("2025-07-01"), "month") == "July 2025"
-    assert japan.date_text(ts("2022-01-01"), "year") == "2022"
-    assert japan.date_text(None) == ""
+    assert fmt.date(ts("2025-07-02")) == "2 July 2025"
+    assert fmt.date(ts("2025-07-01"), "month") == "July 2025"
+    assert fmt.date(ts("2022-01-01"), "year") == "2022"
+    assert fmt.date(None) == ""
     assert japan.jpy_bn_text(10000) == "¥10 trillion"
     assert japan.jpy_bn_text(150) == "¥150 billion"
     row = {"amount_usd_mn_low": 100.0, "amount_usd_mn_high": 400.0,

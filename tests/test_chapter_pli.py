@@ -3,11 +3,11 @@
 import pandas as pd
 import pytest
 
+from batteryreport import fmt
 from batteryreport.pli import (
     active_awards,
     add_years,
     capacity_range,
-    date_text,
     days_until_security_used,
     latest_indicator,
     milestone_due,
@@ -93,9 +93,9 @@ def test_period_end_and_date_text_follow_precision():
     assert period_end("2024-02-01", "month") == T("2024-02-29")
     assert period_end("2023-01-01", "year") == T("2023-12-31")
     assert period_end("2025-03-03", "day") == T("2025-03-03")
-    assert date_text("2024-12-01", "month") == "December 2024"
-    assert date_text("2025-03-03", "day") == "3 March 2025"
-    assert date_text("2023-01-01", "year") == "2023"
+    assert fmt.date("2024-12-01", "month") == "December 2024"
+    assert fmt.date("2025-03-03", "day") == "3 March 2025"
+    assert fmt.date("2023-01-01", "year") == "2023"
     assert add_years("2025-07-01", 2) == T("2027-07-01")
 
 

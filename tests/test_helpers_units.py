@@ -136,6 +136,7 @@ def test_money_and_unit_formats():
     assert fmt.inr_crore(18100) == "₹18,100 crore"
     assert fmt.inr_crore(250000) == "₹2.5 lakh crore"
     assert fmt.inr_crore(3.1) == "₹3.1 crore"
+    assert fmt.inr_lakh(0.125) == "₹12.5 lakh" and fmt.inr_lakh(0.05) == "₹5 lakh"
     assert fmt.usd_million(400) == "$400 million"
     assert fmt.usd_million(1830) == "$1.8 billion"
     assert fmt.gwh(1.4) == "1.4 GWh"

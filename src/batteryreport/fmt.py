@@ -85,6 +85,11 @@ def inr_crore(value: float, decimals: int | None = None) -> str:
     return f"{RUPEE}{number(value, decimals)} crore"
 
 
+def inr_lakh(value_inr_cr: float, decimals: int | None = None) -> str:
+    """A small rupee amount given in crore, written in lakh: 0.125 crore is "₹12.5 lakh"."""
+    return f"{RUPEE}{number(value_inr_cr * 100, decimals)} lakh"
+
+
 def usd_million(value: float, decimals: int | None = None) -> str:
     """$400 million; $1.8 billion from 1,000 million up (international grouping)."""
     if abs(value) >= 1000:
@@ -112,10 +117,19 @@ def rate(inr_per_usd: float) -> str:
     return f"{RUPEE}{inr_per_usd:.2f}/$"
 
 
-def date(value: dt.date | pd.Timestamp) -> str:
-    """3 March 2025."""
+def date(value: dt.date | pd.Timestamp | str | None, precision: str | None = "day") -> str:
+    """A date as precisely as it is known: "3 March 2025", "March 2025" or "2025"
+    (``precision`` is a table's ``date_precision``: day, month or year); "" for no date."""
+    if value is None or pd.isna(value):
+        return ""
     d = pd.Timestamp(value)
-    return f"{d.day} {d.strftime('%B %Y')}"
+    if precision is None or pd.isna(precision) or precision == "day":
+        return f"{d.day} {d.strftime('%B %Y')}"
+    if precision == "month":
+        return d.strftime("%B %Y")
+    if precision == "year":
+        return str(d.year)
+    raise ValueError(f"unknown date precision {precision!r}")
 
 
 def days(n: int) -> str:

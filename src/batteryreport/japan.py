@@ -380,18 +380,6 @@ def sensitivity_grid(usd_mn: Range, fx_values: Iterable[float], capex_values: It
 # --------------------------------------------------------------------------- text
 
 
-def date_text(value: pd.Timestamp | dt.date | None, precision: str | None = "day") -> str:
-    """A date as precisely as it is known: 2 July 2025, July 2025 or 2025."""
-    if value is None or pd.isna(value):
-        return ""
-    d = pd.Timestamp(value)
-    if precision == "year":
-        return f"{d.year}"
-    if precision == "month":
-        return d.strftime("%B %Y")
-    return fmt.date(d)
-
-
 def jpy_bn_text(value_bn: float) -> str:
     """Yen from JPY billion: ¥150 billion; ¥10 trillion from 1,000 billion up."""
     if abs(value_bn) >= 1000:

@@ -157,20 +157,6 @@ def add_years(date: Dateish, years: float) -> pd.Timestamp:
     return pd.Timestamp(date).normalize() + pd.DateOffset(years=int(years))
 
 
-def date_text(date: Dateish, precision: str | None = "day") -> str:
-    """A date as precise as its source: "3 March 2025", "December 2024" or "2023"."""
-    from . import fmt
-
-    d = pd.Timestamp(date)
-    if precision in (None, "day") or pd.isna(precision):
-        return fmt.date(d)
-    if precision == "month":
-        return d.strftime("%B %Y")
-    if precision == "year":
-        return str(d.year)
-    raise ValueError(f"unknown date precision {precision!r}")
-
-
 def milestone_due(
     milestone_date: Dateish | None,
     precision: str | None,
