@@ -36,11 +36,17 @@ def write_bundle(static_dir: Path) -> Path:
 
     static_dir.mkdir(parents=True, exist_ok=True)
     target = static_dir / BUNDLE_NAME
+    # Generating the bundle takes over a second: the first line records what made it.
+    stamp = f"/* vl-convert {vlc.__version__}, vega-lite {VL_VERSION} */\n"
+    if target.exists():
+        with target.open(encoding="utf-8") as fh:
+            if fh.readline() == stamp:
+                return target
     code = vlc.javascript_bundle("window.vegaEmbed = vegaEmbed; window.vega = vega;",
                                  vl_version=VL_VERSION)
-    text = "(function(){\n" + code + "\n})();\n"
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(stamp + "(function(){\n" + code + "\n})();\n", encoding="utf-8")
+    tmp.replace(target)
     return target
 
 

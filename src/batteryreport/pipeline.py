@@ -83,6 +83,7 @@ class BuildReport:
     results: list[NotebookResult] = field(default_factory=list)
     site: str = ""  # "built", "up to date", "failed", "not built"
     edition: str = ""
+    stages: dict[str, float] = field(default_factory=dict)  # stage -> seconds
     seconds: float = 0.0
 
     @property
@@ -335,8 +336,11 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
     params = load_params(params_path, defaults=layout.root / "params" / "default.yml")
     tables = validate(data_folder)
     _say(f"  valid    parameters (scenario '{params.scenario}') and {len(tables)} data tables")
+    report.stages["validate"] = time.perf_counter() - start
 
+    t = time.perf_counter()
     report.results = run_notebooks(layout, params, data_folder, jobs, only)
+    report.stages["notebooks"] = time.perf_counter() - t
     failed = [r for r in report.results if r.status == "failed"]
     if failed:
         report.site = "not built"
@@ -344,7 +348,10 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
         return report
 
     os.environ[ENV_DATA_DIR] = str(data_folder)  # the {num} role reads the source register
+    t = time.perf_counter()
     manifest = prepare_book_inputs(layout, params, data_folder)
+    report.stages["pages"] = time.perf_counter() - t
+    t = time.perf_counter()
     try:
         publish_briefs(layout, params, data_folder)
     except InputError as exc:
@@ -352,6 +359,8 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
         report.site = "failed"
         report.seconds = time.perf_counter() - start
         return report
+    report.stages["briefs"] = time.perf_counter() - t
+    t = time.perf_counter()
     key = site_key(layout, params)
     if published_key(layout) == key:
         report.site = "up to date"
@@ -368,6 +377,7 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
         publish(layout, key)
         record_edition(layout.build / "editions", manifest, data_folder, layout.generated)
         report.site = "built"
+    report.stages["site"] = time.perf_counter() - t
     report.edition = manifest["edition_id"]
     report.seconds = time.perf_counter() - start
     return report
@@ -379,6 +389,8 @@ def summarize(report: BuildReport, layout: Layout) -> str:
     line = (f"{n_done} notebook(s) executed, {n_skip} skipped, {n_fail} failed; "
             f"site {report.site} in {report.seconds:.1f} s"
             + (f" (edition {report.edition})" if report.edition else ""))
+    if report.stages:
+        line += "\n  time: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.stages.items())
     if report.site in ("built", "up to date"):
         line += f"\nOpen {layout.html / 'index.html'}  (or run: make serve)"
     elif report.site in ("failed", "not built"):
