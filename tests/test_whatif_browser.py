@@ -171,3 +171,71 @@ def test_sliders_recompute_in_the_browser_and_reset_restores_the_published_value
         finally:
             ctx.close()
 
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("realbook")
+def test_recycling_sliders_recompute_tonnes_and_reset_restores_the_published_values(
+        real_book, chromium):
+    site = real_book / "_build" / "html"
+    glued = read_glued(real_book / "book" / "_generated" / "recycling.ipynb")
+    text = {k: v["text"] for k, v in glued.items()}
+    keys = ("eol_niti_kt", "cover_niti", "metals_li_t")
+    with serve(site) as base:
+        ctx, offline = new_context(chromium)
+        ctx.add_init_script(CAPTURE)
+        try:
+            visit = open_page(ctx, offline, base + "book/_generated/recycling.html")
+            page = visit.page
+            with screenshot_on_failure(page, "whatif-recycling"):
+                page.wait_for_function(ALL_DRAWN, timeout=30_000)
+                w = Chart(page, "recycling_whatif")
+
+                # Published state: the chart reads exactly as the prose.
+                kg = glued["pack_kg_per_kwh"]["value"]
+                gwh = glued["eol_niti_gwh"]["value"]
+                assert w.signal("kg_per_kwh") == pytest.approx(kg)
+                assert w.signal("niti_kt_high") == pytest.approx(
+                    glued["eol_niti_t"]["value"] / 1000)
+                assert [w.signal("cover_low"), w.signal("cover_high")] == pytest.approx(
+                    [100 * v for v in glued["cover_niti"]["value"]])
+                assert [w.signal("li_t_low"), w.signal("li_t_high")] == pytest.approx(
+                    glued["metals_li_t"]["value"])
+                for key in keys:
+                    assert text[key] in w.texts(), (key, text[key], w.texts())
+                assert w.fig.locator(".br-whatif").is_visible()
+                published = {k: w.signal(k) for k in
+                             ("kg_per_kwh", "li_rec_low", "niti_kt_high", "cover_high",
+                              "li_t_low")}
+
+                # Heavier packs: more tonnes, so capacity covers a smaller share.
+                heaviest = float(w.slider("Pack mass").get_attribute("max"))
+                w.move("Pack mass", heaviest)
+                assert w.signal("kg_per_kwh") == pytest.approx(heaviest)
+                assert w.signal("niti_kt_high") == pytest.approx(gwh * heaviest)
+                assert w.signal("niti_kt_high") > published["niti_kt_high"]
+                assert w.signal("cover_high") == pytest.approx(
+                    published["cover_high"] * kg / heaviest)
+                assert text["eol_niti_kt"] not in w.texts()
+                assert text["cover_niti"] not in w.texts()
+                # Pack mass leaves the lithium alone (content is per kWh) ...
+                assert w.signal("li_t_low") == pytest.approx(published["li_t_low"])
+                # ... the recovery rate does not.
+                w.move("Lithium recovery, low", 50)
+                assert w.signal("li_t_low") == pytest.approx(
+                    published["li_t_low"] * 50 / published["li_rec_low"])
+                assert text["metals_li_t"] not in w.texts()
+
+                # Reset: every slider, signal and label back at the published values.
+                w.reset()
+                w = Chart(page, "recycling_whatif")
+                for k, v in published.items():
+                    assert w.signal(k) == pytest.approx(v), k
+                assert float(w.slider("Pack mass").input_value()) == pytest.approx(kg, abs=0.1)
+                for key in keys:
+                    assert text[key] in w.texts(), key
+
+                assert not offline.blocked, offline.blocked
+                assert not _problems(visit), _problems(visit)
+        finally:
+            ctx.close()
