@@ -84,3 +84,15 @@ def test_broken_edition_leaves_site_byte_identical(two_editions):
         assert tree_bytes(site) == before
     finally:
         cap.write_text(good)
+
+
+def test_latest_edition_is_found_by_number_not_by_name(tmp_path):
+    from batteryreport.editions import latest
+
+    for n in (4, 32):  # "...-4" sorts after "...-32" as text
+        folder = tmp_path / f"20261122-default-{n}"
+        folder.mkdir()
+        (folder / "manifest.json").write_text(json.dumps(
+            {"edition_id": folder.name, "edition_number": n, "scenario": "default"}))
+    assert latest(tmp_path, "default").manifest["edition_number"] == 32
+    assert latest(tmp_path, "other") is None

@@ -80,8 +80,9 @@ def list_editions(editions_dir: Path) -> list[Edition]:
 
 
 def latest(editions_dir: Path, scenario: str) -> Edition | None:
+    """The newest edition of a scenario (by number: folder names do not sort as numbers)."""
     same = [e for e in list_editions(editions_dir) if e.manifest.get("scenario") == scenario]
-    return same[-1] if same else None
+    return max(same, key=lambda e: e.manifest["edition_number"]) if same else None
 
 
 def plan_edition(editions_dir: Path, root: Path, params: RunParams, data_folder: Path,
