@@ -56,7 +56,8 @@ lint: venv
 	@$(VPY) -m ruff check src tests benchmarks
 
 serve:
-	@echo "serving _build/html at http://127.0.0.1:8000/"
+	@if [ ! -e _build/html/index.html ]; then echo "no site yet: run 'make book' first"; exit 1; fi
+	@echo "serving _build/html at http://127.0.0.1:8000/ (Ctrl+C to stop)"
 	@cd _build/html && python3 -m http.server 8000 --bind 127.0.0.1
 
 bench: venv
