@@ -182,8 +182,11 @@ AWARDS = pd.DataFrame({
     "beneficiary": ["Ola", "Hyundai", "ACC", "Reliance"],
     "awarded_gwh": [20.0, 20.0, 5.0, 10.0],
     "status": ["active", "withdrawn", "active", "active"],
+    "status_as_of": [ts("2026-03-27"), ts("2022-08-01"), ts("2026-03-27"), ts("2026-03-27")],
+    "round": [1, 1, 1, 2],
     "award_date": [ts("2022-03-24"), ts("2022-03-24"), ts("2022-03-24"), ts("2024-09-04")],
     "source_id": ["aw", "aw", "aw", "aw2"],
+    "award_id": ["a1", "a2", "a3", "a4"],
 })
 OBS = pd.DataFrame({
     "beneficiary": ["Ola", "Ola", "Ola", "ACC", "ACC"],
@@ -193,6 +196,7 @@ OBS = pd.DataFrame({
     "preferred": pd.array([False, True, False, True, True], dtype="boolean"),
     "reliability": ["press", "official", "official", "official", "press"],
     "source_id": ["bs", "pib", "minister", "pib", "status_only"],
+    "obs_id": ["o1", "o2", "o3", "o4", "o5"],
 })
 
 
@@ -387,3 +391,10 @@ def test_parameters_move_every_dependent_number(tmp_path):
     prose = re.sub(r"\{num\}`[^`]*`", "", prose)
     assert not re.search(r"\d", prose), re.findall(r".{20}\d.{20}", prose)
     assert json.dumps(base["cell_gwh"]["value"])  # raw values are JSON
+
+
+def test_pli_gap_counts_an_award_until_it_was_withdrawn():
+    # Before Hyundai Global Motors withdrew (Aug 2022) its 20 GWh still stood, as in the
+    # PLI chapter; Reliance's Round-2 award did not exist yet.
+    gap = japan.pli_gap(AWARDS, OBS, "2022-06-01")
+    assert gap.awarded_gwh == 45 and gap.installed_gwh == 0

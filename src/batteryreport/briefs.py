@@ -828,11 +828,21 @@ def build_briefs(layout: Any, params: Any, data_folder: Path, out_dir: Path) -> 
 
 
 def main_briefs(args: Any) -> int:
-    """``python -m batteryreport briefs``: validate, run stale notebooks, write _build/briefs."""
-    from .data import validate
-    from .pipeline import Layout, load_params, run_notebooks
+    """``python -m batteryreport briefs``: validate, run stale notebooks, write _build/briefs.
+
+    Holds the same lock as ``build``: both write the executed notebooks and the cache.
+    """
+    from .pipeline import Layout, build_lock
 
     layout = Layout(Path(args.root).resolve()) if getattr(args, "root", None) else Layout()
+    with build_lock(layout):
+        return _briefs_command(args, layout)
+
+
+def _briefs_command(args: Any, layout: Any) -> int:
+    from .data import validate
+    from .pipeline import load_params, run_notebooks
+
     data_folder = Path(args.data).resolve() if args.data else (layout.root / "data").resolve()
     out_dir = layout.build / "briefs"
     start = time.perf_counter()

@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import fmt
 from .money import implied_rate, rate_on, usd_mn_to_inr_cr
-from .pli import capacity_gap_gwh, pick_observation
+from .pli import capacity_gap_gwh, promised_vs_built, resolve_as_of
 from .ranges import Range
 
 CELL_METRIC = "cell_capex_per_gwh"
@@ -251,29 +251,20 @@ class PliGap:
 
 def pli_gap(awards: pd.DataFrame, obs: pd.DataFrame,
             as_of: dt.date | str | pd.Timestamp | None = None) -> PliGap:
-    """Awarded minus installed ACC capacity, per beneficiary of an active award.
-
-    Installed capacity is the observation :func:`batteryreport.pli.pick_observation`
-    chooses among the dated rows that report a figure (status-only rows are left out);
-    a beneficiary with no such row counts as nothing installed.
+    """Awarded minus installed ACC capacity, per beneficiary of an award standing on
+    ``as_of`` (default: the latest observation), computed exactly as the PLI chapter does
+    (:func:`batteryreport.pli.promised_vs_built`), so the two chapters cannot disagree.
     """
-    active = awards[awards["status"] == "active"]
-    if as_of is not None:
-        active = active[active["award_date"] <= pd.Timestamp(as_of)]
-    awarded = active.groupby("beneficiary", sort=True)["awarded_gwh"].sum().astype(float)
-    measured = obs[obs["installed_gwh"].notna() & obs["beneficiary"].isin(awarded.index)]
-    chosen, _ = pick_observation(measured, as_of)
-    installed = chosen.set_index("beneficiary")["installed_gwh"].astype(float)
-    rows = []
-    for name, gwh in awarded.items():
-        inst = float(installed.get(name, 0.0))
-        rows.append({"beneficiary": name, "awarded_gwh": float(gwh), "installed_gwh": inst,
-                     "unbuilt_gwh": capacity_gap_gwh(inst, float(gwh)),
-                     "observed_on": chosen.set_index("beneficiary")["observed_date"].get(name),
-                     "obs_source_id": chosen.set_index("beneficiary")["source_id"].get(name)})
-    frame = pd.DataFrame(rows, columns=["beneficiary", "awarded_gwh", "installed_gwh",
-                                        "unbuilt_gwh", "observed_on", "obs_source_id"])
-    ids = set(active["source_id"]) | set(chosen["source_id"])
+    table, _ = promised_vs_built(awards, obs, resolve_as_of(as_of, obs["observed_date"]))
+    frame = (table.groupby("beneficiary", sort=True)
+             .agg(awarded_gwh=("awarded_gwh", "sum"), installed_gwh=("installed_gwh", "max"),
+                  observed_on=("observed_date", "max"), obs_source_id=("obs_source_id", "first"))
+             .reset_index())
+    frame["unbuilt_gwh"] = [capacity_gap_gwh(i, a) for i, a in
+                            zip(frame["installed_gwh"], frame["awarded_gwh"], strict=True)]
+    frame = frame[["beneficiary", "awarded_gwh", "installed_gwh", "unbuilt_gwh", "observed_on",
+                   "obs_source_id"]]
+    ids = set(table["award_source_id"]) | set(table["obs_source_id"].dropna())
     return PliGap(float(frame["awarded_gwh"].sum()), float(frame["installed_gwh"].sum()),
                   float(frame["unbuilt_gwh"].sum()), frame, tuple(sorted(ids)))
 

@@ -23,21 +23,17 @@ def _check_rate(inr_per_usd: float | Range) -> None:
         raise ValueError(f"exchange rate must be positive, got {inr_per_usd}")
 
 
-def _as_range(x: float | Range) -> Range:
-    return x if isinstance(x, Range) else Range.point(x)
-
-
 def usd_mn_to_inr_cr(usd_mn: float | Range, inr_per_usd: float | Range) -> float | Range:
     _check_rate(inr_per_usd)
     if isinstance(usd_mn, Range) or isinstance(inr_per_usd, Range):
-        return _as_range(usd_mn) * _as_range(inr_per_usd) * (MILLION / CRORE)
+        return Range.coerce(usd_mn) * Range.coerce(inr_per_usd) * (MILLION / CRORE)
     return usd_mn * inr_per_usd * MILLION / CRORE
 
 
 def inr_cr_to_usd_mn(inr_cr: float | Range, inr_per_usd: float | Range) -> float | Range:
     _check_rate(inr_per_usd)
     if isinstance(inr_cr, Range) or isinstance(inr_per_usd, Range):
-        return _as_range(inr_cr) * (CRORE / MILLION) / _as_range(inr_per_usd)
+        return Range.coerce(inr_cr) * (CRORE / MILLION) / Range.coerce(inr_per_usd)
     return inr_cr * CRORE / MILLION / inr_per_usd
 
 

@@ -32,8 +32,6 @@ from .errors import InputError, ParamsError, Problem
 from .notebooks import NotebookSpec, discover
 from .params import RunParams, load_params
 
-ENV_VALIDATED = "BATTERYREPORT_VALIDATED"
-
 
 @dataclass
 class Layout:
@@ -134,7 +132,6 @@ def _execute(spec: NotebookSpec, parameters: dict[str, Any], output: Path, data_
 
     os.environ[ENV_DATA_DIR] = str(data_folder)
     os.environ[ENV_TABLES] = ",".join(spec.tables)
-    os.environ[ENV_VALIDATED] = "1"
     start = time.perf_counter()
     tmp = output.with_suffix(".tmp.ipynb")
     # The kernel's own chatter (stderr) goes to a log file, not the build's terminal.
@@ -244,7 +241,7 @@ def site_key(layout: Layout, params: RunParams) -> str:
                 + [code_hash().encode(), settings])
 
 
-def build_site(layout: Layout, jobs: int) -> None:
+def build_site(layout: Layout) -> None:
     """Incremental Sphinx build into the work folder, warnings as errors."""
     from jupyter_book.sphinx import build_sphinx
 
@@ -252,7 +249,8 @@ def build_site(layout: Layout, jobs: int) -> None:
     result = build_sphinx(
         str(layout.root), str(out), noconfig=True, path_config=str(layout.root / "_config.yml"),
         doctreedir=str(layout.work / ".doctrees"), warningiserror=True, keep_going=True,
-        # jobs=1: a bundled Jupyter Book extension is not parallel-safe (a warning under -W).
+        # One Sphinx job: a bundled Jupyter Book extension is not parallel-safe (a warning
+        # under -W), and the notebooks, not the pages, are where parallel workers pay off.
         quiet=True, jobs=1, builder="html",
         confoverrides={"external_toc_path": str(layout.root / "_toc.yml"),
                        "latex_individualpages": False},
@@ -366,7 +364,7 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
         report.site = "up to date"
     else:
         try:
-            build_site(layout, jobs)
+            build_site(layout)
         except Exception:
             # A failed incremental build may leave the work folder inconsistent.
             shutil.rmtree(layout.work, ignore_errors=True)

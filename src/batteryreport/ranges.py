@@ -29,6 +29,11 @@ class Range:
         return cls(float(value), float(value))
 
     @classmethod
+    def coerce(cls, value: Range | Number) -> Range:
+        """A range as is; a number as a point range."""
+        return value if isinstance(value, Range) else cls.point(value)
+
+    @classmethod
     def of(cls, *values: Number) -> Range:
         """The smallest range holding all the values."""
         if not values:
@@ -46,31 +51,28 @@ class Range:
     def __contains__(self, value: Number) -> bool:
         return self.low <= value <= self.high
 
-    def _coerce(self, other: Range | Number) -> Range:
-        return other if isinstance(other, Range) else Range.point(other)
-
     def __add__(self, other: Range | Number) -> Range:
-        o = self._coerce(other)
+        o = Range.coerce(other)
         return Range(self.low + o.low, self.high + o.high)
 
     __radd__ = __add__
 
     def __sub__(self, other: Range | Number) -> Range:
-        o = self._coerce(other)
+        o = Range.coerce(other)
         return Range(self.low - o.high, self.high - o.low)
 
     def __rsub__(self, other: Number) -> Range:
         return Range.point(other) - self
 
     def __mul__(self, other: Range | Number) -> Range:
-        o = self._coerce(other)
+        o = Range.coerce(other)
         products = (self.low * o.low, self.low * o.high, self.high * o.low, self.high * o.high)
         return Range(min(products), max(products))
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: Range | Number) -> Range:
-        o = self._coerce(other)
+        o = Range.coerce(other)
         if o.low <= 0 <= o.high:
             raise ZeroDivisionError(f"cannot divide by a range that contains zero: {o}")
         return self * Range(1 / o.high, 1 / o.low)

@@ -17,10 +17,6 @@ KWH_PER_GWH = 1_000_000
 KG_PER_TONNE = 1_000
 
 
-def _range(x: float | Range) -> Range:
-    return x if isinstance(x, Range) else Range.point(x)
-
-
 def _positive(x: float | Range, what: str) -> None:
     low = x.low if isinstance(x, Range) else x
     if not low > 0:
@@ -46,9 +42,9 @@ def gwh_to_tonnes(gwh: float | Range, kg_kwh: float | Range) -> float | Range:
     """Mass of batteries holding ``gwh`` at ``kg_kwh`` kg per kWh, in tonnes."""
     _positive(kg_kwh, "kg per kWh")
     if isinstance(gwh, Range) or isinstance(kg_kwh, Range):
-        if _range(gwh).low < 0:
+        if Range.coerce(gwh).low < 0:
             raise ValueError("GWh cannot be negative")
-        return _range(gwh) * _range(kg_kwh) * (KWH_PER_GWH / KG_PER_TONNE)
+        return Range.coerce(gwh) * Range.coerce(kg_kwh) * (KWH_PER_GWH / KG_PER_TONNE)
     if gwh < 0:
         raise ValueError("GWh cannot be negative")
     return gwh * kg_kwh * KWH_PER_GWH / KG_PER_TONNE
@@ -58,7 +54,7 @@ def tonnes_to_gwh(tonnes: float | Range, kg_kwh: float | Range) -> float | Range
     """Energy held by ``tonnes`` of batteries at ``kg_kwh`` kg per kWh, in GWh."""
     _positive(kg_kwh, "kg per kWh")
     if isinstance(tonnes, Range) or isinstance(kg_kwh, Range):
-        return _range(tonnes) * (KG_PER_TONNE / KWH_PER_GWH) / _range(kg_kwh)
+        return Range.coerce(tonnes) * (KG_PER_TONNE / KWH_PER_GWH) / Range.coerce(kg_kwh)
     return tonnes * KG_PER_TONNE / KWH_PER_GWH / kg_kwh
 
 
@@ -156,7 +152,8 @@ def recovered_tonnes(battery_tonnes: float | Range, recovery_share: float | Rang
     _share(collection_share, "collection share")
     if isinstance(battery_tonnes, Range) or isinstance(recovery_share, Range) \
             or isinstance(collection_share, Range):
-        return _range(battery_tonnes) * _range(collection_share) * _range(recovery_share)
+        return (Range.coerce(battery_tonnes) * Range.coerce(collection_share)
+                * Range.coerce(recovery_share))
     return battery_tonnes * collection_share * recovery_share
 
 
@@ -322,5 +319,5 @@ def metal_tonnes(gwh: float | Range, content_kg_per_kwh: float,
     _share(share, "recovery share")
     contained = gwh_to_tonnes(gwh, content_kg_per_kwh) if content_kg_per_kwh > 0 else 0.0
     if isinstance(contained, Range) or isinstance(share, Range):
-        return _range(contained) * _range(share)
+        return Range.coerce(contained) * Range.coerce(share)
     return contained * share
