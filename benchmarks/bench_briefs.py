@@ -34,9 +34,9 @@ MEASURE = r"""
 import json, sys, time
 from pathlib import Path
 t0 = time.perf_counter()
-from batteryreport import briefs
-from batteryreport.params import load_params
-from batteryreport.pipeline import Layout
+from batteryreport.build import briefs
+from batteryreport.data.params import load_params
+from batteryreport.build.pipeline import Layout
 
 root = Path(sys.argv[1])
 layout = Layout(root)
@@ -88,7 +88,7 @@ def copy_repo(dest: Path) -> Path:
 
 def declares_briefs(notebooks: Path) -> bool:
     sys.path.insert(0, str(REPO / "src"))
-    from batteryreport.briefs import brief_specs
+    from batteryreport.build.briefs import brief_specs
 
     try:
         return bool(brief_specs(notebooks))

@@ -43,7 +43,7 @@ def naive(root: Path) -> float:
     sys.path.insert(0, str(REPO / "src"))
     import nbformat
 
-    from batteryreport.notebooks import discover, read_notebook
+    from batteryreport.build.notebooks import discover, read_notebook
 
     gen = root / "book" / "_generated"
     gen.mkdir(parents=True, exist_ok=True)

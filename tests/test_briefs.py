@@ -21,11 +21,11 @@ import pytest
 from conftest import run_build
 from pypdf import PdfReader
 
-from batteryreport import briefs
-from batteryreport.briefs import BriefError, build_briefs, parse_brief, pdf_fonts
-from batteryreport.glue import Value, read_all_glued, read_glued
-from batteryreport.params import load_params
-from batteryreport.pipeline import Layout
+from batteryreport.build import briefs
+from batteryreport.build.briefs import BriefError, build_briefs, parse_brief, pdf_fonts
+from batteryreport.build.pipeline import Layout
+from batteryreport.data.params import load_params
+from batteryreport.present.glue import Value, read_all_glued, read_glued
 
 HERE = Path(__file__).parent
 REPO = HERE.parent
@@ -92,7 +92,7 @@ def write_source(path: Path, brief: dict | None, order: int) -> None:
 
 
 def _fig(name: str, title: str, chart: alt.Chart, frame: pd.DataFrame):
-    from batteryreport.charts import figure, theme
+    from batteryreport.present.charts import figure, theme
 
     chart = chart.properties(**{}).configure(**theme()["config"])
     return figure(chart, name=name, title=title, description=f"{title}, by year.",
@@ -222,11 +222,20 @@ def params_for(root: Path, scenario: str = "default"):
     return load_params(p, defaults=root / "params" / "default.yml")
 
 
+def make(root: Path, params, out: Path) -> list[Path]:
+    """build_briefs with the edition manifest the build would give it."""
+    from batteryreport.build.editions import plan_edition
+
+    manifest, _ = plan_edition(root / "_build" / "editions", root, params, root / "data",
+                               root / "book" / "_generated")
+    return build_briefs(Layout(root), params, root / "data", out, manifest)
+
+
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
     root = fake_book(tmp_path_factory.mktemp("briefs") / "book")
     out = root / "_build" / "briefs"
-    paths = build_briefs(Layout(root), params_for(root), root / "data", out)
+    paths = make(root, params_for(root), out)
     return root, out, paths
 
 
@@ -315,22 +324,21 @@ def test_unchanged_inputs_make_nothing_again(synthetic, monkeypatch):
         raise AssertionError("compiled again although nothing changed")
 
     monkeypatch.setattr(briefs, "_compile", fail)
-    again = build_briefs(Layout(root), params_for(root), root / "data", out)
+    again = make(root, params_for(root), out)
     assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in again} == before
 
 
 @briefs_group
 def test_same_inputs_same_bytes(synthetic, tmp_path):
     root, out, paths = synthetic
-    fresh = build_briefs(Layout(root), params_for(root), root / "data", tmp_path / "again")
+    fresh = make(root, params_for(root), tmp_path / "again")
     assert [p.read_bytes() for p in fresh] == [p.read_bytes() for p in paths]
 
 
 @briefs_group
 def test_scenario_in_file_names_and_on_the_page(tmp_path):
     root = fake_book(tmp_path / "book")
-    paths = build_briefs(Layout(root), params_for(root, "weak-rupee"), root / "data",
-                         tmp_path / "out")
+    paths = make(root, params_for(root, "weak-rupee"), tmp_path / "out")
     assert [p.name for p in paths] == ["pli_delays-weak-rupee.pdf",
                                        "japan_investment-weak-rupee.pdf",
                                        "recycling-weak-rupee.pdf", "summary-weak-rupee.pdf"]
@@ -341,14 +349,14 @@ def test_scenario_in_file_names_and_on_the_page(tmp_path):
 def test_a_failing_brief_leaves_earlier_briefs_in_place(tmp_path):
     root = fake_book(tmp_path / "book")
     out = tmp_path / "out"
-    build_briefs(Layout(root), params_for(root), root / "data", out)
+    make(root, params_for(root), out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     # The last notebook's brief now names a value its notebook never glued.
     write_source(root / "notebooks" / "recycling.md",
                  dict(RECYCLING_BRIEF, key_numbers=["eol_tonnes_2030", "recycler_capacity",
                                                     "no_such_value"]), 30)
     with pytest.raises(BriefError, match="no_such_value"):
-        build_briefs(Layout(root), params_for(root), root / "data", out)
+        make(root, params_for(root), out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
@@ -363,7 +371,7 @@ def test_overlong_brief_is_tightened_then_refused(tmp_path):
     nb["cells"][0]["outputs"][0]["data"] = rec
     gen.write_text(json.dumps(nb))
     with pytest.raises(BriefError, match="does not fit 2 page"):
-        build_briefs(Layout(root), params_for(root), root / "data", tmp_path / "out")
+        make(root, params_for(root), tmp_path / "out")
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
@@ -401,8 +409,10 @@ def test_print_spec_uses_one_typeface_and_print_sizes():
             "config": {"font": "Liberation Sans, Arial"}}
     s = briefs.print_spec(spec)
     assert "title" not in s  # printed by the brief above the chart
-    assert s["config"]["font"] == s["mark"]["font"] == "Source Sans Pro"
-    assert s["encoding"]["y"]["axis"]["labelFont"] == "Source Sans Pro"
+    stack = ", ".join(briefs.FONT_STACK)  # Source Sans Pro, then the Noto fallbacks
+    assert stack.startswith("Source Sans Pro, Noto Sans")
+    assert s["config"]["font"] == s["mark"]["font"] == stack
+    assert s["encoding"]["y"]["axis"]["labelFont"] == stack
     assert s["mark"]["fontSize"] == 8.5 and s["encoding"]["y"]["axis"]["labelLimit"] < 300
     assert s["datasets"] == spec["datasets"] and spec["mark"]["fontSize"] == 12  # no mutation
 
@@ -411,7 +421,7 @@ def test_print_spec_uses_one_typeface_and_print_sizes():
 def test_no_declared_brief_writes_nothing(tmp_path):
     root = fake_book(tmp_path / "book", briefs_meta={"pli_delays": None, "japan_investment": None,
                                                      "recycling": None})
-    assert build_briefs(Layout(root), params_for(root), root / "data", tmp_path / "o") == []
+    assert make(root, params_for(root), tmp_path / "o") == []
 
 
 # --------------------------------------------------------------------------- mini book, CLI
@@ -503,7 +513,8 @@ def test_cli_scenario_writes_its_own_files(minibook, tmp_path):
     out = run_briefs(root, "--params", str(p))
     assert out.returncode == 0, out.stdout + out.stderr
     folder = root / "_build" / "briefs"
-    assert (folder / "alpha-strong-rupee.pdf").exists() and (folder / "alpha.pdf").exists()
+    # The published briefs are the published site's: this scenario's, not the default's.
+    assert (folder / "alpha-strong-rupee.pdf").exists() and not (folder / "alpha.pdf").exists()
     text = flat(pdf_text(folder / "alpha-strong-rupee.pdf"))
     fx = read_glued(root / "book" / "_generated" / "beta.ipynb")["fx"]["text"]
     assert fx == "80.50" and fx in text and "Scenario: strong-rupee" in text

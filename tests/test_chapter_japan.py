@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from batteryreport import fmt, japan
-from batteryreport.ranges import Range
+from batteryreport.chapters import japan
+from batteryreport.core.ranges import Range
+from batteryreport.present import fmt
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -332,8 +333,8 @@ def _execute(tmp: Path, name: str, params: dict) -> dict[str, dict]:
     """Run the chapter notebook with ``params`` (papermill, as the build does)."""
     import papermill as pm
 
-    from batteryreport.glue import read_glued
-    from batteryreport.notebooks import read_notebook
+    from batteryreport.build.notebooks import read_notebook
+    from batteryreport.present.glue import read_glued
 
     out = tmp / f"{name}.ipynb"
     env = {k: os.environ.get(k) for k in ("BATTERYREPORT_DATA", "BATTERYREPORT_TABLES")}

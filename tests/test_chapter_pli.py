@@ -3,8 +3,7 @@
 import pandas as pd
 import pytest
 
-from batteryreport import fmt
-from batteryreport.pli import (
+from batteryreport.chapters.pli import (
     active_awards,
     add_years,
     capacity_range,
@@ -20,7 +19,8 @@ from batteryreport.pli import (
     resolve_as_of,
     years_in_term,
 )
-from batteryreport.ranges import Range
+from batteryreport.core.ranges import Range
+from batteryreport.present import fmt
 
 T = pd.Timestamp
 
@@ -217,7 +217,7 @@ def test_latest_indicator_respects_as_of_and_skips_unverifiable():
 
 
 def test_output_value_is_gwh_times_price():
-    from batteryreport.pli import output_value_usd_mn
+    from batteryreport.chapters.pli import output_value_usd_mn
 
     r = output_value_usd_mn(Range(29, 49), Range(74, 78))
     assert r.low == pytest.approx(29 * 74) and r.high == pytest.approx(49 * 78)

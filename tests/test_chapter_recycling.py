@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from batteryreport import recycling as rc
-from batteryreport.ranges import Range
+from batteryreport.chapters import recycling as rc
+from batteryreport.core.ranges import Range
 
 pos = st.floats(min_value=1e-3, max_value=1e6, allow_nan=False, allow_infinity=False)
 kg = st.floats(min_value=1, max_value=30, allow_nan=False)

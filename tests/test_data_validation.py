@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from batteryreport.core.errors import DataError
 from batteryreport.data import load_table, validate
-from batteryreport.errors import DataError
 
 HERE = Path(__file__).parent
 MINI = HERE / "fixtures" / "minidata"

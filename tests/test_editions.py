@@ -87,7 +87,7 @@ def test_broken_edition_leaves_site_byte_identical(two_editions):
 
 
 def test_latest_edition_is_found_by_number_not_by_name(tmp_path):
-    from batteryreport.editions import latest
+    from batteryreport.build.editions import latest
 
     for n in (4, 32):  # "...-4" sorts after "...-32" as text
         folder = tmp_path / f"20261122-default-{n}"

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from batteryreport.pli import (
+from batteryreport.chapters.pli import (
     capacity_gap_gwh,
     days_late,
     penalty_accrued_inr_cr,

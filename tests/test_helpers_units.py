@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from batteryreport import fmt
-from batteryreport.growth import cagr, project, series
-from batteryreport.money import implied_rate, inr_cr_to_usd_mn, rate_on, usd_mn_to_inr_cr
-from batteryreport.ranges import Range
+from batteryreport.core.growth import cagr, project, series
+from batteryreport.core.money import implied_rate, inr_cr_to_usd_mn, rate_on, usd_mn_to_inr_cr
+from batteryreport.core.ranges import Range
+from batteryreport.present import fmt
 
 pos = st.floats(min_value=1e-3, max_value=1e7, allow_nan=False, allow_infinity=False)
 rates = st.floats(min_value=1, max_value=500, allow_nan=False)

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from batteryreport.errors import ParamsError
-from batteryreport.params import DEFAULT_PARAMS, RunParams, load_params
+from batteryreport.core.errors import ParamsError
+from batteryreport.data.params import DEFAULT_PARAMS, RunParams, load_params
 
 
 def write(tmp_path, text, name="p.yml"):

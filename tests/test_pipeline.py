@@ -139,7 +139,7 @@ def test_bad_data_fails_before_running_and_keeps_site(built):
 
 def test_glued_values_carry_provenance(built):
     root, _ = built
-    from batteryreport.glue import read_glued
+    from batteryreport.present.glue import read_glued
 
     rec = read_glued(root / "book" / "_generated" / "alpha.ipynb")["total_gwh"]
     assert rec["sources"] == ["bs_2025", "pib_2025"]

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from batteryreport.glue import sources_of
-from batteryreport.pli import pick_observation
+from batteryreport.chapters.pli import pick_observation
+from batteryreport.present.glue import sources_of
 
 
 def observations():

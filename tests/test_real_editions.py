@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_repo, run_build
 
-from batteryreport.glue import read_all_glued
+from batteryreport.present.glue import read_all_glued
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("realbook-editions")]
 

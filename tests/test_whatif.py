@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from batteryreport import charts, fmt, whatif
-from batteryreport.ranges import Range
+from batteryreport.core.ranges import Range
+from batteryreport.present import charts, fmt, whatif
 
 
 def sliders() -> list[whatif.Slider]:

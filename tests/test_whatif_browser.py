@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from browser_support import new_context, open_page, screenshot_on_failure, serve, unavailable
 
-from batteryreport.glue import read_glued
+from batteryreport.present.glue import read_glued
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

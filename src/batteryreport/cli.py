@@ -19,7 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="batteryreport", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     _common(sub.add_parser("build", help="validate, execute notebooks, build and publish the site"))
-    _common(sub.add_parser("briefs", help="build the PDF briefs (runs stale notebooks first)"))
+    _common(sub.add_parser("briefs", help="build and publish (site, briefs and edition "
+                           "together), then list the PDF briefs"))
     v = sub.add_parser("validate", help="validate the data and parameters only")
     _common(v)
     args = parser.parse_args(argv)
@@ -27,17 +28,17 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--jobs must be at least 1")
 
     if args.command == "build":
-        from .pipeline import main_build
+        from batteryreport.build.pipeline import main_build
 
         return main_build(args)
     if args.command == "briefs":
-        from .briefs import main_briefs
+        from batteryreport.build.pipeline import main_build
 
-        return main_briefs(args)
+        return main_build(args, list_briefs=True)
     if args.command == "validate":
-        from .data import validate
-        from .errors import InputError
-        from .params import load_params
+        from batteryreport.core.errors import InputError
+        from batteryreport.data import validate
+        from batteryreport.data.params import load_params
 
         try:
             load_params(args.params)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import REPO_ROOT
+from batteryreport import REPO_ROOT
 
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 

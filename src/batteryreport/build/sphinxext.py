@@ -21,7 +21,7 @@ from typing import Any
 from docutils import nodes
 from sphinx import addnodes
 
-from .glue import read_glued
+from batteryreport.present.glue import read_glued
 
 GENERATED = "book/_generated"
 
@@ -33,7 +33,7 @@ def _glued(path: str, mtime: float) -> dict[str, dict[str, Any]]:
 
 @functools.lru_cache(maxsize=4)
 def _sources(folder: str) -> dict[str, tuple[str, str]]:
-    from .data import sources
+    from batteryreport.data import sources
 
     frame = sources(Path(folder))
     out = {}
@@ -57,7 +57,7 @@ def _lookup(env: Any, text: str) -> tuple[Path, str]:
 
 
 def num_role(name, rawtext, text, lineno, inliner, options=None, content=None):
-    from .data import data_dir
+    from batteryreport.data import data_dir
 
     env = inliner.document.settings.env
     path, key = _lookup(env, text.strip())
@@ -96,6 +96,33 @@ def num_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     return out, []
 
 
+def escape_search_titles(app: Any, exception: Exception | None) -> None:
+    """Sphinx's search page inserts result titles with ``innerHTML``. Page titles reach the
+    index already escaped (rendered as HTML), section titles (``alltitles``) as raw text,
+    and a section title can hold data text (a table's title on "Data and sources"): escape
+    those, so a title is shown, never parsed. Runs once the index is written."""
+    import json
+    import re
+
+    if exception is not None or app.builder.format != "html":
+        return
+    path = Path(app.outdir) / "searchindex.js"
+    if not path.exists():
+        return
+    text = path.read_text(encoding="utf-8")
+    m = re.fullmatch(r"(?s)(Search\.setIndex\()(.*)(\)\s*)", text)
+    if m is None:
+        raise RuntimeError(f"{path}: unexpected format; cannot escape search titles")
+    index = json.loads(m.group(2))
+    escaped: dict[str, Any] = {}
+    for title, where in index.get("alltitles", {}).items():
+        escaped.setdefault(html.escape(title, quote=False), []).extend(where)
+    index["alltitles"] = escaped
+    out = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    path.write_text(m.group(1) + out + m.group(3), encoding="utf-8")
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.add_role("num", num_role)
+    app.connect("build-finished", escape_search_titles)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "2"}

@@ -6,21 +6,30 @@
 
 from __future__ import annotations
 
-import html
+import re
 from pathlib import Path
 
-from .data import load_table, package_descriptor, sources, table_meta, table_names
-from .params import RunParams
-from .sphinxext import source_label
+import pandas as pd
+
+from batteryreport.build.sphinxext import source_label
+from batteryreport.core.errors import DataError, Problem
+from batteryreport.data import load_table, package_descriptor, sources, table_meta, table_names
+from batteryreport.data.params import RunParams
+from batteryreport.present.text import md_inline, web_url
+
+# Data text goes into these pages only through _cell (escaped, one line). Identifiers that
+# become parts of roles, targets or paths must be plain slugs: checked, never escaped.
+_cell = md_inline
+_SLUG = re.compile(r"^[a-z0-9_]+$")
+_FILE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.csv$")
 
 
-def _cell(text: object) -> str:
-    """Escape text for a markdown table cell (data text must never become markup)."""
-    s = "" if text is None else str(text)
-    if s in ("nan", "NaT", "<NA>", "None"):
-        s = ""
-    return html.escape(s).replace("|", "&#124;").replace("\n", " ").replace("*", "&#42;") \
-        .replace("_", "&#95;").replace("`", "&#96;").replace("[", "&#91;").replace("]", "&#93;")
+def _ident(value: object, what: str, file: str) -> str:
+    text = str(value)
+    if not _SLUG.match(text):
+        raise DataError([Problem(file, "identifier", f"{what} must be lowercase letters, digits "
+                                 "and underscores", value=text[:40])])
+    return text
 
 
 def data_sources_page(folder: Path) -> str:
@@ -38,19 +47,25 @@ def data_sources_page(folder: Path) -> str:
         if name == "sources":
             continue
         meta = table_meta(name, folder)
+        _ident(name, "a table name", DESCRIPTOR_FILE)
+        if not _FILE.match(meta.path):
+            raise DataError([Problem(DESCRIPTOR_FILE, "resource-path", "a table's path must be "
+                                     "the name of a .csv file in the data folder",
+                                     column=name, value=meta.path[:60])])
         frame = load_table(name, folder)
-        ids = sorted({str(v) for c in frame.columns if c.endswith("source_id")
-                      for v in frame[c].dropna()})
+        ids = sorted({_ident(v, "a source id", meta.path) for c in frame.columns
+                      if c.endswith("source_id") for v in frame[c].dropna()})
         links = ", ".join(f"{{ref}}`{sid} <{source_label(sid)}>`" for sid in ids)
         lines += [f"(table-{name})=", f"## {_cell(meta.title)}", "",
                   f"{_cell(meta.description)}", "",
                   f"{{download}}`data/{meta.path} <data/{meta.path}>`: "
                   f"{len(frame)} rows from {len(ids)} sources "
                   f"({links}).", "",
-                  f":::{{dropdown}} Fields of `{name}` ({len(meta.fields)})", "",
+                  f":::{{dropdown}} Fields of {_cell(name)} ({len(meta.fields)})", "",
                   "| Field | Type | Unit | Description |", "|---|---|---|---|"]
         for f in meta.fields:
-            lines.append(f"| `{f.name}` | {f.type} | {_cell(f.unit)} | {_cell(f.description)} |")
+            lines.append(f"| {_cell(f.name)} | {_cell(f.type)} | {_cell(f.unit)} "
+                         f"| {_cell(f.description)} |")
         lines += [":::", ""]
     lines += ["(sources-register)=", "## Sources", "",
               "Reliability: *official* (Government of India, a regulator, a company filing), "
@@ -58,24 +73,34 @@ def data_sources_page(folder: Path) -> str:
               "*company_claim* (a company's own statement about itself).", ""]
     src = sources(folder)
     for _, row in src.sort_values("source_id").iterrows():
-        sid = str(row["source_id"])
+        sid = _ident(row["source_id"], "a source id", "sources.csv")
         date = row["date_published"]
         precision = str(row.get("date_precision", "day"))
         shown = {"year": "%Y", "month": "%b %Y"}.get(precision, "%d %b %Y")
         date_text = "" if str(date) == "NaT" else f", {date.strftime(shown)}"
-        url = str(row["url"])
+        url = web_url(row["url"])
         title = _cell(row["title"])
-        # Only web links become links: a data row must never inject a script URL.
-        linked = (f"[{title}](<{url.replace('>', '%3E').replace(' ', '%20')}>)"
-                  if url.startswith(("https://", "http://")) else f"{title} ({_cell(url)})")
+        # Only web links become links: a data row must never inject a script URL. Inside
+        # <...> a link destination ends at ">" and may not hold spaces or line breaks.
+        linked = (f"[{title}](<{_url_dest(url)}>)" if url
+                  else f"{title} ({_cell(row['url'])})")
         lines += [
             f"({source_label(sid)})=",
-            f"`{sid}`: {_cell(row['publisher'])}, {linked}{date_text}. "
+            f"{_cell(sid)}: {_cell(row['publisher'])}, {linked}{date_text}. "
             f"Reliability: {_cell(row['reliability'])}. Licence: {_cell(row.get('licence', ''))}.",
             "",
         ]
     lines += [f"Data package: {_cell(desc.get('title', ''))}.", ""]
     return "\n".join(lines)
+
+
+DESCRIPTOR_FILE = "datapackage.json"
+
+
+def _url_dest(url: str) -> str:
+    """An http(s) URL (see :func:`web_url`: no spaces, quotes or angle brackets) as a link
+    destination: backslash escapes work there too, so no entity or escape is decoded."""
+    return md_inline(url)
 
 
 def write_if_changed(path: Path, text: str) -> None:
@@ -106,7 +131,7 @@ def _md_table(frame, columns: list[tuple[str, str]]) -> list[str]:
 
 
 def _day(iso: str | None, default: str) -> str:
-    from . import fmt
+    from batteryreport.present import fmt
 
     return fmt.date(iso) if iso else default
 
@@ -125,30 +150,37 @@ def edition_banner(manifest: dict) -> str:
 def about_edition_page(manifest: dict) -> str:
     lines = ["# About this edition", "",
              f"This is edition {manifest['edition_number']} of the report, built on "
-             f"{_cell(manifest['built_on'])} from commit `{_cell(manifest['git_commit'])}`, "
-             f"scenario `{_cell(manifest['scenario'])}`, with data as of "
+             f"{_cell(manifest['built_on'])} from commit {_cell(manifest['git_commit'])}, "
+             f"scenario {_cell(manifest['scenario'])}, with data as of "
              f"{_cell(manifest.get('as_of') or 'the latest observation')}.", "",
              "## Parameters", "", "| Parameter | Value |", "|---|---|"]
     for k, v in manifest["parameters"].items():
-        lines.append(f"| `{k}` | {_cell(v if v is not None else 'from data')} |")
+        lines.append(f"| {_cell(k)} | {_cell(v if v is not None else 'from data')} |")
     lines += ["", "## Data tables", "",
               "Each table's SHA-256 (first 16 hex digits) identifies the exact file used.", "",
               "| Table | Hash |", "|---|---|"]
     for k, v in manifest["data_tables"].items():
-        lines.append(f"| `{k}` | `{v}` |")
+        lines.append(f"| {_cell(k)} | {_cell(v)} |")
     return "\n".join(lines) + "\n"
 
 
-def what_changed_page(manifest: dict, base, values: dict, data_folder: Path) -> str:
-    from .editions import compare_data, compare_values
+ROWS_SHOWN_PER_TABLE = 10  # a large change is summarised; the full list is a download
+DIFF_CSV = "what_changed_rows.csv"
+
+
+def what_changed_page(manifest: dict, base, values: dict,
+                      data_folder: Path) -> tuple[str, pd.DataFrame]:
+    """The page, and every changed data row (for the page's CSV download)."""
+    from batteryreport.build.editions import compare_data, compare_values
 
     lines = ["# What changed", ""]
+    empty = pd.DataFrame(columns=["table", "row", "what", "detail"])
     if base is None:
         lines += ["This is the first edition of this report (scenario "
-                  f"`{_cell(manifest['scenario'])}`): there is nothing to compare it with yet.",
+                  f"{_cell(manifest['scenario'])}): there is nothing to compare it with yet.",
                   "Later editions list here the numbers that moved and the source rows that "
                   "were added or changed.", ""]
-        return "\n".join(lines)
+        return "\n".join(lines), empty
     moved = compare_values(base.values(), values)
     rows = compare_data(base.folder / "data", data_folder)
     lines += [f"Edition {manifest['edition_number']} against edition "
@@ -163,19 +195,32 @@ def what_changed_page(manifest: dict, base, values: dict, data_folder: Path) -> 
         lines += ["None.", ""]
     lines += ["## Data rows added, removed or changed", ""]
     if len(rows):
-        lines += _md_table(rows, [("table", "Table"), ("row", "Row (key)"), ("what", "What"),
-                                  ("detail", "Detail")])
+        counts = (rows.groupby(["table", "what"]).size().unstack(fill_value=0)
+                  .reindex(columns=["added", "removed", "changed"], fill_value=0)
+                  .reset_index())
+        lines += _md_table(counts, [("table", "Table"), ("added", "Added"),
+                                    ("removed", "Removed"), ("changed", "Changed")])
+        shown = rows.groupby("table", sort=False).head(ROWS_SHOWN_PER_TABLE)
+        if len(shown) < len(rows):
+            lines += [f"The first {ROWS_SHOWN_PER_TABLE} rows of each table are listed here; "
+                      f"{{download}}`all {len(rows)} rows (CSV) <{DIFF_CSV}>`.", ""]
+        else:
+            lines += [f"{{download}}`These rows as CSV <{DIFF_CSV}>`.", ""]
+        lines += _md_table(shown, [("table", "Table"), ("row", "Row (key)"), ("what", "What"),
+                                   ("detail", "Detail")])
     else:
         lines += ["None.", ""]
+    changed = [f"{_cell(k)} = {_cell(v)}" for k, v in base.manifest["parameters"].items()
+               if manifest["parameters"].get(k) != v]
     lines += ["Parameters of the previous edition: "
-              + ", ".join(f"`{k}` = {_cell(v)}" for k, v in base.manifest["parameters"].items()
-                          if manifest["parameters"].get(k) != v) or "unchanged.", ""]
-    return "\n".join(lines)
+              + (", ".join(changed) if changed else "unchanged") + ".", ""]
+    return "\n".join(lines), rows
 
 
 def write_edition_pages(folder: Path, manifest: dict, base, values: dict,
                         data_folder: Path) -> None:
     write_if_changed(folder / "edition_banner.md", edition_banner(manifest))
     write_if_changed(folder / "about_edition.md", about_edition_page(manifest))
-    write_if_changed(folder / "what_changed.md", what_changed_page(manifest, base, values,
-                                                                    data_folder))
+    text, rows = what_changed_page(manifest, base, values, data_folder)
+    write_if_changed(folder / DIFF_CSV, rows.to_csv(index=False))
+    write_if_changed(folder / "what_changed.md", text)

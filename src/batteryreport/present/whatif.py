@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import json
 import keyword
 import math
 import operator
@@ -43,8 +44,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import fmt
-from .ranges import Range
+from batteryreport.core.ranges import Range
+from batteryreport.present import fmt
 
 NOTE = ("Move the sliders to try other assumptions: the chart recomputes in your browser. "
         "The sliders start at the values this page uses, and the numbers in the text stay "
@@ -244,7 +245,8 @@ class Output:
 
 
 def _js_str(text: str) -> str:
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    """A string literal for a Vega expression (JSON's escapes are valid there)."""
+    return json.dumps(str(text), ensure_ascii=True)
 
 
 def _tidy(x: float) -> float:

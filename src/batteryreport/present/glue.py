@@ -1,7 +1,7 @@
 """Glue computed numbers into the book, the briefs and the edition snapshot.
 
 A notebook calls :func:`glue_value` once per reported number. The glued output holds
-the display text (``text/markdown`` for ``{glue:md}`` in the book), and a JSON record
+the display text (``text/plain``), and a JSON record
 with the raw value, its unit and the source ids it was computed from, which the PDF
 briefs, the "what changed" page and the tests read back with :func:`read_glued`.
 """
@@ -30,14 +30,9 @@ class Value:
         return asdict(self)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
-        return {
-            "text/plain": self.text,
-            "text/markdown": self.markdown(),
-            GLUE_MIME: self.record(),
-        }
-
-    def markdown(self) -> str:
-        return self.text
+        # No text/markdown: a glued text holds data text, which must never be parsed as
+        # markup. Pages show it with the {num} role, as a text node.
+        return {"text/plain": self.text, GLUE_MIME: self.record()}
 
 
 def _as_list(value: Any) -> Any:
@@ -112,7 +107,7 @@ def read_all_glued(folder: Path) -> dict[str, dict[str, Any]]:
 
 def read_figures(notebook: Path) -> dict[str, dict[str, Any]]:
     """Every report chart an executed notebook displayed: name -> record (with its spec)."""
-    from .charts import FIGURE_MIME
+    from batteryreport.present.charts import FIGURE_MIME
 
     nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
     found: dict[str, dict[str, Any]] = {}

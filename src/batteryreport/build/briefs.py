@@ -54,8 +54,9 @@ Files are ``<notebook>.pdf`` and ``summary.pdf`` (``<notebook>-<scenario>.pdf`` 
 temporary folder and moved into place only when every brief compiled, so a failure leaves
 the earlier briefs as they were.
 
-``python -m batteryreport briefs`` (``make briefs``) validates parameters and data, runs
-stale notebooks (cached, as for the site) and writes ``_build/briefs/``.
+The build (:mod:`batteryreport.pipeline`) makes the briefs into a staging folder and
+publishes them together with the site and the edition; ``python -m batteryreport briefs``
+(``make briefs``) runs the same build and lists the briefs in ``_build/briefs/``.
 """
 
 from __future__ import annotations
@@ -68,20 +69,28 @@ import json
 import os
 import re
 import shutil
-import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import PACKAGE_DIR
-from .errors import InputError, Problem
-from .notebooks import discover, read_notebook
+from batteryreport.build.notebooks import discover, read_notebook
+from batteryreport.core.errors import InputError, Problem
+from batteryreport.present.text import one_line, web_url
 
-TEMPLATES = PACKAGE_DIR / "templates"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 FONT_FAMILY = "Source Sans Pro"
-FONT_PREFIX = "SourceSansPro"  # PostScript names of the embedded fonts
+# Text in other scripts falls back, in this order, to pinned Noto fonts (OFL, from PyPI:
+# manimgx-fonts and manimgx-fonts-cjk): a publisher's name in Hindi, Tamil or Chinese, or
+# an emoji, is set in its own script and shaped, never a build failure.
+FALLBACK_FAMILIES = ("Noto Sans", "Noto Sans Devanagari", "Noto Sans Bengali",
+                     "Noto Sans Gujarati", "Noto Sans Gurmukhi", "Noto Sans Kannada",
+                     "Noto Sans Malayalam", "Noto Sans Oriya", "Noto Sans Tamil",
+                     "Noto Sans Telugu", "Noto Sans Sinhala", "Noto Sans Arabic",
+                     "Noto Sans Hebrew", "Noto Sans Thai", "Noto Sans CJK SC",
+                     "Noto Sans Symbols", "Noto Emoji")
+FONT_STACK = (FONT_FAMILY, *FALLBACK_FAMILIES)
+FONT_PREFIXES = ("SourceSansPro", "NotoSans", "NotoEmoji")  # PostScript names, embedded
 REPORT_TITLE = "India's battery gap"
 
 BRIEF_KEYS = {"title", "key_numbers", "figures", "recommendations", "lede", "details",
@@ -269,7 +278,8 @@ def segments(text: str) -> list[dict[str, Any]]:
         if m.group("b") is not None:
             out.append({"t": m.group("b"), "b": True})
         elif m.group("lt") is not None:
-            out.append({"t": m.group("lt"), "url": m.group("lu")})
+            url = web_url(m.group("lu"))  # only http(s) addresses become links
+            out.append({"t": m.group("lt"), "url": url} if url else {"t": m.group(0)})
         elif m.group("i") is not None or m.group("i2") is not None:
             out.append({"t": m.group("i") or m.group("i2"), "i": True})
         else:
@@ -319,15 +329,16 @@ class Sources:
         return sorted(set(out))
 
     def listing(self) -> list[dict[str, Any]]:
-        from .fmt import date
+        from batteryreport.present.fmt import date
 
         rows = []
         for n, sid in enumerate(self.order, start=1):
             if sid in self.register.index:
                 row = self.register.loc[sid]
                 published = row.get("date_published")
+                url = _s(row.get("url"))
                 rows.append({"n": n, "id": sid, "publisher": _s(row.get("publisher")),
-                             "title": _s(row.get("title")), "url": _s(row.get("url")),
+                             "title": _s(row.get("title")), "url": web_url(url) or url,
                              "date": "" if _s(published) == "" else date(published)})
             else:
                 rows.append({"n": n, "id": sid, "publisher": sid, "url": "", "date": "",
@@ -336,8 +347,8 @@ class Sources:
 
 
 def _s(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "" if text in ("nan", "NaT", "<NA>", "None") else text
+    """Data text for a PDF line: missing values are "", line breaks become spaces."""
+    return one_line(value)
 
 
 _FIELDS = {"key number": "key_numbers", "detail": "details", "recommendation": "recommendations",
@@ -363,11 +374,16 @@ def _lookup(glued: dict[str, dict[str, Any]], ref: str, notebook: str, what: str
 _fonts_registered = False
 
 
-def font_dir() -> Path:
-    """Source Sans Pro (OFL), installed from PyPI as ``font-source-sans-pro``."""
+def font_dirs() -> list[Path]:
+    """The briefs' fonts, all OFL and pinned in requirements.txt: Source Sans Pro
+    (``font-source-sans-pro``), and the Noto fallbacks (``manimgx-fonts``,
+    ``manimgx-fonts-cjk``)."""
     import font_source_sans_pro
+    import manimgx_fonts
+    import manimgx_fonts_cjk
 
-    return Path(font_source_sans_pro.font_directory)
+    return [Path(font_source_sans_pro.font_directory), Path(manimgx_fonts.__file__).parent,
+            Path(manimgx_fonts_cjk.__file__).parent]
 
 
 def _register_fonts() -> None:
@@ -375,7 +391,8 @@ def _register_fonts() -> None:
     if not _fonts_registered:
         import vl_convert as vlc
 
-        vlc.register_font_directory(str(font_dir()))
+        for folder in font_dirs():
+            vlc.register_font_directory(str(folder))
         _fonts_registered = True
 
 
@@ -389,7 +406,7 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 
 PRINT_CONFIG: dict[str, Any] = {
-    "font": FONT_FAMILY,
+    "font": ", ".join(FONT_STACK),
     "background": "white",
     "axis": {"labelFontSize": 8.5, "titleFontSize": 8.5, "titleFontWeight": 600,
              "labelColor": "#3a4350", "titleColor": "#1d2430", "gridColor": "#e3e8ef",
@@ -418,7 +435,7 @@ def _scale_fonts(node: Any) -> Any:
             if k in _SCALED and isinstance(v, int | float) and not isinstance(v, bool):
                 out[k] = round(v * PRINT_SCALE, 2)
             elif k in _FONTS and isinstance(v, str):
-                out[k] = FONT_FAMILY
+                out[k] = ", ".join(FONT_STACK)
             elif k in ("data", "datasets", "config"):
                 out[k] = v
             else:
@@ -521,12 +538,12 @@ def pdf_fonts(pdf: bytes | Path) -> dict[str, bool]:
 
 
 def check_fonts(pdf: bytes, name: str) -> None:
-    """Every font embedded, and Source Sans Pro only (no fallback font anywhere)."""
+    """Every font embedded, and each one of the pinned set (no system font anywhere)."""
     fonts = pdf_fonts(pdf)
-    bad = [f for f, emb in fonts.items() if not emb or not f.startswith(FONT_PREFIX)]
+    bad = [f for f, emb in fonts.items() if not emb or not f.startswith(FONT_PREFIXES)]
     if bad or not fonts:
         raise BriefError([Problem(name, "brief-fonts", "expected only embedded Source Sans Pro"
-                                  f" fonts, found {sorted(fonts.items())}")])
+                                  f" and Noto fonts, found {sorted(fonts.items())}")])
 
 
 # --------------------------------------------------------------------------- compile
@@ -554,7 +571,7 @@ def inputs_key(job: _Job) -> str:
     for f in sorted(TEMPLATES.glob("*.typ")) + [Path(__file__)]:
         h.update(f.name.encode() + f.read_bytes())
     h.update(" ".join([getattr(typst, "__version__", "?"), vlc.__version__,
-                       *sorted(p.name for p in font_dir().iterdir())]).encode())
+                       *sorted(p.name for d in font_dirs() for p in d.iterdir())]).encode())
     return h.hexdigest()[:32]
 
 
@@ -617,13 +634,14 @@ def _compile(job: _Job, work: Path, key: str = "", charts: ChartCache | None = N
                             "description": _s(rec.get("description")),
                             "source_note": _s(rec.get("source_note")),
                             "file": file, "width": width})
-        data = dict(job.data, density=density, figures=figures,
+        data = dict(job.data, density=density, figures=figures, fonts=list(FONT_STACK),
                     keywords=[t for t in ("batteryreport brief", key and KEY_PREFIX + key) if t])
         data_file = f"{stem}-d{density}.json"
         (work / data_file).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         try:
             pdf = typst.compile(str(work / job.template), root=str(work),
-                                font_paths=[str(font_dir())], ignore_system_fonts=True,
+                                font_paths=[str(d) for d in font_dirs()],
+                                ignore_system_fonts=True,
                                 sys_inputs={"data": data_file}, timestamp=job.timestamp)
         except Exception as exc:  # typst.TypstError: the template or the data is at fault
             raise BriefError([Problem(job.name, "typst", f"{type(exc).__name__}: {exc}")]) \
@@ -650,12 +668,7 @@ def _report_title(root: Path) -> str:
         return REPORT_TITLE
 
 
-def _common(layout: Any, params: Any, data_folder: Path,
-            glued: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    from .editions import plan_edition
-
-    manifest, _ = plan_edition(layout.build / "editions", layout.root, params, data_folder,
-                               layout.generated)
+def _common(layout: Any, params: Any, manifest: dict[str, Any]) -> dict[str, Any]:
     edition = f"Edition {manifest['edition_number']} ({manifest['built_on']})"
     built = dt.datetime.combine(dt.date.fromisoformat(manifest["built_on"]), dt.time(),
                                 tzinfo=dt.UTC)
@@ -770,7 +783,8 @@ def _summary_job(briefs: list[dict[str, Any]], glued: dict[str, dict[str, Any]],
     return _Job(name, "summary.typ", data, MAX_PAGES_SUMMARY, timestamp=common["timestamp"])
 
 
-def build_briefs(layout: Any, params: Any, data_folder: Path, out_dir: Path) -> list[Path]:
+def build_briefs(layout: Any, params: Any, data_folder: Path, out_dir: Path,
+                 manifest: dict[str, Any]) -> list[Path]:
     """Write one PDF brief per notebook that declares one, and the summary, into ``out_dir``.
 
     Reads the executed notebooks in ``layout.generated`` (run them first). Every PDF is
@@ -778,8 +792,8 @@ def build_briefs(layout: Any, params: Any, data_folder: Path, out_dir: Path) -> 
     on any error (:class:`BriefError`) ``out_dir`` is left as it was.
     Returns the paths written, briefs in notebook order, then the summary.
     """
-    from .data import sources
-    from .glue import read_all_glued, read_figures
+    from batteryreport.data import sources
+    from batteryreport.present.glue import read_all_glued, read_figures
 
     specs = brief_specs(layout.notebooks)
     if not specs:
@@ -788,7 +802,7 @@ def build_briefs(layout: Any, params: Any, data_folder: Path, out_dir: Path) -> 
     glued = read_all_glued(layout.generated)
     figures = {p.stem: read_figures(p) for p in sorted(Path(layout.generated).glob("*.ipynb"))}
     register = sources(data_folder)
-    common = _common(layout, params, data_folder, glued)
+    common = _common(layout, params, manifest)
     problems: list[Problem] = []
     jobs, summaries = [], []
     for b in specs:
@@ -822,61 +836,3 @@ def build_briefs(layout: Any, params: Any, data_folder: Path, out_dir: Path) -> 
         return [out_dir / job.name for job in jobs]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-# --------------------------------------------------------------------------- command line
-
-
-def main_briefs(args: Any) -> int:
-    """``python -m batteryreport briefs``: validate, run stale notebooks, write _build/briefs.
-
-    Holds the same lock as ``build``: both write the executed notebooks and the cache.
-    """
-    from .pipeline import Layout, build_lock
-
-    layout = Layout(Path(args.root).resolve()) if getattr(args, "root", None) else Layout()
-    with build_lock(layout):
-        return _briefs_command(args, layout)
-
-
-def _briefs_command(args: Any, layout: Any) -> int:
-    from .data import validate
-    from .pipeline import load_params, run_notebooks
-
-    data_folder = Path(args.data).resolve() if args.data else (layout.root / "data").resolve()
-    out_dir = layout.build / "briefs"
-    start = time.perf_counter()
-    print(f"batteryreport briefs: data {data_folder}, params {args.params or 'defaults'}",
-          flush=True)
-    try:
-        params = load_params(args.params, defaults=layout.root / "params" / "default.yml")
-        tables = validate(data_folder)
-        specs = brief_specs(layout.notebooks)
-    except InputError as exc:
-        print(f"error: {exc}\nNothing was executed; the earlier briefs were left in place.",
-              file=sys.stderr)
-        return 2
-    print(f"  valid    parameters (scenario '{params.scenario}'), {len(tables)} data tables "
-          f"and {len(specs)} brief declaration(s)", flush=True)
-    results = run_notebooks(layout, params, data_folder, args.jobs)
-    failed = [r for r in results if r.status == "failed"]
-    if failed:
-        print(f"{len(failed)} notebook(s) failed; the earlier briefs were left in place.",
-              file=sys.stderr)
-        return 1
-    export_start = time.perf_counter()
-    try:
-        paths = build_briefs(layout, params, data_folder, out_dir)
-    except InputError as exc:
-        print(f"error: {exc}\nThe earlier briefs were left in place.", file=sys.stderr)
-        return 1
-    export = time.perf_counter() - export_start
-    if not paths:
-        print("No notebook declares a brief (batteryreport.brief in its front matter).")
-        return 0
-    for p in paths:
-        print(f"  wrote    {p.relative_to(layout.root) if p.is_relative_to(layout.root) else p}"
-              f" ({pdf_pages(p.read_bytes())} page(s))")
-    print(f"{len(paths)} PDF(s) in {out_dir} (export {export:.1f} s, "
-          f"total {time.perf_counter() - start:.1f} s)")
-    return 0

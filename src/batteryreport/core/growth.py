@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .ranges import Range
+from batteryreport.core.ranges import Range
 
 
 def cagr(start: float, end: float, years: float) -> float:

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from .ranges import Range
+from batteryreport.core.ranges import Range
 
 DASH = "\u2013"
 RUPEE = "\u20b9"

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import fmt
-from .money import implied_rate, rate_on, usd_mn_to_inr_cr
-from .pli import capacity_gap_gwh, promised_vs_built, resolve_as_of
-from .ranges import Range
+from batteryreport.chapters.pli import capacity_gap_gwh, promised_vs_built, resolve_as_of
+from batteryreport.core.money import implied_rate, rate_on, usd_mn_to_inr_cr
+from batteryreport.core.ranges import Range
+from batteryreport.present import fmt
 
 CELL_METRIC = "cell_capex_per_gwh"
 RECYCLING_METRIC = "recycling_capex_per_capacity"

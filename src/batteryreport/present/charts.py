@@ -13,12 +13,13 @@ import base64
 import html
 import io
 import itertools
-import json
 from pathlib import Path
 from typing import Any
 
 import altair as alt
 import pandas as pd
+
+from batteryreport.present.text import json_for_html
 
 VL_VERSION = "v6_4"  # passed to vl_convert as a literal (STACK.md)
 BUNDLE_NAME = "vega-bundle.js"
@@ -75,8 +76,8 @@ def enable_theme() -> None:
 def _spec_json(chart: alt.TopLevelMixin) -> str:
     spec = chart.to_dict()
     spec.setdefault("width", "container")
-    # "</" inside a <script> would end it early: escape so data text stays inert.
-    return json.dumps(spec, ensure_ascii=False).replace("</", "<\\/")
+    # Data text inside a <script> must not change how the page is parsed (textsafe).
+    return json_for_html(spec)
 
 
 def csv_href(frame: pd.DataFrame) -> str:
@@ -98,7 +99,7 @@ def _whatif_controls(vid: str, chart: alt.TopLevelMixin) -> str:
     """For a chart with sliders (parameters bound to inputs, see :mod:`batteryreport.whatif`):
     a note that the prose keeps the published values, and a reset button, which charts.js
     shows and wires once the chart is drawn (Vega-Lite has no reset of its own)."""
-    from .whatif import NOTE, RESET_LABEL, bound_params
+    from batteryreport.present.whatif import NOTE, RESET_LABEL, bound_params
 
     if not bound_params(chart.to_dict()):
         return ""

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pandas as pd
 
-from .ranges import Range
+from batteryreport.core.ranges import Range
 
 CRORE = 10_000_000
 LAKH = 100_000

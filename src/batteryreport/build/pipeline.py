@@ -5,15 +5,14 @@
    whose source, parameters, data tables and helper code are unchanged is skipped.
 3. The book is built with warnings as errors, incrementally, re-reading every page
    that glues from a re-executed notebook (see :mod:`batteryreport.sphinxext`).
-4. The site is published atomically: ``_build/html`` is a symlink switched to the new
-   build only when every stage succeeded.
+4. The site, the briefs and the edition are published together and atomically
+   (:mod:`batteryreport.publish`), only when every stage succeeded.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
-import datetime as dt
 import hashlib
 import json
 import os
@@ -25,12 +24,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import PACKAGE_DIR, REPO_ROOT
-from .data import ENV_DATA_DIR, ENV_TABLES, table_files, validate
-from .editions import record_edition
-from .errors import InputError, ParamsError, Problem
-from .notebooks import NotebookSpec, discover
-from .params import RunParams, load_params
+from batteryreport import PACKAGE_DIR, REPO_ROOT
+from batteryreport.build.editions import record_edition
+from batteryreport.build.notebooks import NotebookSpec, discover
+from batteryreport.build.publish import (
+    migrate,
+    prune,
+    prune_orphan_editions,
+    published_editions,
+    published_site_key,
+    stage,
+    store,
+    switch,
+)
+from batteryreport.chapters.common import check_run
+from batteryreport.core.errors import InputError, ParamsError, Problem
+from batteryreport.data import ENV_DATA_DIR, ENV_TABLES, table_files, validate
+from batteryreport.data.params import RunParams, load_params
 
 
 @dataclass
@@ -83,6 +93,7 @@ class BuildReport:
     edition: str = ""
     stages: dict[str, float] = field(default_factory=dict)  # stage -> seconds
     seconds: float = 0.0
+    briefs: list[Path] = field(default_factory=list)  # as made (staging), before publishing
 
     @property
     def executed(self) -> list[str]:
@@ -168,6 +179,16 @@ def _hide_parameter_cells(path: Path) -> None:
         if ("parameters" in tags or "injected-parameters" in tags) and "remove-cell" not in tags:
             cell["metadata"]["tags"] = [*tags, "remove-cell"]
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+KILL_ENV = "BATTERYREPORT_KILL_AT"
+
+
+def checkpoint(name: str) -> None:
+    """Fault injection for the tests: with ``BATTERYREPORT_KILL_AT=<name>`` the build
+    stops dead here, as a kill would (no cleanup, no exception handling)."""
+    if os.environ.get(KILL_ENV) == name:
+        os._exit(137)
 
 
 def _say(msg: str) -> None:
@@ -259,14 +280,16 @@ def build_site(layout: Layout) -> None:
         raise RuntimeError(f"the book build failed ({result}); see the warnings above")
 
 
-def publish_briefs(layout: Layout, params: RunParams, data_folder: Path) -> list[Path]:
-    """Build the PDF briefs from the executed notebooks: into ``_build/briefs/`` (named
-    for the scenario) and, under fixed names, into the site, where each chapter links its
-    brief. Unchanged briefs are not rewritten."""
-    from .briefs import build_briefs
+def make_briefs(layout: Layout, params: RunParams, data_folder: Path,
+                manifest: dict[str, Any]) -> list[Path]:
+    """Build the PDF briefs from the executed notebooks into the staging folder
+    ``_build/.work/briefs`` (named for the scenario) and, under fixed names, into the
+    book's sources, where each chapter links its brief. Nothing is published here: the
+    release (:mod:`batteryreport.publish`) takes them with the site."""
+    from batteryreport.build.briefs import build_briefs
 
-    out = layout.build / "briefs"
-    paths = build_briefs(layout, params, data_folder, out)
+    staging = layout.work / "briefs"
+    paths = build_briefs(layout, params, data_folder, staging, manifest)
     site_copies = layout.generated / "briefs"
     site_copies.mkdir(parents=True, exist_ok=True)
     suffix = "" if params.scenario == "default" else f"-{params.scenario}"
@@ -276,33 +299,8 @@ def publish_briefs(layout: Layout, params: RunParams, data_folder: Path) -> list
         if not plain.exists() or plain.read_bytes() != data:
             plain.write_bytes(data)
     if paths:
-        _say(f"  briefs   {len(paths)} PDF(s) in {out}")
+        _say(f"  briefs   {len(paths)} PDF(s) made")
     return paths
-
-
-def publish(layout: Layout, key: str) -> Path:
-    """Copy the work build to a fresh folder and switch ``_build/html`` to it atomically."""
-    sites = layout.build / "sites"
-    sites.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
-    target = sites / stamp
-    shutil.copytree(layout.work / "html", target)
-    (target / ".site-key").write_text(key)
-    link_tmp = layout.build / f".html-{stamp}"
-    os.symlink(Path("sites") / stamp, link_tmp)
-    if layout.html.exists() and not layout.html.is_symlink():
-        shutil.rmtree(layout.html)  # a build from before publishing used symlinks
-    os.replace(link_tmp, layout.html)
-    current = {target.name}
-    for old in sorted(sites.iterdir())[:-3]:  # keep the last few for rollback
-        if old.name not in current:
-            shutil.rmtree(old, ignore_errors=True)
-    return target
-
-
-def published_key(layout: Layout) -> str | None:
-    f = layout.html / ".site-key"
-    return f.read_text() if f.exists() else None
 
 
 def prepare_book_inputs(layout: Layout, params: RunParams, data_folder: Path) -> dict[str, Any]:
@@ -310,15 +308,15 @@ def prepare_book_inputs(layout: Layout, params: RunParams, data_folder: Path) ->
 
     Returns the manifest of the edition this build will publish.
     """
-    from .charts import write_bundle
-    from .editions import plan_edition
-    from .glue import read_all_glued
-    from .pages import write_edition_pages, write_generated_pages
+    from batteryreport.build.editions import plan_edition
+    from batteryreport.build.pages import write_edition_pages, write_generated_pages
+    from batteryreport.present.charts import write_bundle
+    from batteryreport.present.glue import read_all_glued
 
     write_bundle(layout.static)
     write_generated_pages(layout.generated, params, data_folder)
-    manifest, base = plan_edition(layout.build / "editions", layout.root, params, data_folder,
-                                  layout.generated)
+    manifest, base = plan_edition(store(layout.build), layout.root, params, data_folder,
+                                  layout.generated, published=published_editions(layout.build))
     write_edition_pages(layout.generated, manifest, base, read_all_glued(layout.generated),
                         data_folder)
     return manifest
@@ -333,12 +331,16 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
     _say(f"batteryreport build: data {data_folder}, params {params_path or 'defaults'}")
     params = load_params(params_path, defaults=layout.root / "params" / "default.yml")
     tables = validate(data_folder)
+    check_run(params.as_of, data_folder, params_path or "params/default.yml")
+    migrate(layout.build)  # edition records of the layout before releases
+    prune_orphan_editions(layout.build)  # left by a build stopped before it published
     _say(f"  valid    parameters (scenario '{params.scenario}') and {len(tables)} data tables")
     report.stages["validate"] = time.perf_counter() - start
 
     t = time.perf_counter()
     report.results = run_notebooks(layout, params, data_folder, jobs, only)
     report.stages["notebooks"] = time.perf_counter() - t
+    checkpoint("notebooks")
     failed = [r for r in report.results if r.status == "failed"]
     if failed:
         report.site = "not built"
@@ -351,16 +353,17 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
     report.stages["pages"] = time.perf_counter() - t
     t = time.perf_counter()
     try:
-        publish_briefs(layout, params, data_folder)
+        report.briefs = make_briefs(layout, params, data_folder, manifest)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         report.site = "failed"
         report.seconds = time.perf_counter() - start
         return report
     report.stages["briefs"] = time.perf_counter() - t
+    checkpoint("briefs")
     t = time.perf_counter()
     key = site_key(layout, params)
-    if published_key(layout) == key:
+    if published_site_key(layout.build) == key:
         report.site = "up to date"
     else:
         try:
@@ -372,8 +375,15 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
             report.seconds = time.perf_counter() - start
             traceback.print_exc(limit=1)
             return report
-        publish(layout, key)
-        record_edition(layout.build / "editions", manifest, data_folder, layout.generated)
+        # Stage the site, the briefs and the edition, then publish all three at once.
+        checkpoint("site")
+        record_edition(store(layout.build), manifest, data_folder, layout.generated)
+        checkpoint("edition")
+        release = stage(layout.build, layout.work / "html", report.briefs, manifest, key)
+        checkpoint("staged")
+        switch(layout.build, release)
+        checkpoint("switched")
+        prune(layout.build)
         report.site = "built"
     report.stages["site"] = time.perf_counter() - t
     report.edition = manifest["edition_id"]
@@ -392,7 +402,7 @@ def summarize(report: BuildReport, layout: Layout) -> str:
     if report.site in ("built", "up to date"):
         line += f"\nOpen {layout.html / 'index.html'}  (or run: make serve)"
     elif report.site in ("failed", "not built"):
-        line += "\nThe last good site was left in place."
+        line += "\nThe last good site, briefs and edition were left in place."
     return line
 
 
@@ -418,15 +428,22 @@ def build_lock(layout: Layout):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def main_build(args: Any) -> int:
+def main_build(args: Any, list_briefs: bool = False) -> int:
     layout = Layout(Path(args.root).resolve()) if getattr(args, "root", None) else Layout()
     try:
         with build_lock(layout):
             report = build(args.params, args.data, args.jobs, layout,
                            getattr(args, "only", None))
     except InputError as exc:
-        print(f"error: {exc}\nNothing was executed; the last good site was left in place.",
-              file=sys.stderr)
+        print(f"error: {exc}\nNothing was executed; the last good site and briefs were left "
+              "in place.", file=sys.stderr)
         return 2
     print(summarize(report, layout))
+    if list_briefs and exit_code(report) == 0:
+        folder = layout.build / "briefs"
+        names = [p.name for p in report.briefs]
+        for name in names:
+            print(f"  brief    {folder / name}")
+        if not names:
+            print("No notebook declares a brief (batteryreport.brief in its front matter).")
     return exit_code(report)

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .ranges import Range
+from batteryreport.core.ranges import Range
 
 KWH_PER_GWH = 1_000_000
 KG_PER_TONNE = 1_000

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from .ranges import Range
+from batteryreport.core.ranges import Range
 
 Dateish = dt.date | pd.Timestamp | str
 
