@@ -1,13 +1,17 @@
 """Discover the report's source notebooks and what each one reads.
 
 Source notebooks are MyST-markdown notebooks (``notebooks/*.md``, read with jupytext)
-so that prose and code review well in git. Each declares, in its front matter::
+so that prose and code review well in git. A chapter notebook declares, in its front
+matter, the chapter whose analysis it shows (:mod:`batteryreport.chapters`)::
 
     batteryreport:
-      tables: [pli_awards, fx_rates]   # the data tables it reads
+      chapter: pli_delays              # the tables it reads follow from the chapter
       order: 10                        # position in the build (lower first)
 
-and holds its parameters, as literals, in a cell tagged ``parameters``.
+and holds its parameters in a cell tagged ``parameters``: ``run = {...}``, a dict literal
+whose keys are exactly the run parameters the chapter's analysis uses (the build checks),
+into which papermill injects the run's values. A notebook that is not a chapter (the test
+fixtures) declares ``tables: [...]`` and may hold plain literal parameters.
 """
 
 from __future__ import annotations
@@ -28,8 +32,14 @@ class NotebookSpec:
     name: str
     source: Path
     tables: tuple[str, ...]
-    parameters: tuple[str, ...]
+    parameters: tuple[str, ...]  # run parameters injected (for a chapter: the keys of run)
     order: int
+    chapter: str | None = None  # the chapter whose result it shows
+
+    @property
+    def takes_run(self) -> bool:
+        """Its parameters arrive as one dict, ``run``."""
+        return self.chapter is not None
 
     def read(self) -> nbformat.NotebookNode:
         return read_notebook(self.source)
@@ -46,17 +56,32 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
     return nb
 
 
-def parameter_names(nb: nbformat.NotebookNode, source: Path) -> tuple[str, ...]:
+def _parameters_cell(nb: nbformat.NotebookNode, source: Path) -> ast.Module:
     cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(cells) != 1:
         raise ValueError(f"{source}: expected exactly one cell tagged 'parameters', "
                          f"found {len(cells)}")
+    return ast.parse(cells[0].source)
+
+
+def parameter_names(nb: nbformat.NotebookNode, source: Path) -> tuple[str, ...]:
     names = []
-    for node in ast.parse(cells[0].source).body:
+    for node in _parameters_cell(nb, source).body:
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names += [t.id for t in targets if isinstance(t, ast.Name)]
     return tuple(names)
+
+
+def run_keys(nb: nbformat.NotebookNode, source: Path) -> tuple[str, ...]:
+    """The keys of a chapter notebook's ``run = {...}`` parameters cell."""
+    for node in _parameters_cell(nb, source).body:
+        if (isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets]
+                == ["run"] and isinstance(node.value, ast.Dict)):
+            keys = [k.value for k in node.value.keys if isinstance(k, ast.Constant)]
+            return tuple(str(k) for k in keys)
+    raise ValueError(f"{source}: a chapter notebook's parameters cell is `run = {{...}}`, a "
+                     "dict literal of the run parameters its chapter uses")
 
 
 def discover(folder: Path = NOTEBOOKS_DIR) -> list[NotebookSpec]:
@@ -65,12 +90,24 @@ def discover(folder: Path = NOTEBOOKS_DIR) -> list[NotebookSpec]:
         nb = read_notebook(path)
         meta = nb.metadata.get("batteryreport")
         if meta is None:
-            raise ValueError(f"{path}: front matter lacks 'batteryreport: {{tables: [...]}}'")
+            raise ValueError(f"{path}: front matter lacks 'batteryreport: {{chapter: ...}}'")
+        chapter = meta.get("chapter")
+        if chapter is not None:
+            from batteryreport.chapters import params_of, tables_of
+
+            keys = run_keys(nb, path)
+            if tuple(sorted(keys)) != params_of(chapter):
+                raise ValueError(f"{path}: the parameters cell's run has {sorted(keys)}; the "
+                                 f"chapter {chapter!r} uses {list(params_of(chapter))}")
+            tables, parameters = tables_of(chapter), tuple(sorted(keys))
+        else:
+            tables, parameters = tuple(meta.get("tables", [])), parameter_names(nb, path)
         specs.append(NotebookSpec(
             name=path.stem,
             source=path,
-            tables=tuple(meta.get("tables", [])),
-            parameters=parameter_names(nb, path),
+            tables=tables,
+            parameters=parameters,
             order=int(meta.get("order", 100)),
+            chapter=chapter,
         ))
     return sorted(specs, key=lambda s: (s.order, s.name))

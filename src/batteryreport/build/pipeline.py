@@ -125,7 +125,8 @@ def notebook_params(spec: NotebookSpec, params: RunParams) -> dict[str, Any]:
             str(spec.source), "parameters-cell",
             f"the parameters cell defines {unknown}, which are not run parameters "
             "(add them to RunParams in params.py and to params/default.yml)")])
-    return {k: values[k] for k in spec.parameters}
+    chosen = {k: values[k] for k in spec.parameters}
+    return {"run": chosen} if spec.takes_run else chosen
 
 
 def cache_key(spec: NotebookSpec, params: RunParams, data_folder: Path, code: str) -> str:
@@ -136,13 +137,41 @@ def cache_key(spec: NotebookSpec, params: RunParams, data_folder: Path, code: st
     return _sha(parts)
 
 
+def _analyse(names: list[str], todo: list[tuple[NotebookSpec, str]], params: RunParams,
+             data_folder: Path, results_dir: Path,
+             results: dict[str, NotebookResult]) -> list[tuple[NotebookSpec, str]]:
+    """Compute the due chapters' results once (dependencies first) and store them for the
+    notebooks. On an error the chapter notebooks fail, naming the chapter; the rest go on."""
+    from batteryreport.chapters import run_all
+    from batteryreport.chapters import store as store_results
+
+    start = time.perf_counter()
+    try:
+        store_results(run_all(params, data_folder, names), params, results_dir)
+    except Exception as exc:  # a rule the data breaks that validation could not know
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        error = (f"the analysis failed: {type(exc).__name__}: {exc} "
+                 f"({Path(where.filename).name}, line {where.lineno})")
+        for spec, _ in todo:
+            if spec.chapter:
+                results[spec.name] = NotebookResult(spec.name, "failed", 0.0, error)
+                _say(f"  FAILED   {spec.name}: {error}")
+        return [(s, k) for s, k in todo if not s.chapter]
+    _say(f"  analysed {', '.join(names)} in {time.perf_counter() - start:.1f} s")
+    return todo
+
+
 def _execute(spec: NotebookSpec, parameters: dict[str, Any], output: Path, data_folder: Path,
-             cwd: Path) -> tuple[float, str]:
+             cwd: Path, results_dir: Path | None = None) -> tuple[float, str]:
     """Run one notebook (in a worker process). Returns (seconds, error text)."""
     import papermill as pm
 
+    from batteryreport.chapters import ENV_RESULTS
+
     os.environ[ENV_DATA_DIR] = str(data_folder)
     os.environ[ENV_TABLES] = ",".join(spec.tables)
+    if results_dir is not None:
+        os.environ[ENV_RESULTS] = str(results_dir)
     start = time.perf_counter()
     tmp = output.with_suffix(".tmp.ipynb")
     # The kernel's own chatter (stderr) goes to a log file, not the build's terminal.
@@ -224,13 +253,19 @@ def run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: in
         else:
             todo.append((spec, key))
 
+    results_dir = layout.work / "results"
+    chapters_due = sorted({s.chapter for s, _ in todo if s.chapter})
+    if chapters_due:
+        todo = _analyse(chapters_due, todo, params, data_folder, results_dir, results)
+
     if todo:
         with cf.ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
             futures = {}
             for spec, key in todo:
                 _say(f"  running  {spec.name}")
                 fut = pool.submit(_execute, spec, notebook_params(spec, params),
-                                  store / f"{key}.ipynb", data_folder, layout.generated)
+                                  store / f"{key}.ipynb", data_folder, layout.generated,
+                                  results_dir)
                 futures[fut] = (spec, key)
             for fut in cf.as_completed(futures):
                 spec, key = futures[fut]

@@ -193,6 +193,19 @@ def load_params(path: Path | str | None = None, defaults: Path = DEFAULT_PARAMS)
         override = _read_yaml(Path(path))
         values.update(override)
         origin.update({k: str(path) for k in override})
+    return _build(values, origin, str(path or defaults))
+
+
+def params_with(run: dict[str, Any], defaults: Path = DEFAULT_PARAMS) -> RunParams:
+    """The default parameters with ``run`` (a notebook's injected values) on top."""
+    values = _read_yaml(Path(defaults))
+    origin = {k: str(defaults) for k in values}
+    values.update(run)
+    origin.update({k: "the notebook's parameters" for k in run})
+    return _build(values, origin, str(defaults))
+
+
+def _build(values: dict[str, Any], origin: dict[str, str], fallback: str) -> RunParams:
     # YAML gives dates as date objects and numbers as int; accept ints for floats.
     for key, value in list(values.items()):
         field = RunParams.model_fields.get(key)
@@ -211,7 +224,7 @@ def load_params(path: Path | str | None = None, defaults: Path = DEFAULT_PARAMS)
         for err in exc.errors():
             loc = ".".join(str(p) for p in err["loc"]) or "(params)"
             top = str(err["loc"][0]) if err["loc"] else ""
-            file = origin.get(top, str(path or defaults))
+            file = origin.get(top, fallback)
             kind = "unknown parameter" if err["type"] == "extra_forbidden" else err["type"]
             value = None if err["type"] == "missing" else _excerpt(err.get("input"))
             problems.append(Problem(file, kind, f"{loc}: {err['msg']}", column=loc, value=value))

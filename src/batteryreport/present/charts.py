@@ -68,6 +68,9 @@ def theme() -> dict[str, Any]:
 
 
 def enable_theme() -> None:
+    if alt.theme.active == "batteryreport":
+        return
+
     @alt.theme.register("batteryreport", enable=True)
     def _theme() -> alt.theme.ThemeConfig:
         return theme()  # type: ignore[return-value]
@@ -162,6 +165,7 @@ def figure(chart: alt.TopLevelMixin, *, name: str, title: str, description: str,
            source_note: str, data: pd.DataFrame) -> Figure:
     """Wrap a chart with what every report chart needs. ``name`` is a slug used for the
     CSV file and the element id; ``description`` is read by screen readers."""
+    enable_theme()  # the report's look, whoever calls first
     if not description.strip():
         raise ValueError("every chart needs a text description")
     if not source_note.strip():

@@ -161,3 +161,97 @@ def span(r: Range, formatter=number, sig: int | None = 2) -> str:
     if pa == pb and sa == sb:
         return f"{pa}{na}{DASH}{nb}{sa}"
     return f"{a}{DASH}{b}"
+
+
+# --------------------------------------------------------------------------- by unit
+
+
+def jpy_bn(value_bn: float) -> str:
+    """Yen from JPY billion: ¥150 billion; ¥10 trillion from 1,000 billion up."""
+    if abs(value_bn) >= 1000:
+        return f"\u00a5{number(value_bn / 1000)} trillion"
+    return f"\u00a5{number(value_bn)} billion"
+
+
+def _money(unit, decimals: int | None):
+    if unit.symbol == "₹" and unit.per == "a day":
+        return lambda v: inr_lakh(v, decimals)  # small daily sums read better in lakh
+    if unit.symbol == "₹":
+        return lambda v: inr_crore(v, decimals)
+    if unit.symbol == "$" and unit.scale == "million":
+        return lambda v: usd_million(v, decimals)
+    if unit.symbol == "$":
+        return lambda v: "$" + number(v, decimals)
+    if unit.symbol == "£":
+        return lambda v: f"£{number(v, decimals)} million"
+    if unit.symbol == "¥":
+        return jpy_bn
+    raise ValueError(f"no money format for {unit}")
+
+
+def _formatter(unit, decimals: int | None):
+    """How one number of this unit is written, without what follows it (``per``)."""
+    kind = unit.kind
+    if kind == "energy":
+        return lambda v: gwh(v, decimals)
+    if kind == "money":
+        return _money(unit, decimals)
+    if kind == "fx":
+        return rate
+    if kind == "mass":
+        if unit.scale == "thousand":
+            return lambda v: f"{number(v, decimals)} thousand tonnes"
+        return lambda v: tonnes(v, decimals)
+    if kind == "intensity":
+        return lambda v: f"{number(v, decimals)} {unit.symbol}"
+    if kind == "ratio":
+        return lambda v: f"{number(v, decimals)} times"
+    if kind == "duration" and unit.noun == "days":
+        return lambda v: days(int(v))
+    if kind in ("duration", "count"):
+        def count(v: float) -> str:
+            n = number(v, decimals)
+            if not unit.show_noun:
+                return n
+            noun = unit.noun[:-1] if unit.noun.endswith("s") and float(v) == 1 else unit.noun
+            return f"{n} {noun}"
+        return count
+    raise ValueError(f"no number format for {unit}")
+
+
+def show(q) -> str:
+    """A quantity written as its unit says (see :mod:`batteryreport.core.units`).
+
+    Shares are percentages (a range to ``q.sig`` significant figures of the percentage);
+    money, energy and mass use the Indian grouping and the report's scales (crore, lakh,
+    million, billion); dates are as precise as they are known; text is shown as it is.
+    """
+    unit, v = q.unit, q.value
+    if v is None:
+        if not q.missing:
+            raise ValueError(f"{q.label}: no value to show")
+        return q.missing
+    kind = unit.kind
+    sig = q.sig
+    if kind == "text":
+        out = str(v)
+    elif kind == "date":
+        out = date(v, q.precision)
+    elif kind == "year":
+        out = str(int(v))
+    elif kind == "share":
+        if isinstance(v, Range):
+            out = span(v * 100, number, sig=2 if sig == "auto" else sig) + "%"
+        else:
+            share = round_sig(float(v), sig) if isinstance(sig, int) else float(v)
+            out = percent(share, q.decimals or 0)
+    else:
+        f = _formatter(unit, q.decimals)
+        if isinstance(v, Range):
+            out = span(v, f, sig=2 if sig == "auto" else sig)
+        else:
+            x = float(v)
+            out = f(round_sig(x, sig) if isinstance(sig, int) else x)
+    if unit.per and kind not in ("text", "date", "year"):
+        out = f"{out} {unit.per}"
+    return f"{q.qualifier} {out}" if q.qualifier else out

@@ -1,18 +1,23 @@
 """Glue computed numbers into the book, the briefs and the edition snapshot.
 
-A notebook calls :func:`glue_value` once per reported number. The glued output holds
-the display text (``text/plain``), and a JSON record
-with the raw value, its unit and the source ids it was computed from, which the PDF
+A chapter notebook calls :func:`glue_result` once: every quantity of the chapter's result
+(and the phrases chosen for it) is glued under its field name, written as its unit says.
+:func:`glue_value` glues one value (the mini book's test notebooks use it directly). The
+glued output holds the display text (``text/plain``), and a JSON record with the raw value, its unit and the source ids it was computed from, which the PDF
 briefs, the "what changed" page and the tests read back with :func:`read_glued`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from batteryreport.core.quantity import Quantity
+from batteryreport.present.fmt import show
 
 GLUE_MIME = "application/vnd.batteryreport.value+json"
 
@@ -43,24 +48,6 @@ def _as_list(value: Any) -> Any:
     return value
 
 
-def sources_of(*frames: Any) -> list[str]:
-    """The source ids of exactly the rows a number was computed from.
-
-    Pass the rows used (after filtering and picking), not the whole table: every column
-    whose name ends in ``source_id`` counts (some tables cite a source per group of fields).
-    """
-    ids: set[str] = set()
-    for frame in frames:
-        if frame is None:
-            continue
-        if hasattr(frame, "to_frame") and not hasattr(frame, "columns"):  # a single row
-            frame = frame.to_frame().T
-        for col in frame.columns:
-            if str(col).endswith("source_id"):
-                ids.update(str(v) for v in frame[col].dropna() if str(v))
-    return sorted(ids)
-
-
 def glue_value(key: str, text: str, value: Any = None, *, unit: str = "",
                sources: Iterable[str] = (), label: str = "") -> None:
     """Glue one reported number (display text plus raw value and provenance)."""
@@ -69,6 +56,43 @@ def glue_value(key: str, text: str, value: Any = None, *, unit: str = "",
     v = Value(key=key, text=text, value=_as_list(value), unit=unit,
               sources=sorted({str(s) for s in sources}), label=label or key)
     glue(key, v, display=False)
+
+
+def quantities(result: Any) -> dict[str, Quantity]:
+    """Every :class:`Quantity` of a chapter result, by field name. Sections (nested
+    dataclasses) are walked; a name must be unique across the whole result."""
+    found: dict[str, Quantity] = {}
+
+    def walk(obj: Any) -> None:
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            if isinstance(value, Quantity):
+                if f.name in found:
+                    raise ValueError(f"{type(result).__name__}: two quantities named {f.name!r}")
+                found[f.name] = value
+            elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+                walk(value)
+
+    walk(result)
+    return found
+
+
+def glue_quantity(key: str, q: Quantity) -> None:
+    """Glue one quantity: the text its unit gives it, its raw value and provenance."""
+    glue_value(key, show(q), q.raw, unit=q.unit.key, sources=q.sources, label=q.label)
+
+
+def glue_result(result: Any, phrases: Mapping[str, Quantity] | None = None) -> list[str]:
+    """Glue every quantity of a chapter result, and the phrases chosen for it (a phrase may
+    not reuse a quantity's name). Returns the keys glued."""
+    found = quantities(result)
+    for key, q in (phrases or {}).items():
+        if key in found:
+            raise ValueError(f"phrase {key!r} has the name of a quantity of the result")
+        found[key] = q
+    for key, q in found.items():
+        glue_quantity(key, q)
+    return list(found)
 
 
 def glue_figure(key: str, fig: Any) -> None:

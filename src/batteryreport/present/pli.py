@@ -1,0 +1,480 @@
+"""The PLI-ACC chapter on the page: the phrases its prose glues, its charts and tables.
+
+Everything here takes the chapter's result (:class:`batteryreport.chapters.pli.PliResult`)
+and only writes it out: no number is computed here that the analysis did not compute.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from batteryreport.chapters.pli import PliResult
+from batteryreport.core import units as u
+from batteryreport.core.quantity import Quantity, source_ids
+from batteryreport.core.quantity import missing as q_missing
+from batteryreport.core.quantity import text as q_text
+from batteryreport.data import table_meta
+from batteryreport.present import charts, fmt
+from batteryreport.present.fmt import show
+from batteryreport.present.glue import glue_result
+from batteryreport.present.tables import Cite, Column, Html, table
+
+# ----------------------------------------------------------------------------- phrases
+
+
+def _phrase(text: str, label: str, *sources) -> Quantity:
+    return q_text(text, label, source_ids(*sources))
+
+
+def phrases(r: PliResult) -> dict[str, Quantity]:
+    """The chapter's sentences and phrases whose wording depends on the data, each chosen
+    by a rule from the result."""
+    p = r.progress
+    out: dict[str, Quantity] = {
+        "as_of_basis": _phrase("the date set for this run" if r.analysis_date.from_parameter
+                               else "the latest observation in the data",
+                               "How the analysis date was chosen"),
+        "built_at": _phrase(
+            "no plant" if not p.built_names else (
+                f"one plant ({p.built_names[0]})" if len(p.built_names) == 1
+                else f"{fmt.number(len(p.built_names))} plants"),
+            "Plants with capacity installed", p.n_built.sources),
+    }
+    c = r.conflict
+    if c is not None:
+        out["ola_installed_by"] = _phrase(
+            f"{show(c.ola_reporter)}, {show(c.ola_installed_date)}",
+            "Who reported the figure used")
+    else:
+        for k in ("conflict_firm", "ola_installed", "ola_installed_by", "ola_installed_alt",
+                  "ola_alt_by", "share_achieved_alt"):
+            out[k] = q_missing(u.TEXT, k, "none")
+    if r.investment is None:
+        for k in ("investment", "investment_date", "investment_scope", "investment_floor",
+                  "investment_share"):
+            out[k] = q_missing(u.TEXT, k, "not reported")
+    pen = r.penalties
+    out["sec_derived"] = _phrase(
+        " and ".join(f"{b} ({fmt.inr_crore(v)})" for b, v in pen.derived_securities) or "none",
+        "Securities derived from daily penalties", pen.derived_sources)
+    out["check_result"] = _phrase(
+        "matches it" if pen.check_difference_inr_cr < 0.05
+        else f"differs from it by {fmt.inr_crore(pen.check_difference_inr_cr)}",
+        "Rule reproduces the disclosed penalty", pen.check_sources)
+    rel = pen.relief
+    if rel.refused_on is not None:
+        relief = (f"The firms' requests for more time were refused in "
+                  f"{show(rel.refused_on)}, and the penalties stand")
+    elif rel.asked_on is not None:
+        on = "on" if rel.asked_on.precision == "day" else "in"
+        relief = (f"The firms asked for more time {on} {show(rel.asked_on)}; "
+                  f"no decision is recorded by {show(p.as_of)}")
+    else:
+        relief = "No request for more time is recorded by the analysis date"
+    out["relief_status"] = _phrase(relief, "Extension or waiver", rel.sources)
+    out["penalty_cap"] = _phrase("see table" if r.terms.penalty_cap_recorded else "none recorded",
+                                 "Cap on delay penalties", r.terms.penalty_rate.sources)
+    fx = r.import_bill.fx
+    if fx.from_parameter:
+        fx_text = "the rate set for this run"
+    elif fx.before_data:
+        fx_text = (f"the close of {fmt.date(fx.day)}, the earliest in our data, which has no "
+                   "rate before the analysis date")
+    else:
+        fx_text = (f"the close of {fmt.date(fx.day)}, the latest in our data on or before the "
+                   "analysis date")
+    out["fx_basis"] = _phrase(fx_text, "Which exchange rate")
+    out["lede"] = _phrase(
+        f"By {show(p.as_of)}, {show(p.installed_gwh)} of the {show(p.awarded_gwh)} of ACC cell "
+        f"capacity awarded under the PLI scheme had been installed "
+        f"({fmt.percent(p.share_achieved.value, 1)}); the Round-1 plants were "
+        f"{show(p.days_late)} past their milestone and had accrued "
+        f"{show(pen.penalty_total)} in delay penalties.",
+        "In short", p.share_achieved.sources, pen.penalty_total.sources)
+    return out
+
+
+def glue(r: PliResult) -> None:
+    """Glue every quantity of the chapter and every phrase chosen for it."""
+    glue_result(r, phrases(r))
+
+
+# ----------------------------------------------------------------------------- tables
+
+
+def _title(table_name: str, field: str) -> str:
+    return table_meta(table_name).field(field).title
+
+
+def _cite(source_id, verification: str = "confirmed") -> Cite:
+    return Cite.of(source_id, "" if verification == "confirmed" else verification)
+
+
+def _term_value(v: float, unit: str) -> str:
+    if unit == "INR crore":
+        return fmt.inr_crore(v)
+    if unit == "INR crore per GWh":
+        return f"{fmt.inr_crore(v)}/GWh"
+    if unit == "GWh":
+        return fmt.gwh(v)
+    if unit == "%":
+        return fmt.percent(v / 100)
+    if unit.startswith("% of"):
+        return f"{fmt.number(v)}{unit}"
+    return f"{fmt.number(v)} {unit}"
+
+
+_WHERE = {"scheme": "", "round_1": " (Round 1)", "round_2": " (Round 2)",
+          "gsss_tranche": " (grid tranche)"}
+
+
+def scheme_terms_table(r: PliResult) -> Html:
+    show_ = r.frames.scheme_terms
+    frame = pd.DataFrame({
+        "term": [d + _WHERE[a] for d, a in zip(show_["description"], show_["applies_to"],
+                                               strict=True)],
+        "value": [_term_value(v, un) for v, un in zip(show_["value"], show_["unit"],
+                                                      strict=True)],
+        "set": [fmt.date(d, "month" if p == "day" else p)
+                for d, p in zip(show_["effective_date"], show_["date_precision"], strict=True)],
+        "source": [_cite(s, v) for s, v in zip(show_["source_id"], show_["verification"],
+                                               strict=True)],
+    })
+    return table(frame, [Column("term", "Term"), Column("value", "Value", numeric=True),
+                         Column("set", "Set"), Column("source", "Source")])
+
+
+def progress_table(r: PliResult) -> Html:
+    prog = r.frames.progress
+    frame = pd.DataFrame({
+        "beneficiary": [f"{b} (Round {n})" for b, n in zip(prog["beneficiary"], prog["round"],
+                                                          strict=True)],
+        "awarded": [fmt.gwh(v) for v in prog["awarded_gwh"]],
+        "installed": [fmt.gwh(v) + ("" if b == "reported" else " (none reported)")
+                      for v, b in zip(prog["installed_gwh"], prog["installed_basis"],
+                                      strict=True)],
+        "share": [fmt.percent(s, 1) for s in prog["share_achieved"]],
+        "due": [("" if pd.isna(d) else fmt.date(d)) + (" (derived)" if b == "derived" else "")
+                for d, b in zip(prog["milestone_due"], prog["milestone_basis"], strict=True)],
+        "late": [fmt.number(d) if p else "not yet due"
+                 for d, p in zip(prog["days_past_milestone"], prog["milestone_passed"],
+                                 strict=True)],
+        "source": [Cite.of(s) for s in prog["obs_source_id"]],
+    })
+    return table(frame, [
+        Column("beneficiary", "Beneficiary"),
+        Column("awarded", _title("pli_awards", "awarded_gwh"), numeric=True),
+        Column("installed", _title("pli_capacity_observations", "installed_gwh"), numeric=True),
+        Column("share", "Share built", numeric=True),
+        Column("due", "Milestone 1 due"),
+        Column("late", "Days past milestone", numeric=True),
+        Column("source", "Source")])
+
+
+def penalties_table(r: PliResult) -> Html:
+    pen = r.frames.penalties
+    as_of = show(r.progress.as_of)
+    frame = pd.DataFrame({
+        "firm": pen["beneficiary"],
+        "security": [f"{fmt.inr_crore(v)} ({b})" for v, b in zip(pen["security_inr_cr"],
+                                                                   pen["security_basis"],
+                                                                   strict=True)],
+        "daily": [fmt.inr_lakh(d) for d in pen["daily_inr_cr"]],
+        "days": [fmt.number(d) for d in pen["days"]],
+        "accrued": [fmt.inr_crore(v) for v in pen["accrued_inr_cr"]],
+        "source": [Cite.of(s) for s in pen["security_source_id"]],
+    })
+    return table(frame, [Column("firm", "Beneficiary"),
+                         Column("security", "Performance security", numeric=True),
+                         Column("daily", "Per day", numeric=True),
+                         Column("days", "Days", numeric=True),
+                         Column("accrued", f"Accrued by {as_of}", numeric=True),
+                         Column("source", "Source")])
+
+
+_SCOPE_WORDS = {"scheme": "All beneficiaries", "beneficiary": "", "company": "",
+                "industry": "Industry"}
+
+
+def causes_table(r: PliResult) -> Html:
+    cz = r.frames.causes
+    rows = []
+    for cat, grp in cz[cz["scope"] == "scheme"].groupby("cause_category", sort=False):
+        rows.append({
+            "who": _SCOPE_WORDS["scheme"], "category": cat, "cause": grp["cause"].iloc[0],
+            "by": "; ".join(f"{b} ({fmt.date(d, p)})" for b, d, p in
+                            zip(grp["stated_by"], grp["statement_date"], grp["date_precision"],
+                                strict=True)),
+            "source": Cite.of(list(grp["source_id"]), ", ".join(
+                sorted({v for v in grp["verification"] if v != "confirmed"})))})
+    for _, c in cz[cz["scope"] != "scheme"].iterrows():
+        who = c["beneficiary"] if pd.notna(c["beneficiary"]) else (
+            c["company"] if pd.notna(c["company"]) else _SCOPE_WORDS[c["scope"]])
+        when = fmt.date(c["statement_date"], c["date_precision"])
+        rows.append({"who": who, "category": c["cause_category"], "cause": c["cause"],
+                     "by": f"{c['stated_by']} ({when})",
+                     "source": _cite(c["source_id"], c["verification"])})
+    frame = pd.DataFrame(rows, columns=["who", "category", "cause", "by", "source"])
+    frame["category"] = frame["category"].str.replace("_", " ")
+    return table(frame, [Column("who", "Who"), Column("category", "Category"),
+                         Column("cause", "Cause"), Column("by", "Stated by"),
+                         Column("source", "Source")])
+
+
+_STATUS = {"mou_signed": "MoU signed", "announced": "announced",
+           "under_construction": "under construction", "partly_operational": "partly operating",
+           "expansion_stalled": "expansion stalled"}
+
+
+def outside_table(r: PliResult) -> Html:
+    o = r.frames.outside
+    stated = [("" if pd.isna(c) else fmt.number(c))
+              + ("" if pd.isna(p) else f" (plan {fmt.number(p)})")
+              for c, p in zip(o["capacity_gwh"], o["ultimate_capacity_gwh"], strict=True)]
+    frame = pd.DataFrame({
+        "company": [c + (f", {s}" if isinstance(s, str) else "")
+                    for c, s in zip(o["company"], o["state"], strict=True)],
+        "status": [f"{_STATUS.get(s, s)} ({fmt.date(d, p)})" for s, d, p in
+                   zip(o["status"], o["statement_date"], o["date_precision"], strict=True)],
+        "capacity": [s or "not stated" for s in stated],
+        "timing": o["target_text"].fillna(""),
+        "source": [_cite(s, v) for s, v in zip(o["source_id"], o["verification"], strict=True)],
+    })
+    return table(frame, [Column("company", "Company"), Column("status", "Status"),
+                         Column("capacity", "Stated capacity (GWh)", numeric=True),
+                         Column("timing", "Timing (as stated)"), Column("source", "Source")])
+
+
+# ----------------------------------------------------------------------------- charts
+
+
+def timeline(r: PliResult) -> charts.Figure:
+    """Each award from announcement to the analysis date (or withdrawal), with its events."""
+    as_of = r.analysis_date.day
+    aw = r.frames.awards.sort_values(["round", "award_date", "awarded_gwh"],
+                                     ascending=[True, True, False])
+    order = [f"{a.beneficiary}|Round {a.round}, {fmt.gwh(a.awarded_gwh)}" for a in aw.itertuples()]
+    prog = r.frames.progress.set_index("award_id")
+    events, spans = [], []
+    for a, label in zip(aw.itertuples(), order, strict=True):
+        def add(kind, when, text, source, label=label):
+            if when is not None and pd.notna(when):
+                events.append({"award": label, "event": kind, "date": pd.Timestamp(when),
+                               "when": text, "source_id": source})
+        add("Award announced", a.award_date, fmt.date(a.award_date), a.source_id)
+        if pd.notna(a.programme_agreement_date) and a.programme_agreement_date <= as_of:
+            add("Programme agreement", a.programme_agreement_date,
+                fmt.date(a.programme_agreement_date), a.agreement_source_id)
+        if pd.notna(a.appointed_date) and a.appointed_date <= as_of:
+            add("Appointed date", a.appointed_date, fmt.date(a.appointed_date),
+                a.agreement_source_id)
+        end = as_of
+        if a.status == "withdrawn" and a.status_as_of <= as_of:
+            add("Withdrawn", a.status_as_of, fmt.date(a.status_as_of, a.status_as_of_precision),
+                a.status_source_id)
+            end = a.status_as_of
+        if a.award_id in prog.index:
+            p = prog.loc[a.award_id]
+            if p["milestone_due"] is not None and pd.notna(p["milestone_due"]):
+                add("Milestone 1 due" + (" (derived)" if p["milestone_basis"] == "derived" else ""),
+                    p["milestone_due"], fmt.date(p["milestone_due"]),
+                    a.milestone_source_id if p["milestone_basis"] == "stated"
+                    else a.agreement_source_id)
+            if pd.notna(p["observed_date"]):
+                add(f"Latest capacity report: {fmt.gwh(p['installed_gwh'])}", p["observed_date"],
+                    fmt.date(p["observed_date"]), p["obs_source_id"])
+        spans.append({"award": label, "start": a.award_date, "end": end})
+    tl = pd.DataFrame(events)
+    tl["kind"] = tl["event"].str.replace(r":.*", "", regex=True)
+    sp = pd.DataFrame(spans)
+    y = alt.Y("award:N", sort=order, title=None,
+              axis=alt.Axis(labelLimit=260, labelExpr="split(datum.label, '|')", labelPadding=6))
+    base_span = alt.Chart(sp).mark_rule(strokeWidth=3, color="#c9d6e3").encode(
+        x=alt.X("start:T", title="Date", axis=alt.Axis(format="%Y")), x2="end:T", y=y)
+    kinds = ["Award announced", "Programme agreement", "Appointed date", "Milestone 1 due",
+             "Milestone 1 due (derived)", "Withdrawn", "Latest capacity report"]
+    colours = [charts.PALETTE[0], charts.PALETTE[2], charts.PALETTE[4], charts.PALETTE[3],
+               "#e8a09c", charts.PALETTE[5], charts.PALETTE[1]]
+    shapes = ["circle", "square", "triangle-right", "diamond", "diamond", "cross", "triangle-up"]
+    points = alt.Chart(tl).mark_point(size=140, filled=True, opacity=0.95).encode(
+        x="date:T", y=y,
+        color=alt.Color("kind:N", title=None, legend=alt.Legend(columns=3, symbolSize=120),
+                        scale=alt.Scale(domain=kinds, range=colours)),
+        shape=alt.Shape("kind:N", title=None, scale=alt.Scale(domain=kinds, range=shapes)),
+        tooltip=[alt.Tooltip("award:N", title="Award"), alt.Tooltip("event:N", title="Event"),
+                 alt.Tooltip("when:N", title="Date"), alt.Tooltip("source_id:N", title="Source")],
+    )
+    asof_df = pd.DataFrame({"date": [as_of], "label": [f"Analysis date: {fmt.date(as_of)}"]})
+    asof_rule = alt.Chart(asof_df).mark_rule(strokeDash=[4, 3], color="#444").encode(x="date:T")
+    asof_text = alt.Chart(asof_df).mark_text(align="right", dx=-4, dy=-6, fontSize=11,
+                                             color="#444").encode(x="date:T", y=alt.value(0),
+                                                                  text="label:N")
+    chart = alt.layer(base_span, asof_rule, points, asof_text).properties(
+        height=46 * len(order) + 20)
+    desc = []
+    for label in order:
+        bits = tl[tl["award"] == label].sort_values("date")
+        desc.append(label.replace("|", ", ") + ": " + "; ".join(
+            f"{e[0].lower() + e[1:]} {w}" for e, w in zip(bits["event"], bits["when"],
+                                                          strict=True)))
+    return charts.figure(
+        chart, name="pli_timeline",
+        title="PLI-ACC awards: from award to the first milestone",
+        description=("Timeline, one row per award, from the award to the analysis date "
+                     f"({fmt.date(as_of)}) or the withdrawal. " + ". ".join(desc) + "."),
+        source_note=("Sources: Ministry of Heavy Industries releases (PIB) and press reports "
+                     "listed in the CSV; milestone dates per Business Standard; the Round-2 "
+                     "milestone is derived from the appointed date and the "
+                     f"{fmt.number(r.frames.gestation_years)}-year gestation period."),
+        data=tl.assign(award=tl["award"].str.replace("|", ", "))[
+            ["award", "event", "date", "when", "source_id"]],
+    )
+
+
+def promised_built(r: PliResult) -> charts.Figure:
+    """Awarded capacity with installed capacity drawn inside, per active award."""
+    prog = r.frames.progress
+    bars = prog[["beneficiary", "round", "awarded_gwh", "installed_gwh", "share_achieved",
+                 "installed_basis", "award_source_id", "obs_source_id"]].copy()
+    bars.insert(0, "label", [f"{b} (Round {n})" for b, n in zip(prog["beneficiary"],
+                                                               prog["round"], strict=True)])
+    bars["share_text"] = [f"{fmt.gwh(i)} built ({fmt.percent(s, 1)})"
+                          for i, s in zip(bars["installed_gwh"], bars["share_achieved"],
+                                          strict=True)]
+    y = alt.Y("label:N", sort=list(bars["label"]), title=None, axis=alt.Axis(labelLimit=320))
+    tip = [alt.Tooltip("label:N", title="Beneficiary"),
+           alt.Tooltip("awarded_gwh:Q", title=_title("pli_awards", "awarded_gwh")),
+           alt.Tooltip("installed_gwh:Q",
+                       title=_title("pli_capacity_observations", "installed_gwh")),
+           alt.Tooltip("share_text:N", title="Built")]
+    long = bars.melt(id_vars=["label"], value_vars=["awarded_gwh", "installed_gwh"],
+                     var_name="measure", value_name="gwh")
+    long["measure"] = long["measure"].map({"awarded_gwh": "Awarded",
+                                           "installed_gwh": "Installed"})
+    color = alt.Color("measure:N", title=None,
+                      scale=alt.Scale(domain=["Awarded", "Installed"],
+                                      range=["#c9d6e3", charts.PALETTE[0]]))
+    awarded_bar = alt.Chart(long[long["measure"] == "Awarded"]).mark_bar(height=22).encode(
+        x=alt.X("gwh:Q", title="Capacity (GWh)"), y=y, color=color)
+    installed_bar = alt.Chart(long[long["measure"] == "Installed"]).mark_bar(height=10).encode(
+        x="gwh:Q", y=y, color=color)
+    labels = alt.Chart(bars).mark_text(align="left", dx=6, fontSize=12, color="#222").encode(
+        x="awarded_gwh:Q", y=y, text="share_text:N", tooltip=tip)
+    chart = alt.layer(awarded_bar, installed_bar, labels).properties(
+        height=60 * len(bars) + 20)
+    p = r.progress
+    return charts.figure(
+        chart, name="pli_promised_built",
+        title=f"ACC capacity awarded and installed, as of {show(p.as_of)}",
+        description=("Horizontal bars of awarded capacity with installed capacity drawn inside. "
+                     + "; ".join(f"{lab}: {fmt.gwh(a)} awarded, {fmt.gwh(i)} installed"
+                                 for lab, a, i in zip(bars["label"], bars["awarded_gwh"],
+                                                      bars["installed_gwh"], strict=True))
+                     + f". In all, {show(p.installed_gwh)} of {show(p.awarded_gwh)} "
+                     f"({fmt.percent(p.share_achieved.value, 1)})."),
+        source_note=("Sources: awards from the Ministry of Heavy Industries and press; installed "
+                     "capacity from the ministry's status tables (PIB) where available, else the "
+                     "latest press report. A firm with no numeric report counts as 0 GWh."),
+        data=bars.drop(columns=["share_text"]),
+    )
+
+
+def penalty_accrual(r: PliResult) -> charts.Figure:
+    """Liquidated damages accrued over time by each Round-1 firm, and all of them."""
+    from batteryreport.chapters.pli import penalty_paths
+
+    pen = r.frames.penalties
+    rate = float(r.terms.penalty_rate.value)
+    as_of = r.analysis_date.day
+    chk = r.frames.penalty_check
+    paths = penalty_paths(pen, rate, as_of, freq="W-MON")
+    all_label = f"All {fmt.number(len(pen))} Round-1 firms"
+    tot = paths.groupby("date", as_index=False)["penalty_inr_cr"].sum().assign(
+        beneficiary=all_label)
+    paths_all = pd.concat([paths, tot], ignore_index=True)
+    names = [*pen["beneficiary"], all_label]
+    pcolor = alt.Color("beneficiary:N", title=None,
+                       legend=alt.Legend(columns=2, labelLimit=320),
+                       scale=alt.Scale(domain=names, range=[charts.PALETTE[2], charts.PALETTE[0],
+                                                            charts.PALETTE[1], "#222222"]))
+    lines = alt.Chart(paths_all).mark_line(strokeWidth=2.5).encode(
+        x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y")),
+        y=alt.Y("penalty_inr_cr:Q", title="Penalty accrued (INR crore)"),
+        color=pcolor,
+        strokeDash=alt.condition(alt.datum.beneficiary == all_label, alt.value([6, 3]),
+                                 alt.value([1, 0])),
+        tooltip=[alt.Tooltip("beneficiary:N", title="Firm"),
+                 alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
+                 alt.Tooltip("penalty_inr_cr:Q", title="INR crore", format=",.2f")],
+    )
+    chk_df = pd.DataFrame({
+        "date": [chk["as_of_date"]], "penalty_inr_cr": [chk["amount_inr_cr"]],
+        "label": [f"Disclosed: {fmt.inr_crore(chk['amount_inr_cr'])} "
+                  f"({fmt.date(chk['as_of_date'])})"]})
+    chk_pt = alt.Chart(chk_df).mark_point(shape="diamond", size=160, filled=True,
+                                          color=charts.PALETTE[3]).encode(
+        x="date:T", y="penalty_inr_cr:Q", tooltip=[alt.Tooltip("label:N", title="Check")])
+    chk_tx = alt.Chart(chk_df).mark_text(align="left", dx=8, dy=-14, fontSize=11,
+                                         color=charts.PALETTE[3]).encode(
+        x="date:T", y="penalty_inr_cr:Q", text="label:N")
+    chart = alt.layer(lines, chk_pt, chk_tx).properties(height=300)
+    ends = pen.set_index("beneficiary")["accrued_inr_cr"]
+    return charts.figure(
+        chart, name="pli_penalty_accrual",
+        title="Delay penalties accrued by the Round-1 firms",
+        description=(f"Lines of liquidated damages accrued at {fmt.percent(rate, 1)} of the "
+                     f"performance security a day from {show(r.terms.penalty_start)} to "
+                     f"{fmt.date(as_of)}: "
+                     + "; ".join(f"{b} {fmt.inr_crore(v)}" for b, v in ends.items())
+                     + f"; together {show(r.penalties.penalty_total)}. Lines for firms with the "
+                     "same security coincide. A marker shows the "
+                     f"{fmt.inr_crore(chk['amount_inr_cr'])} {chk['beneficiary']} disclosed for "
+                     f"{fmt.date(chk['as_of_date'])}, which the rule reproduces."),
+        source_note=("Computed from the scheme's penalty rule (Business Standard, May 2025) and "
+                     "the performance securities: Reliance's disclosed (ET Now), Ola's and ACC "
+                     "Energy Storage's derived from the daily penalties reported by Business "
+                     "Standard. No cap is recorded."),
+        data=paths_all,
+    )
+
+
+def imports_chart(r: PliResult) -> charts.Figure:
+    """The Li-ion import bill by fiscal year, and cells from China alone."""
+    series, cells_cn = r.frames.imports_series, r.frames.cells_china
+    i0, i1 = series.iloc[0], series.iloc[-1]
+    data = series[["fiscal_year", "fy_end_year", "value_usd_mn", "source_id", "note"]].assign(
+        what="All Li-ion batteries, all origins")
+    data = pd.concat([data, pd.DataFrame([{
+        "fiscal_year": cells_cn["fiscal_year"], "fy_end_year": cells_cn["fy_end_year"],
+        "value_usd_mn": cells_cn["value_usd_mn"], "source_id": cells_cn["source_id"],
+        "note": cells_cn["note"], "what": "Li-ion cells from China only"}])],
+        ignore_index=True)
+    data["note"] = data["note"].fillna("")
+    data["fy_end_year"] = data["fy_end_year"].astype(int)
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("fiscal_year:O", title=_title("li_ion_imports", "fiscal_year"),
+                sort=alt.SortField("fy_end_year"), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value_usd_mn:Q", title=_title("li_ion_imports", "value_usd_mn")),
+        color=alt.Color("what:N", title=None,
+                        scale=alt.Scale(range=[charts.PALETTE[0], charts.PALETTE[1]])),
+        tooltip=[alt.Tooltip("fiscal_year:N", title="Fiscal year"),
+                 alt.Tooltip("what:N", title="What"),
+                 alt.Tooltip("value_usd_mn:Q", title="USD million", format=",.0f"),
+                 alt.Tooltip("note:N", title="Note"), alt.Tooltip("source_id:N", title="Source")],
+    ).properties(height=260)
+    return charts.figure(
+        chart, name="li_ion_imports_value",
+        title="India's lithium-ion battery imports by fiscal year",
+        description=(f"Bar chart of India's imports of lithium-ion batteries in US dollars: "
+                     f"{fmt.usd_million(i0['value_usd_mn'])} in {i0['fiscal_year']} rising to "
+                     f"{fmt.usd_million(i1['value_usd_mn'])} in {i1['fiscal_year']}. Years "
+                     "without a figure from the same series are left out. A separate bar shows "
+                     f"Li-ion cells imported from China alone in {cells_cn['fiscal_year']}: "
+                     f"{fmt.usd_million(cells_cn['value_usd_mn'])}."),
+        source_note=("Sources: Commerce Ministry data via pv magazine, Fortune India and Aaj Tak "
+                     "(the last year is single-source); Takshashila Institution for cells from "
+                     "China. The Mines Ministry's rupee series is a different classification and "
+                     "is not mixed in."),
+        data=data,
+    )
