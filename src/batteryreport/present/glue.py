@@ -3,8 +3,9 @@
 A chapter notebook calls :func:`glue_result` once: every quantity of the chapter's result
 (and the phrases chosen for it) is glued under its field name, written as its unit says.
 :func:`glue_value` glues one value (the mini book's test notebooks use it directly). The
-glued output holds the display text (``text/plain``), and a JSON record with the raw value, its unit and the source ids it was computed from, which the PDF
-briefs, the "what changed" page and the tests read back with :func:`read_glued`.
+glued output holds the display text (``text/plain``), and a JSON record with the raw
+value, its unit and the source ids it was computed from, which the PDF briefs, the "what
+changed" page and the tests read back with :func:`read_glued`.
 """
 
 from __future__ import annotations
