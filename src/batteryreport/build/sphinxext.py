@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx import addnodes
+from sphinx.util.docutils import SphinxDirective
 
 from batteryreport.present.glue import read_glued
 
@@ -122,7 +124,102 @@ def escape_search_titles(app: Any, exception: Exception | None) -> None:
     path.write_text(m.group(1) + out + m.group(3), encoding="utf-8")
 
 
+class ClaimDirective(SphinxDirective):
+    """A sentence whose truth depends on the data, with the condition that makes it true::
+
+        :::{claim}
+        :if: n_nothing >= n_beneficiaries - 1
+        The gap is not at one firm but at all of them.
+        :::
+
+    The condition (see :mod:`batteryreport.core.claims`) reads this page's glued values by
+    key, another page's as ``page.key``, and a range's ends as ``.low``/``.high``. If it is
+    false for this edition's data the build stops with the claim, the page and the numbers.
+    The content is shown as ordinary prose.
+    """
+
+    has_content = True
+    option_spec = {"if": directives.unchanged_required}
+
+    def run(self) -> list[nodes.Node]:
+        from batteryreport.core.claims import ClaimError, evaluate, names, value_of
+
+        env = self.env
+        condition = " ".join(self.options.get("if", "").split())
+        text = " ".join(" ".join(self.content).split())
+        where = f"{env.docname}, line {self.lineno}"
+        page = env.docname.rsplit("/", 1)[-1]
+        generated = Path(env.srcdir) / GENERATED
+        used: dict[str, tuple[Any, str]] = {}
+
+        def lookup(name: str) -> Any:
+            parts = name.split(".")
+            if len(parts) >= 2 and (generated / f"{parts[0]}.ipynb").exists():
+                nb, key, rest = parts[0], parts[1], parts[2:]
+            else:
+                nb, key, rest = page, parts[0], parts[1:]
+            path = generated / f"{nb}.ipynb"
+            env.note_dependency(str(path))
+            if not path.exists():
+                raise KeyError(f"{name}: no executed notebook {nb!r}")
+            record = _glued(str(path), path.stat().st_mtime).get(key)
+            if record is None:
+                raise KeyError(f"{name}: notebook {nb!r} glued no value {key!r}")
+            value = value_of(record, rest[0] if rest else None)
+            used[name] = (value, str(record.get("text", "")))
+            return value
+
+        try:
+            if not condition:
+                raise ClaimError("a claim needs an :if: condition")
+            names(condition)
+            holds = evaluate(condition, lookup)
+        except ClaimError as exc:
+            return [self.state.document.reporter.error(
+                f"claim at {where} cannot be checked: {exc}", line=self.lineno)]
+        claims = getattr(env, "br_claims", None)
+        if claims is None:
+            claims = env.br_claims = {}
+        claims.setdefault(env.docname, []).append(
+            {"condition": condition, "holds": holds, "text": text[:200]})
+        if not holds:
+            numbers = "; ".join(f"{n} = {shown!r} ({v!r})" for n, (v, shown) in used.items())
+            return [self.state.document.reporter.error(
+                f"claim no longer true for this edition's data, at {where}: "
+                f"\"{text[:160]}\" requires {condition}, but {numbers}. Reword it or "
+                "change its condition.", line=self.lineno)]
+        box = nodes.container(classes=["br-claim"])
+        self.state.nested_parse(self.content, self.content_offset, box)
+        return [box]
+
+
+def _purge_claims(app: Any, env: Any, docname: str) -> None:
+    getattr(env, "br_claims", {}).pop(docname, None)
+
+
+def _merge_claims(app: Any, env: Any, docnames: Any, other: Any) -> None:
+    claims = getattr(env, "br_claims", None)
+    if claims is None:
+        claims = env.br_claims = {}
+    claims.update(getattr(other, "br_claims", {}))
+
+
+def write_claims(app: Any, exception: Exception | None) -> None:
+    """A record of every claim checked in this build (for the build's summary)."""
+    import json
+
+    if exception is not None or app.builder.format != "html":
+        return
+    claims = getattr(app.env, "br_claims", {})
+    (Path(app.outdir) / ".claims.json").write_text(
+        json.dumps(claims, indent=1, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.add_role("num", num_role)
+    app.add_directive("claim", ClaimDirective)
+    app.connect("env-purge-doc", _purge_claims)
+    app.connect("env-merge-info", _merge_claims)
+    app.connect("build-finished", write_claims)
     app.connect("build-finished", escape_search_titles)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "2"}
