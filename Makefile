@@ -9,7 +9,7 @@ PARAMS  ?=
 DATA    ?=
 BUILD_ARGS := --jobs $(JOBS) $(if $(PARAMS),--params $(PARAMS)) $(if $(DATA),--data $(DATA))
 
-.PHONY: book briefs test serve clean venv lint bench browser-deps axe
+.PHONY: book briefs test check serve clean venv lint bench browser-deps axe
 
 # The venv is rebuilt only when requirements.txt or pyproject.toml change.
 venv:
@@ -49,11 +49,20 @@ axe:
 	    || echo "could not install axe-core: accessibility tests will skip"; \
 	else echo "npm not found: accessibility tests will skip"; fi
 
+# The whole suite: unit, integration, end-to-end and browser tests. xdist_group marks
+# keep tests that share a built book on one worker.
 test: venv browser-deps axe
-	@$(VPY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	@$(VPY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# The fast loop: the linter on the package, the tests and the notebooks' code, then the
+# unit tests (well under a minute on 2 cores).
+check: lint
+	@$(VPY) -m pytest -q -n 2 tests/unit $(PYTEST_ARGS)
 
 lint: venv
 	@$(VPY) -m ruff check src tests benchmarks
+	@rm -rf .cache/notebook-code && $(VPY) -m batteryreport notebook-code .cache/notebook-code >/dev/null
+	@$(VPY) -m ruff check --no-cache .cache/notebook-code
 
 serve:
 	@if [ ! -e _build/html/index.html ]; then echo "no site yet: run 'make book' first"; exit 1; fi

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(TESTS))  # conftest's helpers, for tests in sub-folders
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +24,18 @@ def copy_repo(dest: Path) -> Path:
                                     "vendor", "node_modules", "vega-bundle.js")
     shutil.copytree(REPO, dest, ignore=ignore)
     return dest
+
+
+def make_book(root: Path) -> Path:
+    """The two-notebook mini book (tests/fixtures) with the repository's parameters,
+    static files and configuration: a small, fast stand-in for the real book."""
+    shutil.copytree(TESTS / "fixtures" / "minibook", root)
+    shutil.copytree(TESTS / "fixtures" / "minidata", root / "data")
+    shutil.copytree(REPO / "params", root / "params")
+    shutil.copytree(REPO / "book" / "_static", root / "book" / "_static",
+                    ignore=shutil.ignore_patterns("vega-bundle.js"))
+    shutil.copyfile(REPO / "_config.yml", root / "_config.yml")
+    return root
 
 
 def run_build(root: Path, *extra: str, command: str = "build") -> subprocess.CompletedProcess:

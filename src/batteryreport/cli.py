@@ -23,7 +23,16 @@ def main(argv: list[str] | None = None) -> int:
                            "together), then list the PDF briefs"))
     v = sub.add_parser("validate", help="validate the data and parameters only")
     _common(v)
+    c = sub.add_parser("notebook-code", help="write the notebooks' code cells as .py files "
+                       "(for the linter)")
+    c.add_argument("out", help="folder to write them into")
     args = parser.parse_args(argv)
+    if args.command == "notebook-code":
+        from batteryreport.build.notebooks import NOTEBOOKS_DIR, export_code
+
+        for path in export_code(NOTEBOOKS_DIR, __import__("pathlib").Path(args.out)):
+            print(path)
+        return 0
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
 

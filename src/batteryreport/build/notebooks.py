@@ -111,3 +111,20 @@ def discover(folder: Path = NOTEBOOKS_DIR) -> list[NotebookSpec]:
             chapter=chapter,
         ))
     return sorted(specs, key=lambda s: (s.order, s.name))
+
+
+def export_code(folder: Path, out: Path) -> list[Path]:
+    """Each notebook's code cells as an .ipynb file for the linter (ruff reads notebooks
+    cell by cell, so imports after the parameters cell are fine). Returns the files."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in sorted(folder.glob("*.md")) + sorted(folder.glob("*.ipynb")):
+        nb = read_notebook(path)
+        code = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c.source)
+                                               for c in nb.cells if c.cell_type == "code"])
+        code.metadata["kernelspec"] = nb.metadata.get("kernelspec", {})
+        code.metadata["language_info"] = {"name": "python"}
+        target = out / f"{path.stem}.ipynb"
+        nbformat.write(code, target)
+        written.append(target)
+    return written

@@ -18,6 +18,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import pytest
+from conftest import TESTS as HERE  # noqa: E402
 from conftest import run_build
 from pypdf import PdfReader
 
@@ -27,7 +28,6 @@ from batteryreport.build.pipeline import Layout
 from batteryreport.data.params import load_params
 from batteryreport.present.glue import Value, read_all_glued, read_glued
 
-HERE = Path(__file__).parent
 REPO = HERE.parent
 
 # The synthetic-book tests share one worker (and one build of the briefs).
@@ -433,7 +433,7 @@ def run_briefs(root: Path, *extra: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def minibook(tmp_path_factory):
-    from test_pipeline import make_book
+    from conftest import make_book
 
     root = make_book(tmp_path_factory.mktemp("mbb") / "book")
     out = run_briefs(root)

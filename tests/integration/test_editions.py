@@ -4,7 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
-from test_pipeline import build, make_book
+from conftest import make_book
+from test_pipeline import build
 
 pytestmark = pytest.mark.xdist_group("minibook-editions")
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import run_build
-from test_pipeline import make_book
+from conftest import make_book, run_build
 
 pytestmark = pytest.mark.xdist_group("claims")
 

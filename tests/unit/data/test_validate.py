@@ -12,7 +12,7 @@ import pytest
 from batteryreport.core.errors import DataError
 from batteryreport.data import load_table, validate
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parents[2]
 MINI = HERE / "fixtures" / "minidata"
 BAD = HERE / "bad_inputs"
 

@@ -6,23 +6,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run_build
+from conftest import TESTS as HERE
+from conftest import make_book, run_build
 
-HERE = Path(__file__).parent
 REPO = HERE.parent
 MINI = HERE / "fixtures" / "minibook"
 
 pytestmark = pytest.mark.xdist_group("minibook")
-
-
-def make_book(root: Path) -> Path:
-    shutil.copytree(MINI, root)
-    shutil.copytree(HERE / "fixtures" / "minidata", root / "data")
-    shutil.copytree(REPO / "params", root / "params")
-    shutil.copytree(REPO / "book" / "_static", root / "book" / "_static",
-                    ignore=shutil.ignore_patterns("vega-bundle.js"))
-    shutil.copyfile(REPO / "_config.yml", root / "_config.yml")
-    return root
 
 
 def build(root: Path, *extra: str) -> subprocess.CompletedProcess:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[3]
 PAGES = sorted((REPO / "notebooks").glob("*.md")) + [REPO / "book" / "index.md"]
 
 # Digits that are names or labels, not reported figures.

@@ -31,8 +31,8 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = Path(os.environ.get("BATTERYREPORT_CHROMIUM", "/usr/bin/chromium"))
-AXE_JS = HERE / "vendor" / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = HERE / "_artifacts"
+AXE_JS = HERE.parent / "vendor" / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = HERE.parent / "_artifacts"
 REQUIRE_ENV = "BATTERYREPORT_REQUIRE_BROWSER"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 LAUNCH_ARGS = ["--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -73,7 +73,7 @@ def axe_path() -> Path:
     """The vendored axe-core (``make test`` installs it with npm), or skip/fail."""
     if not AXE_JS.exists():
         why = "npm is not installed" if shutil.which("npm") is None else "it was not installed"
-        unavailable(f"axe-core is not vendored at {AXE_JS.relative_to(HERE.parent)} ({why}; "
+        unavailable(f"axe-core is not vendored at {AXE_JS.relative_to(HERE.parent.parent)} ({why}; "
                     "`make test` runs npm install for it)")
     return AXE_JS
 

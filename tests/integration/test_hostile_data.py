@@ -20,8 +20,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run_build
-from test_pipeline import make_book
+from conftest import make_book, run_build
 
 pytestmark = pytest.mark.xdist_group("hostile")
 

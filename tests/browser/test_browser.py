@@ -43,8 +43,8 @@ from browser_support import (
 from playwright.sync_api import expect
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-MINI = HERE / "fixtures" / "minibook"
+REPO = HERE.parent.parent
+MINI = HERE.parent / "fixtures" / "minibook"
 
 pytestmark = pytest.mark.browser
 
@@ -95,16 +95,16 @@ def chromium():
 
 def build_mini(root: Path) -> Path:
     """Build the mini book assembled at ``root``; returns its published site."""
-    from test_pipeline import build
+    from conftest import run_build
 
-    out = build(root)
+    out = run_build(root)
     assert out.returncode == 0, f"mini book build failed:\n{out.stdout}\n{out.stderr}"
     return (root / "_build" / "html").resolve()
 
 
 @pytest.fixture(scope="session")
 def mini_site(tmp_path_factory) -> Path:
-    from test_pipeline import make_book
+    from conftest import make_book
 
     return build_mini(make_book(tmp_path_factory.mktemp("browser-mini") / "book"))
 
@@ -531,7 +531,7 @@ def test_breaking_the_bundle_or_adding_a_cdn_link_fails(chromium, mini_site, tmp
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Path:
     """The mini book with markup in its data: beneficiary names and source titles."""
-    from test_pipeline import make_book
+    from conftest import make_book
 
     root = make_book(tmp_path_factory.mktemp("hostile") / "book")
     cap = root / "data" / "capacity.csv"
