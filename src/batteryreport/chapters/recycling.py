@@ -634,10 +634,11 @@ def _volumes(eol: pd.DataFrame, kg: float, span: Range, pack_src: tuple[str, ...
     niti_span_t = gwh_to_tonnes(niti["gwh"], span)
     rmi_t = gwh_to_tonnes(rmi["gwh"], kg)
     rmi_span_t = gwh_to_tonnes(rmi["gwh"], span)
-    recycled_now, src_r = share_of(eol, "icea_recycled_share")
-    informal, src_i = share_of(eol, "icea_informal_share")
-    informal_row = eol.loc[eol["eol_id"] == "icea_informal_share"].iloc[0]
-    up_to = informal.low == 0
+    recycled_now, src_r = share_of(eol, _pick(eol, "the share recycled today",
+                                              metric="recycled_share")["eol_id"])
+    informal, src_i = share_of(eol, _pick(eol, "the share handled informally",
+                                          metric="informal_share")["eol_id"])
+    up_to = informal.low == 0 < informal.high  # stated with no low end: "up to 80%"
     niti_src, rmi_src = niti["source_id"], rmi["source_id"]
     q = Volumes(
         eol_year=_q(horizon, u.YEAR, "Horizon of the projections", niti_src, rmi_src),
@@ -664,14 +665,13 @@ def _volumes(eol: pd.DataFrame, kg: float, span: Range, pack_src: tuple[str, ...
                        "NITI volume as a multiple of RMI's", niti_src, rmi_src),
         eol_niti_ev_gwh=_q(niti_ev["gwh"].high, u.GWH, "NITI EV sub-figure (unverifiable)",
                            niti_ev["source_id"]),
-        recycled_share_now=_q(recycled_now.high, u.SHARE,
+        recycled_share_now=_q(_share_or_range(recycled_now), u.SHARE,
                               "End-of-life Li-ion recycled into materials today", src_r),
-        informal_share=_q(informal.high if up_to else informal, u.SHARE,
+        informal_share=_q(informal.high if up_to else _share_or_range(informal), u.SHARE,
                           "Collected batteries handled informally", src_i,
-                          qualifier=stated_qualifier(informal_row["note"], open_ended=up_to,
-                                                     open_word="up to") if up_to else ""),
+                          qualifier="up to" if up_to else ""),
     )
-    return q, niti, rmi, niti_t, rmi_t, recycled_now, every
+    return q, niti, rmi, niti_t, rmi_t, (recycled_now, src_r), every
 
 
 def _rules(bwmr: pd.DataFrame, events: pd.DataFrame, demand: pd.DataFrame, horizon: int,
@@ -979,9 +979,9 @@ def analyse(tables: Mapping[str, pd.DataFrame], params: Any) -> RecyclingResult:
     pack_src = pack.pack_sources
     span = pack.pack_kg_span.value
     assert isinstance(span, Range)
-    volumes, niti, rmi, niti_t, rmi_t, recycled_now, every = _volumes(eol, kg, span, pack_src)
+    volumes, niti, rmi, niti_t, rmi_t, (recycled_now, src_recycled), every = _volumes(
+        eol, kg, span, pack_src)
     horizon = int(niti["horizon_year"])
-    _, src_recycled = share_of(eol, "icea_recycled_share")
     rules = _rules(bwmr, events, demand, horizon, kg, rmi, rmi_t, recycled_now, src_recycled,
                    pack_src)
     cap, cum, cap_now, cap_src = _capacity(capacity, horizon, niti, niti_t, rmi, rmi_t,
