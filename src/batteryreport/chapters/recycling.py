@@ -3,6 +3,9 @@
 Units: battery energy in GWh (1 GWh = 10^6 kWh), mass in tonnes (1 t = 1,000 kg), pack
 mass per energy in kg per kWh. So ``tonnes = GWh * kg_per_kWh * 1,000``: 1 GWh of packs at
 6.8 kg per kWh weighs 6,800 tonnes. Shares are fractions (0.9 for 90%).
+
+The pure helpers come first; :func:`analyse`, at the end, is the chapter's entry point: the
+tables and the run's pack mass in, a :class:`RecyclingResult` out.
 """
 
 from __future__ import annotations
