@@ -3,15 +3,27 @@
 Units: battery energy in GWh (1 GWh = 10^6 kWh), mass in tonnes (1 t = 1,000 kg), pack
 mass per energy in kg per kWh. So ``tonnes = GWh * kg_per_kWh * 1,000``: 1 GWh of packs at
 6.8 kg per kWh weighs 6,800 tonnes. Shares are fractions (0.9 for 90%).
+
+The pure helpers come first; :func:`analyse`, at the end, is the chapter's entry point: the
+tables and the run's pack mass in, a :class:`RecyclingResult` out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
+from batteryreport.core import units as u
+from batteryreport.core.quantity import Quantity
+from batteryreport.core.quantity import date as q_date
+from batteryreport.core.quantity import missing as q_missing
+from batteryreport.core.quantity import text as q_text
 from batteryreport.core.ranges import Range
+from batteryreport.data.rows import sources_of, usable
 
 KWH_PER_GWH = 1_000_000
 KG_PER_TONNE = 1_000
@@ -321,3 +333,668 @@ def metal_tonnes(gwh: float | Range, content_kg_per_kwh: float,
     if isinstance(contained, Range) or isinstance(share, Range):
         return Range.coerce(contained) * Range.coerce(share)
     return contained * share
+
+
+# --------------------------------------------------------------------------- row picks
+
+
+def recycler_pair(capacity: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
+    """A recycler's two statements of the same plants' capacity: a preferred Li-ion input
+    (or recycling) capacity in tonnes a year and a preferred recycling capacity in GWh of
+    batteries, stated by the same company on the same date. The first such company by name,
+    or None. Their ratio is a pack mass per kWh (:func:`derived_kg_per_kwh`)."""
+    pref = capacity[capacity["preferred"].fillna(False).astype(bool)
+                    & capacity["statement_date"].notna()]
+    tonnes = pref[(pref["feedstock"] == "li_ion_batteries")
+                  & pref["metric"].isin(["recycling_capacity", "input_capacity"])
+                  & pref["capacity_tonnes_per_year"].notna()]
+    gwh = pref[(pref["feedstock"] == "battery_capacity")
+               & (pref["metric"] == "recycling_capacity")
+               & pref["capacity_gwh_per_year"].notna()]
+    for _, t in tonnes.sort_values(["company", "statement_date"]).iterrows():
+        same = gwh[(gwh["company"] == t["company"])
+                   & (gwh["statement_date"] == t["statement_date"])]
+        if len(same):
+            return t, same.iloc[0]
+    return None
+
+
+_HEDGE = re.compile(r"(?:^|')(about|nearly|close to|at least|more than|over|up to|maximum)\b",
+                    re.IGNORECASE)
+_HEDGE_AS = {"over": "more than", "maximum": "up to"}
+
+
+def stated_qualifier(note: Any, *, open_ended: bool = False,
+                     open_word: str = "more than") -> str:
+    """The word a source hedges its figure with, as the row's note records it: the note
+    starts with it ("about", "up to 80% of ...") or quotes it ("'nearly 70' companies",
+    "'over 3,000'"); "over" is written "more than" and "maximum" "up to". Without one, a
+    figure with no upper end (``open_ended``) takes ``open_word``; else no word."""
+    m = _HEDGE.search(note if isinstance(note, str) else "")
+    if m:
+        word = m.group(1).lower()
+        return _HEDGE_AS.get(word, word)
+    return open_word if open_ended else ""
+
+
+def _pick(frame: pd.DataFrame, what: str, **equal: Any) -> pd.Series:
+    """The one row of ``frame`` whose columns equal ``equal`` (LookupError otherwise)."""
+    rows = frame
+    for col, value in equal.items():
+        rows = rows[rows[col] == value]
+    if len(rows) != 1:
+        raise LookupError(f"expected one row for {what}, found {len(rows)}")
+    return rows.iloc[0]
+
+
+# =========================================================================== the chapter
+# analyse(): the recycling chapter's numbers, from the data and the run's pack mass.
+
+TABLES = ("eol_projections", "material_intensity", "bwmr_targets", "recycler_capacity",
+          "recycling_scheme", "recovery_rates", "chemistry_alternatives", "li_ion_demand",
+          "japan_india_meetings", "policy_events")
+PARAMS = ("pack_kg_per_kwh",)
+NEEDS: tuple[str, ...] = ()
+
+PROCESSES = ("Hydrometallurgy", "Pyrometallurgy")
+METALS = ("lithium", "cobalt", "nickel")
+CONTAINED = "Contained in the batteries"
+
+
+@dataclass(frozen=True)
+class PackMass:
+    """The assumption that turns GWh into tonnes, and what the data say about it."""
+
+    pack_kg_per_kwh: Quantity
+    pack_is_heaviest_recent: bool  # the run's value is the heaviest recent pack, rounded
+    pack_sources: tuple[str, ...]
+    pack_kg_span: Quantity
+    pack_whkg_modern: Quantity
+    pack_years_modern: Quantity
+    pack_whkg_old: Quantity
+    pack_year_old: Quantity
+    lohum_kg_per_kwh: Quantity
+
+
+@dataclass(frozen=True)
+class Volumes:
+    """End-of-life projections, in GWh as published and in tonnes at the pack mass."""
+
+    eol_year: Quantity
+    eol_niti_gwh: Quantity
+    eol_niti_t: Quantity
+    eol_niti_kt: Quantity
+    eol_niti_t_span: Quantity
+    eol_rmi_gwh: Quantity
+    eol_rmi_t: Quantity
+    eol_rmi_t_span: Quantity
+    eol_reuse_gwh: Quantity
+    eol_deploy_gwh: Quantity
+    niti_vs_rmi: Quantity
+    eol_niti_ev_gwh: Quantity
+    recycled_share_now: Quantity
+    informal_share: Quantity
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The Battery Waste Management Rules' EV targets and what they imply."""
+
+    bwmr_notified: Quantity
+    bwmr_recovery_first: Quantity
+    bwmr_recovery_first_fy: Quantity
+    bwmr_recovery_last: Quantity
+    bwmr_recovery_last_fy: Quantity
+    bwmr_collection: Quantity
+    bwmr_collection_fy: Quantity
+    bwmr_content_first: Quantity
+    bwmr_content_first_fy: Quantity
+    bwmr_content_last: Quantity
+    bwmr_content_last_fy: Quantity
+    bwmr_loop_share: Quantity
+    bwmr_loop_vs_now: Quantity
+    bwmr_rmi_recovered_t: Quantity
+    demand_horizon_gwh: Quantity
+    content_need_t: Quantity
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """Stated recycling capacity (company claims) against the projected volumes."""
+
+    capacity_stated_t: Quantity
+    cap_cutoff_year: Quantity
+    cap_start_year: Quantity
+    cap_companies: Quantity
+    cap_excluded: Quantity
+    capacity_cum_t: Quantity
+    cover_niti: Quantity
+    cover_rmi: Quantity
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """The 2025 recycling incentive scheme."""
+
+    scheme_outlay: Quantity
+    scheme_date: Quantity
+    scheme_years: Quantity
+    scheme_capacity_t: Quantity
+    scheme_minerals_t: Quantity
+    scheme_liion_alloc: Quantity
+    scheme_liion_share: Quantity
+    scheme_liion_t: Quantity
+    scheme_vs_now: Quantity
+    scheme_years_niti: Quantity
+    scheme_other_alloc: Quantity
+    scheme_other_share: Quantity
+
+
+@dataclass(frozen=True)
+class Metals:
+    """Metal in NITI's volume and what recycling recovers."""
+
+    metals_li_t: Quantity
+    metals_co_t: Quantity
+    metals_ni_t: Quantity
+    content_lithium: Quantity
+    content_cobalt: Quantity
+    content_nickel: Quantity
+    content_year: Quantity
+    hydro_li_share: Quantity
+    pyro_li_share: Quantity
+    eu_li_target: Quantity
+    eu_li_year: Quantity
+    circular_value: Quantity
+
+
+@dataclass(frozen=True)
+class JapanTalks:
+    pgm_talks_date: Quantity
+    pgm_companies: Quantity
+
+
+@dataclass(frozen=True)
+class Sodium:
+    """Sodium-ion cells: benchmarks abroad and Indian work."""
+
+    naion_catl_whkg: Quantity
+    naion_catl_year: Quantity
+    naion_next_whkg: Quantity
+    naion_proto_whkg: Quantity
+    liion_ref_whkg: Quantity
+    naion_tcg_whkg: Quantity
+    naion_jncasr_cycles: Quantity
+    naion_kpit_cost: Quantity
+    naion_faradion: Quantity
+    naion_faradion_year: Quantity
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """Inputs of the what-if chart beyond the quantities above (plain numbers)."""
+
+    li_contained_t: float  # lithium in NITI's volume, tonnes
+    li_route_shares: tuple[float, ...]  # every lithium recovery share in the data (0..1)
+    li_recovery: Range  # the processes' lithium recovery, lowest to highest (0..1)
+    eu_li_share: float  # the latest EU lithium recovery target (0..1)
+
+
+@dataclass(frozen=True)
+class Frames:
+    """Row-level tables behind the chapter's charts and reader tables (not to be mutated)."""
+
+    projections: pd.DataFrame  # every GWh projection, with gwh, tonnes and tonnes_span
+    targets: pd.DataFrame  # the rules' targets, with tonnes_per_gwh at the pack mass
+    capacity: pd.DataFrame  # stated capacity by year, cumulative: year, low, high, sources
+    metals: pd.DataFrame  # metal, route, low_t, high_t, share, sources
+    sodium_india: pd.DataFrame  # Indian sodium-ion work
+
+
+@dataclass(frozen=True)
+class RecyclingResult:
+    pack: PackMass
+    volumes: Volumes
+    rules: Rules
+    capacity: Capacity
+    scheme: Scheme
+    metals: Metals
+    japan_talks: JapanTalks
+    sodium: Sodium
+    whatif: WhatIf
+    frames: Frames
+
+
+def _q(value: Any, unit: u.Unit, label: str, *sources: Any, **hints: Any) -> Quantity:
+    """A quantity whose sources are the rows (frames, rows or ids) it was computed from."""
+    return Quantity(value, unit, label, sources_of(*sources), **hints)
+
+
+def _date(value: Any, label: str, *sources: Any, precision: Any = "day") -> Quantity:
+    return q_date(value, label, sources_of(*sources), precision)
+
+
+def _text(value: Any, label: str, *sources: Any) -> Quantity:
+    return q_text(str(value), label, sources_of(*sources))
+
+
+def _share_or_range(r: Range) -> float | Range:
+    return r.high if r.is_point else r
+
+
+def _pack(intensity: pd.DataFrame, capacity: pd.DataFrame, kg: float) -> PackMass:
+    packs = intensity[(intensity["item"] == "battery_pack")
+                      & intensity["preferred"].astype(bool)].sort_values("year")
+    modern, oldest = packs.iloc[-1], packs.iloc[0]
+    src = sources_of(packs)
+    heaviest_recent = kg_per_kwh(float(modern["value_low"]))
+    years = re.search(r"model years (\d{4})\s*[-\u2013]\s*(\d{4})", str(modern["subject"]))
+    pair = recycler_pair(capacity)
+    if pair is not None:
+        t, g = pair
+        lohum = _q(derived_kg_per_kwh(float(t["capacity_tonnes_per_year"]),
+                                      float(g["capacity_gwh_per_year"])), u.KG_PER_KWH,
+                   f"kg per kWh implied by {t['company']}'s tonnes and GWh", t["source_id"],
+                   g["source_id"], sig=2)
+    else:
+        lohum = q_missing(u.KG_PER_KWH, "kg per kWh implied by a recycler's tonnes and GWh",
+                          "not stated")
+    return PackMass(
+        pack_kg_per_kwh=_q(kg, u.KG_PER_KWH, "Pack mass per kWh (assumption)", src),
+        pack_is_heaviest_recent=abs(kg - round(heaviest_recent, 1)) < 1e-9,
+        pack_sources=src,
+        pack_kg_span=_q(pack_mass_span(intensity), u.KG_PER_KWH,
+                        "Plausible span of pack mass per kWh", src, sig=None, decimals=1),
+        pack_whkg_modern=_q(Range(float(modern["value_low"]), float(modern["value_high"])),
+                            u.WH_PER_KG, "Pack energy density, EV packs of recent years",
+                            modern["source_id"], sig=None),
+        pack_years_modern=_text(f"{years.group(1)}\u2013{years.group(2)}" if years
+                                else int(modern["year"]), "Model years of the recent packs",
+                                modern["source_id"]),
+        pack_whkg_old=_q(float(oldest["value_low"]), u.WH_PER_KG,
+                         "Pack energy density, oldest pack", oldest["source_id"]),
+        pack_year_old=_q(int(oldest["year"]), u.YEAR, "Model year of the oldest pack",
+                         oldest["source_id"]),
+        lohum_kg_per_kwh=lohum,
+    )
+
+
+def _volumes(eol: pd.DataFrame, kg: float, span: Range, pack_src: tuple[str, ...]):
+    head = eol_in_gwh(eol)
+    every = eol_in_gwh(eol, headline_only=False)
+    niti = _pick(head, "the all-sector recycled volume", metric="recycled_volume",
+                 scope="all_sectors")
+    rmi = _pick(head, "the end-of-life volume", metric="eol_volume")
+    reuse = _pick(head, "the reuse potential", metric="reuse_potential",
+                  organisation=niti["organisation"])
+    deploy = _pick(head, "the cumulative deployment", metric="cumulative_deployment",
+                   organisation=niti["organisation"])
+    niti_ev = _pick(every, "the EV-only recycled volume", metric="recycled_volume",
+                    scope="ev_only", organisation=niti["organisation"])
+    horizon = int(niti["horizon_year"])
+    niti_gwh = niti["gwh"].high
+    niti_t = gwh_to_tonnes(niti_gwh, kg)
+    niti_span_t = gwh_to_tonnes(niti["gwh"], span)
+    rmi_t = gwh_to_tonnes(rmi["gwh"], kg)
+    rmi_span_t = gwh_to_tonnes(rmi["gwh"], span)
+    recycled_now, src_r = share_of(eol, _pick(eol, "the share recycled today",
+                                              metric="recycled_share")["eol_id"])
+    informal, src_i = share_of(eol, _pick(eol, "the share handled informally",
+                                          metric="informal_share")["eol_id"])
+    up_to = informal.low == 0 < informal.high  # stated with no low end: "up to 80%"
+    niti_src, rmi_src = niti["source_id"], rmi["source_id"]
+    q = Volumes(
+        eol_year=_q(horizon, u.YEAR, "Horizon of the projections", niti_src, rmi_src),
+        eol_niti_gwh=_q(niti_gwh, u.GWH, f"Li-ion recycled by {horizon}, all sectors (NITI)",
+                        niti_src),
+        eol_niti_t=_q(niti_t, u.TONNES, f"Li-ion recycled by {horizon}, all sectors, in tonnes",
+                      niti_src, pack_src, sig=2),
+        eol_niti_kt=_q(niti_t / 1000, u.KT,
+                       f"Li-ion recycled by {horizon}, all sectors, in thousand tonnes",
+                       niti_src, pack_src, sig=2),
+        eol_niti_t_span=_q(niti_span_t, u.TONNES, "NITI volume over the pack-mass span",
+                           niti_src, pack_src),
+        eol_rmi_gwh=_q(rmi["gwh"], u.GWH, f"Vehicle batteries at end of life by {horizon} (RMI)",
+                       rmi_src),
+        eol_rmi_t=_q(rmi_t, u.TONNES, "RMI volume in tonnes", rmi_src, pack_src),
+        eol_rmi_t_span=_q(rmi_span_t, u.TONNES, "RMI volume over the pack-mass span", rmi_src,
+                          pack_src),
+        eol_reuse_gwh=_q(reuse["gwh"].high, u.GWH,
+                         f"Second-life reuse potential by {horizon} (NITI)", reuse["source_id"]),
+        eol_deploy_gwh=_q(deploy["gwh"].high, u.GWH,
+                          f"Li-ion deployed by {horizon}, cumulative (NITI)",
+                          deploy["source_id"]),
+        niti_vs_rmi=_q(Range(niti_gwh / rmi["gwh"].high, niti_gwh / rmi["gwh"].low), u.RATIO,
+                       "NITI volume as a multiple of RMI's", niti_src, rmi_src),
+        eol_niti_ev_gwh=_q(niti_ev["gwh"].high, u.GWH, "NITI EV sub-figure (unverifiable)",
+                           niti_ev["source_id"]),
+        recycled_share_now=_q(_share_or_range(recycled_now), u.SHARE,
+                              "End-of-life Li-ion recycled into materials today", src_r),
+        informal_share=_q(informal.high if up_to else _share_or_range(informal), u.SHARE,
+                          "Collected batteries handled informally", src_i,
+                          qualifier="up to" if up_to else ""),
+    )
+    return q, niti, rmi, niti_t, rmi_t, (recycled_now, src_r), every
+
+
+def _rules(bwmr: pd.DataFrame, events: pd.DataFrame, demand: pd.DataFrame, horizon: int,
+           kg: float, rmi: pd.Series, rmi_t: Range, recycled_now: Range,
+           src_recycled: str, pack_src: tuple[str, ...]) -> Rules:
+    ev = bwmr[bwmr["battery_type"] == "ev"]
+    notified = _pick(events, "the rules' notification", event_id="bwmr_notified")
+    rec = ev[ev["target_type"] == "material_recovery"].sort_values("fy_end_year")
+    first_rec, last_rec = rec.iloc[0], rec.iloc[-1]
+    coll = ev[ev["target_type"] == "collection"].sort_values("fy_end_year").iloc[0]
+    content = ev[ev["target_type"] == "recycled_content"].sort_values("fy_end_year")
+    c_first, c_last = content.iloc[0], content.iloc[-1]
+    collection = float(coll["target_pct"]) / 100
+    top_recovery = float(last_rec["target_pct"]) / 100
+    loop_share = collection * top_recovery
+    rmi_recovered = recovered_tonnes(rmi_t, top_recovery, collection)
+    d = usable(demand[(demand["metric"] == "annual_demand") & (demand["kind"] == "projection")
+                      & (demand["year"] == horizon) & demand["scenario"].isna()])
+    demand_r = Range(float(d["value_gwh_low"].min()), float(d["value_gwh_high"].max()))
+    need = recycled_content_tonnes(demand_r, kg, float(c_last["target_pct"]) / 100)
+
+    def pct(row: pd.Series, label: str) -> Quantity:
+        return _q(float(row["target_pct"]) / 100, u.SHARE, label, row["source_id"])
+
+    def fy(row: pd.Series, label: str) -> Quantity:
+        return _text(row["fiscal_year"], label, row["source_id"])
+
+    return Rules(
+        bwmr_notified=_date(notified["event_date"], "Battery Waste Management Rules notified",
+                            notified["source_id"], precision=notified["date_precision"]),
+        bwmr_recovery_first=pct(first_rec, "First EV material-recovery target"),
+        bwmr_recovery_first_fy=fy(first_rec, "Year of the first recovery target"),
+        bwmr_recovery_last=pct(last_rec,
+                               f"EV material-recovery target from {last_rec['fiscal_year']}"),
+        bwmr_recovery_last_fy=fy(last_rec, "Year the top recovery target starts"),
+        bwmr_collection=pct(coll, "EV battery collection target"),
+        bwmr_collection_fy=fy(coll, "Year of the collection target"),
+        bwmr_content_first=pct(c_first, "First recycled-content target"),
+        bwmr_content_first_fy=fy(c_first, "Year of the first recycled-content target"),
+        bwmr_content_last=pct(c_last, "Recycled-content target, last year stated"),
+        bwmr_content_last_fy=fy(c_last, "Last year of the recycled-content path"),
+        bwmr_loop_share=_q(loop_share, u.SHARE,
+                           "Share of EV battery mass to be recovered once both targets apply",
+                           coll["source_id"], last_rec["source_id"]),
+        bwmr_loop_vs_now=_q(loop_share / recycled_now.high, u.RATIO,
+                            "Required recovery as a multiple of today's", coll["source_id"],
+                            last_rec["source_id"], src_recycled, sig=2),
+        bwmr_rmi_recovered_t=_q(rmi_recovered, u.TONNES,
+                                "Material the EV rules would recover from RMI's volume",
+                                rmi["source_id"], pack_src, coll["source_id"],
+                                last_rec["source_id"]),
+        demand_horizon_gwh=_q(demand_r, u.GWH,
+                              f"Projected Li-ion demand in {horizon} (base cases)", d,
+                              sig=None),
+        content_need_t=_q(need, u.TONNES,
+                          "Recycled material new batteries would need a year at the last target",
+                          d, pack_src, c_last["source_id"]),
+    )
+
+
+def _capacity(capacity: pd.DataFrame, horizon: int, niti: pd.Series, niti_t: float,
+              rmi: pd.Series, rmi_t: Range, pack_src: tuple[str, ...]):
+    cutoff = last_claim_year(capacity)
+    claims = _claims(capacity)
+    start = int(claims["from_year"].min())
+    yearly = capacity_by_year(capacity, range(start, horizon + 1), cutoff)
+    cum = cumulative(yearly)
+    cap_src = sorted({s for ss in yearly["sources"] for s in ss})
+    now = yearly.loc[yearly["year"] == cutoff].iloc[0]
+    cap_now = Range(float(now["low"]), float(now["high"]))
+    excluded = capacity[(capacity["verification"] == "unverifiable")
+                        & capacity["capacity_tonnes_per_year"].notna()]
+    end = cum.loc[cum["year"] == horizon].iloc[0]
+    cap_cum = Range(float(end["low"]), float(end["high"]))
+    q = Capacity(
+        capacity_stated_t=_q(cap_now, u.TONNES_A_YEAR,
+                             "Stated Li-ion recycling capacity (company claims)", cap_src,
+                             sig=None),
+        cap_cutoff_year=_q(cutoff, u.YEAR, "Year of the newest capacity claim", cap_src),
+        cap_start_year=_q(start, u.YEAR, "Year of the oldest capacity claim used", cap_src),
+        cap_companies=_q(int(claims["company"].nunique()), u.FIRMS,
+                         "Recyclers in the capacity total", cap_src),
+        cap_excluded=_q(len(excluded), u.COUNT, "Unverifiable capacity claims left out",
+                        excluded),
+        capacity_cum_t=_q(cap_cum, u.TONNES, f"Tonnes stated capacity could process by {horizon}",
+                          cap_src),
+        cover_niti=_q(coverage(cap_cum, Range.point(niti_t)), u.SHARE,
+                      "Share of NITI's volume that stated capacity could process", cap_src,
+                      niti["source_id"], pack_src),
+        cover_rmi=_q(coverage(cap_cum, rmi_t), u.RATIO,
+                     "Stated capacity as a multiple of RMI's volume", cap_src,
+                     rmi["source_id"], pack_src),
+    )
+    return q, cum, cap_now, cap_src
+
+
+_KILO = {"kilotonnes per year": 1000.0, "tonnes per year": 1.0}
+
+
+def _scheme(scheme: pd.DataFrame, niti: pd.Series, niti_t: float, cap_now: Range,
+            cap_src: list[str], pack_src: tuple[str, ...]) -> Scheme:
+    def term(term_id: str) -> tuple[Range, str, pd.Series]:
+        r, src = scheme_value(scheme, term_id)
+        return r, src, _pick(scheme, f"scheme term {term_id}", term_id=term_id)
+
+    def tonnes(term_id: str) -> tuple[Range, str, pd.Series]:
+        r, src, row = term(term_id)
+        if row["unit"] not in _KILO:
+            raise ValueError(f"scheme term {term_id}: not a capacity in tonnes ({row['unit']})")
+        return r * _KILO[row["unit"]], src, row
+
+    outlay, src_out, outlay_row = term("outlay")
+    period, src_per, _ = term("period")
+    guide, src_g, _ = term("outlay_guidelines")
+    liion, src_l, _ = term("alloc_liion")
+    other, src_o, _ = term("alloc_other")
+    target, src_cap, target_row = tonnes("expected_capacity")
+    minerals, src_m, minerals_row = tonnes("expected_mineral_output")
+    liion_share = liion.high / guide.high
+    liion_t = target.low * liion_share
+    open_top = pd.isna(target_row["value_high"])
+    return Scheme(
+        scheme_outlay=_q(outlay.high, u.INR_CRORE, "Recycling incentive scheme outlay", src_out),
+        scheme_date=_date(outlay_row["effective_date"], "Recycling scheme approved by the Cabinet",
+                          src_out, precision=outlay_row["date_precision"]),
+        scheme_years=_q(period.high, u.YEARS, "Scheme duration", src_per),
+        scheme_capacity_t=_q(target.low, u.TONNES_A_YEAR,
+                             "Recycling capacity the scheme should bring about (all feedstocks)",
+                             src_cap, sig=2,
+                             qualifier=stated_qualifier(target_row["note"], open_ended=open_top,
+                                                        open_word="at least")),
+        scheme_minerals_t=_q(minerals.high, u.TONNES_A_YEAR, "Critical-mineral output expected",
+                             src_m, sig=2, qualifier=stated_qualifier(minerals_row["note"])),
+        scheme_liion_alloc=_q(liion.high, u.INR_CRORE,
+                              "Scheme money earmarked for Li-ion recycling", src_l),
+        scheme_liion_share=_q(liion_share, u.SHARE, "Li-ion share of the scheme's outlay",
+                              src_l, src_g),
+        # An estimate (capacity assumed to split like the money): "about".
+        scheme_liion_t=_q(liion_t, u.TONNES_A_YEAR,
+                          "Li-ion capacity if the scheme's capacity splits like its money",
+                          src_cap, src_l, src_g, sig=2, qualifier="about"),
+        scheme_vs_now=_q(Range(liion_t / cap_now.high, liion_t / cap_now.low), u.RATIO,
+                         "Scheme Li-ion capacity as a multiple of stated capacity", src_cap,
+                         src_l, src_g, cap_src),
+        scheme_years_niti=_q(niti_t / liion_t, u.YEARS,
+                             "Years of scheme Li-ion capacity to process NITI's volume",
+                             src_cap, src_l, src_g, niti["source_id"], pack_src, sig=2,
+                             qualifier="about"),
+        scheme_other_alloc=_q(other.high, u.INR_CRORE,
+                              "Scheme money for other scrap such as catalytic converters", src_o),
+        scheme_other_share=_q(other.high / guide.high, u.SHARE,
+                              "Share of the scheme for other scrap", src_o, src_g),
+    )
+
+
+def _metals(intensity: pd.DataFrame, rates: pd.DataFrame, eol: pd.DataFrame,
+            niti: pd.Series) -> tuple[Metals, pd.DataFrame, WhatIf]:
+    routes = recovery_by_route(rates)
+    niti_gwh = niti["gwh"].high
+    rows, content, content_src = [], {}, {}
+    for metal in METALS:
+        kg, src_c = metal_content(intensity, metal)
+        content[metal], content_src[metal] = kg, src_c
+        contained = metal_tonnes(niti_gwh, kg)
+        rows.append({"metal": metal, "route": CONTAINED, "low_t": contained,
+                     "high_t": contained, "share": Range.point(1.0), "sources": src_c})
+        for _, r in routes[routes["metal"] == metal].iterrows():
+            got = metal_tonnes(niti_gwh, kg, r["share"])
+            rows.append({"metal": metal, "route": r["route"], "low_t": got.low,
+                         "high_t": got.high, "share": r["share"],
+                         "sources": sorted({*src_c, *r["sources"]})})
+    metals = pd.DataFrame(rows)
+    proc = metals[metals["route"].isin(PROCESSES)]
+
+    def recovered(metal: str, key_label: str) -> Quantity:
+        m = proc[proc["metal"] == metal]
+        return _q(Range(float(m["low_t"].min()), float(m["high_t"].max())), u.TONNES,
+                  key_label, niti["source_id"], [s for ss in m["sources"] for s in ss])
+
+    def route(name: str, metal: str) -> pd.Series:
+        return _pick(routes, f"{name} recovery of {metal}", route=name, metal=metal)
+
+    hyd_li, pyr_li = route("Hydrometallurgy", "lithium"), route("Pyrometallurgy", "lithium")
+    pyr_row = _pick(rates, "the furnace's lithium yield", process="pyrometallurgy",
+                    metal="lithium")
+    eu = routes[routes["route"].str.startswith("EU target")].assign(
+        year=lambda f: f["route"].str.extract(r"(\d{4})$", expand=False).astype(int))
+    eu_li = eu[eu["metal"] == "lithium"].sort_values("year").iloc[-1]
+    li_row = _pick(intensity, "the lithium content", item="lithium",
+                   metric="content_per_energy", preferred=True)
+    value = _pick(eol, "the circular-economy value", metric="circular_economy_value")
+    li_proc = proc[proc["metal"] == "lithium"]["share"]
+    q = Metals(
+        metals_li_t=recovered("lithium", "Lithium recoverable from NITI's volume"),
+        metals_co_t=recovered("cobalt", "Cobalt recoverable from NITI's volume"),
+        metals_ni_t=recovered("nickel", "Nickel recoverable from NITI's volume"),
+        content_lithium=_q(content["lithium"], u.KG_PER_KWH,
+                           "Lithium per kWh, average EV battery", content_src["lithium"], sig=2),
+        content_cobalt=_q(content["cobalt"], u.KG_PER_KWH,
+                          "Cobalt per kWh, average EV battery", content_src["cobalt"], sig=2),
+        content_nickel=_q(content["nickel"], u.KG_PER_KWH,
+                          "Nickel per kWh, average EV battery", content_src["nickel"], sig=2),
+        content_year=_q(int(li_row["year"]), u.YEAR,
+                        "Year of the average-battery metal content", li_row["source_id"]),
+        hydro_li_share=_q(_share_or_range(hyd_li["share"]), u.SHARE,
+                          "Lithium recovery, hydrometallurgy", hyd_li["sources"]),
+        pyro_li_share=_q(pyr_li["share"].high, u.SHARE,
+                         "Lithium to slag, pyrometallurgy (laboratory)", pyr_li["sources"],
+                         qualifier=stated_qualifier(pyr_row["note"])),
+        eu_li_target=_q(eu_li["share"].high, u.SHARE, "EU lithium recovery target, latest year",
+                        eu_li["sources"]),
+        eu_li_year=_q(int(eu_li["year"]), u.YEAR, "Year of that EU target", eu_li["sources"]),
+        circular_value=_q(float(value["value_high"]), u.USD_MILLION,
+                          f"Circular battery economy, potential by {int(value['horizon_year'])} "
+                          "(ICEA)", value["source_id"]),
+    )
+    li_routes = routes[routes["metal"] == "lithium"]["share"]
+    whatif = WhatIf(
+        li_contained_t=float(metal_tonnes(niti_gwh, content["lithium"])),
+        li_route_shares=tuple(v for s in li_routes for v in (s.low, s.high)),
+        li_recovery=Range(min(s.low for s in li_proc), max(s.high for s in li_proc)),
+        eu_li_share=float(eu_li["share"].high),
+    )
+    return q, metals, whatif
+
+
+def _talks(meetings: pd.DataFrame) -> JapanTalks:
+    talks = _pick(meetings, "the July 2025 trade meetings", meeting_id="trade_meetings_2025_07")
+    return JapanTalks(
+        pgm_talks_date=_date(talks["meeting_date"], "Japan-India trade meetings",
+                             talks["source_id"], precision=talks["date_precision"]),
+        pgm_companies=_q(int(talks["companies_count"]), u.COUNT,
+                         "Companies at the trade meetings", talks["source_id"],
+                         qualifier=stated_qualifier(talks["note"])),
+    )
+
+
+def _sodium(chem: pd.DataFrame) -> Sodium:
+    def row(chem_id: str) -> pd.Series:
+        return _pick(chem, chem_id, chem_id=chem_id)
+
+    def low_high(r: pd.Series) -> Range:
+        return Range(float(r["value_low"]), float(r["value_high"]))
+
+    def hedge(r: pd.Series) -> str:
+        return stated_qualifier(r["note"], open_ended=pd.isna(r["value_high"]))
+
+    catl, catl2 = row("catl_gen1_ed"), row("catl_gen2_ed")
+    proto, ref = row("naion_typical_ed"), row("liion_typical_ed")
+    tcg, jnc, kpit = row("tcg_crest_ed"), row("jncasr_cycles"), row("kpit_cost")
+    fara = row("faradion_ev")
+    return Sodium(
+        naion_catl_whkg=_q(float(catl["value_high"]), u.WH_PER_KG, "CATL first sodium-ion cell",
+                           catl["source_id"]),
+        naion_catl_year=_q(int(catl["statement_date"].year), u.YEAR, "Year of CATL's launch",
+                           catl["source_id"]),
+        naion_next_whkg=_q(float(catl2["value_low"]), u.WH_PER_KG,
+                           "CATL next-generation target", catl2["source_id"],
+                           qualifier=hedge(catl2)),
+        naion_proto_whkg=_q(low_high(proto), u.WH_PER_KG, "Sodium-ion prototypes",
+                            proto["source_id"]),
+        liion_ref_whkg=_q(low_high(ref), u.WH_PER_KG, "Lithium-ion reference range",
+                          ref["source_id"]),
+        naion_tcg_whkg=_q(float(tcg["value_high"]), u.WH_PER_KG,
+                          "TCG CREST sodium-ion pouch cell (lab)", tcg["source_id"]),
+        naion_jncasr_cycles=_q(float(jnc["value_low"]), u.CYCLES,
+                               "JNCASR sodium-ion cycle life (lab)", jnc["source_id"],
+                               qualifier=hedge(jnc)),
+        naion_kpit_cost=_q(low_high(kpit) / 100, u.SHARE,
+                           "KPIT's claimed cost cut (secondary source)", kpit["source_id"]),
+        naion_faradion=_q(float(fara["value_high"]), u.GBP_MILLION,
+                          "Reliance's Faradion deal, enterprise value", fara["source_id"]),
+        naion_faradion_year=_q(int(fara["statement_date"].year), u.YEAR,
+                               "Year of the Faradion deal", fara["source_id"]),
+    )
+
+
+def _frames(every: pd.DataFrame, bwmr: pd.DataFrame, kg: float, span: Range) -> tuple:
+    proj = every.copy()
+    proj["tonnes"] = [gwh_to_tonnes(g, kg) for g in proj["gwh"]]
+    proj["tonnes_span"] = [gwh_to_tonnes(g, span) for g in proj["gwh"]]
+    per_gwh = gwh_to_tonnes(1.0, kg)
+    targets = bwmr.sort_values(["target_type", "fy_end_year"]).reset_index(drop=True)
+    targets["tonnes_per_gwh"] = per_gwh * targets["target_pct"] / 100
+    return proj, targets
+
+
+def analyse(tables: Mapping[str, pd.DataFrame], params: Any) -> RecyclingResult:
+    """The recycling chapter: end-of-life volumes in GWh and tonnes, what the battery-waste
+    rules require, stated capacity against need, the metal at stake and alternatives to
+    lithium-ion, at the run's pack mass per kWh."""
+    eol = tables["eol_projections"]
+    intensity = tables["material_intensity"]
+    bwmr = tables["bwmr_targets"]
+    capacity = tables["recycler_capacity"]
+    scheme = tables["recycling_scheme"]
+    rates = tables["recovery_rates"]
+    chem = tables["chemistry_alternatives"]
+    demand = tables["li_ion_demand"]
+    meetings = tables["japan_india_meetings"]
+    events = tables["policy_events"]
+    kg = float(params.pack_kg_per_kwh)
+
+    pack = _pack(intensity, capacity, kg)
+    pack_src = pack.pack_sources
+    span = pack.pack_kg_span.value
+    assert isinstance(span, Range)
+    volumes, niti, rmi, niti_t, rmi_t, (recycled_now, src_recycled), every = _volumes(
+        eol, kg, span, pack_src)
+    horizon = int(niti["horizon_year"])
+    rules = _rules(bwmr, events, demand, horizon, kg, rmi, rmi_t, recycled_now, src_recycled,
+                   pack_src)
+    cap, cum, cap_now, cap_src = _capacity(capacity, horizon, niti, niti_t, rmi, rmi_t,
+                                           pack_src)
+    metals_q, metals, whatif = _metals(intensity, rates, eol, niti)
+    proj, targets = _frames(every, bwmr, kg, span)
+    return RecyclingResult(
+        pack=pack, volumes=volumes, rules=rules, capacity=cap,
+        scheme=_scheme(scheme, niti, niti_t, cap_now, cap_src, pack_src), metals=metals_q,
+        japan_talks=_talks(meetings), sodium=_sodium(chem), whatif=whatif,
+        frames=Frames(projections=proj, targets=targets, capacity=cum, metals=metals,
+                      sodium_india=chem[chem["indian_activity"].astype(bool)].copy()),
+    )
