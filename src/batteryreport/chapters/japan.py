@@ -454,7 +454,8 @@ class Sensitivity:
 
 @dataclass(frozen=True)
 class Span:
-    """A what-if input: the run's value and what it may be moved over (:data:`FX_WIDEN`)."""
+    """A what-if input: the run's value, and the span it may be moved over (the data's
+    values and the run's, widened and rounded outward to ``step``: see :func:`input_span`)."""
 
     value: float
     span: Range
@@ -463,6 +464,8 @@ class Span:
 
 @dataclass(frozen=True)
 class WhatIf:
+    """The inputs of the what-if charts; the sensitivity grid spans ``fx`` and ``cell_low``."""
+
     fx: Span
     cell_low: Span
     cell_high: Span
