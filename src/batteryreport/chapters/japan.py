@@ -1,25 +1,36 @@
-"""Computations for the Japanese-investment chapter: a reported USD range turned into
-rupees, cell and recycling capacity, and shares of the PLI-ACC gap.
+"""The Japanese-investment chapter: a reported USD range turned into rupees, cell and
+recycling capacity, and shares of the PLI-ACC gap.
 
-Every amount stays a :class:`~batteryreport.ranges.Range` from input to result, so the
-low end of an answer is computed from the least favourable ends of its inputs and the
-high end from the most favourable ones. Units are in the names: ``usd_mn`` (US$ million),
-``inr_cr`` (₹ crore), ``gwh``, ``kt`` (thousand tonnes a year of recycling capacity).
+The pure computations come first: every amount stays a
+:class:`~batteryreport.core.ranges.Range` from input to result, so the low end of an
+answer is computed from the least favourable ends of its inputs and the high end from the
+most favourable ones. Units are in the names: ``usd_mn`` (US$ million), ``inr_cr``
+(₹ crore), ``gwh``, ``kt`` (thousand tonnes a year of recycling capacity).
+
+:func:`analyse` then builds the chapter's result from the data, the run's parameters and
+the PLI chapter's result, which gives the analysis date, the exchange rate and the PLI gap
+(awarded against built): this chapter never recomputes them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
-from batteryreport.chapters.pli import capacity_gap_gwh, promised_vs_built, resolve_as_of
-from batteryreport.core.money import implied_rate, rate_on, usd_mn_to_inr_cr
-from batteryreport.core.ranges import Range
-from batteryreport.present import fmt
+from batteryreport.chapters.common import AnalysisDate, RunRate
+from batteryreport.core import units as u
+from batteryreport.core.money import implied_rate, usd_mn_to_inr_cr
+from batteryreport.core.quantity import Quantity
+from batteryreport.core.quantity import date as q_date
+from batteryreport.core.quantity import missing as q_missing
+from batteryreport.core.quantity import text as q_text
+from batteryreport.core.ranges import Range, snapped_out, widened
+from batteryreport.data.rows import sources_of, usable
 
 CELL_METRIC = "cell_capex_per_gwh"
 RECYCLING_METRIC = "recycling_capex_per_capacity"
@@ -53,40 +64,14 @@ def implied_rates(inr_cr: Range, usd_mn: Range) -> Range:
     return Range.of(implied_rate(inr_cr.low, usd_mn.low), implied_rate(inr_cr.high, usd_mn.high))
 
 
-@dataclass(frozen=True)
-class RunRate:
-    """The exchange rate a run uses and where it came from."""
-
-    inr_per_usd: float
-    date: pd.Timestamp | None  # None when set by a parameter
-    source_ids: tuple[str, ...]
-
-    @property
-    def from_parameter(self) -> bool:
-        return self.date is None
-
-
-def run_rate(fx: pd.DataFrame, param: float | None, as_of: dt.date | str | None = None) -> RunRate:
-    """The parameter if given, else the latest preferred market close on or before
-    ``as_of`` (the mean where one date holds several preferred closes)."""
-    if param is not None:
-        if not param > 0:
-            raise ValueError(f"exchange rate must be positive, got {param}")
-        return RunRate(float(param), None, ())
-    preferred = fx[fx["preferred"].fillna(False).astype(bool)]
-    when, rate = rate_on(preferred, None if as_of is None else pd.Timestamp(as_of))
-    ids = preferred.loc[preferred["date"] == when, "source_id"]
-    return RunRate(rate, when, tuple(sorted(set(ids))))
-
-
 def closes_between(fx: pd.DataFrame, start: dt.date | pd.Timestamp,
                    end: dt.date | pd.Timestamp) -> tuple[Range, list[str]]:
-    """Lowest to highest preferred close dated ``start``..``end`` (inclusive), with the
-    source ids of those rows."""
-    rows = fx[fx["preferred"].fillna(False).astype(bool)
-              & (fx["date"] >= pd.Timestamp(start)) & (fx["date"] <= pd.Timestamp(end))]
+    """Lowest to highest close the report uses (:func:`~batteryreport.data.rows.usable`)
+    dated ``start``..``end`` (inclusive), with the source ids of those rows."""
+    closes = usable(fx)
+    rows = closes[(closes["date"] >= pd.Timestamp(start)) & (closes["date"] <= pd.Timestamp(end))]
     if rows.empty:
-        raise LookupError(f"no preferred close between {start} and {end}")
+        raise LookupError(f"no usable close between {start} and {end}")
     return Range.of(*rows["inr_per_usd"].astype(float)), sorted(set(rows["source_id"]))
 
 
@@ -118,7 +103,7 @@ def cell_capex_benchmarks(cb: pd.DataFrame, inr_per_usd: float) -> pd.DataFrame:
     ``inr_per_usd``. Columns: cb_id, scope, subject, year, kind, low, high (₹ crore per
     GWh), unit (as reported), reported_low, reported_high, source_id.
     """
-    rows = _usable(cb[cb["metric"] == CELL_METRIC])
+    rows = usable(cb[cb["metric"] == CELL_METRIC])
     rows = rows[((rows["scope"] == "india") & (rows["unit"] == INR_PER_GWH))
                 | ((rows["scope"] != "india") & (rows["unit"] == USD_PER_GWH))]
     return _benchmark_frame(rows, lambda u, v: _per_gwh_inr(u, v, inr_per_usd))
@@ -126,16 +111,8 @@ def cell_capex_benchmarks(cb: pd.DataFrame, inr_per_usd: float) -> pd.DataFrame:
 
 def recycling_capex_benchmarks(cb: pd.DataFrame, inr_per_usd: float) -> pd.DataFrame:
     """Preferred recycling capex benchmarks in ₹ crore per 1,000 t a year of capacity."""
-    rows = _usable(cb[cb["metric"] == RECYCLING_METRIC])
+    rows = usable(cb[cb["metric"] == RECYCLING_METRIC])
     return _benchmark_frame(rows, lambda u, v: _per_kt_inr(u, v, inr_per_usd))
-
-
-def _usable(rows: pd.DataFrame) -> pd.DataFrame:
-    """Rows the report uses: preferred, and not ruled unverifiable by the fact-check."""
-    keep = rows["preferred"].fillna(False).astype(bool)
-    if "verification" in rows:
-        keep &= rows["verification"] != "unverifiable"
-    return rows[keep]
 
 
 def _benchmark_frame(rows: pd.DataFrame, convert) -> pd.DataFrame:
@@ -237,53 +214,11 @@ def benchmark_capacity(benchmarks: pd.DataFrame, inr_cr: Range) -> pd.DataFrame:
     return out
 
 
-# --------------------------------------------------------------------------- the PLI gap
-
-
-@dataclass(frozen=True)
-class PliGap:
-    awarded_gwh: float
-    installed_gwh: float
-    unbuilt_gwh: float
-    by_beneficiary: pd.DataFrame  # beneficiary, awarded_gwh, installed_gwh, unbuilt_gwh, ...
-    source_ids: tuple[str, ...]
-
-
-def pli_gap(awards: pd.DataFrame, obs: pd.DataFrame,
-            as_of: dt.date | str | pd.Timestamp | None = None) -> PliGap:
-    """Awarded minus installed ACC capacity, per beneficiary of an award standing on
-    ``as_of`` (default: the latest observation), computed exactly as the PLI chapter does
-    (:func:`batteryreport.pli.promised_vs_built`), so the two chapters cannot disagree.
-    """
-    table, _ = promised_vs_built(awards, obs, resolve_as_of(as_of, obs["observed_date"]))
-    frame = (table.groupby("beneficiary", sort=True)
-             .agg(awarded_gwh=("awarded_gwh", "sum"), installed_gwh=("installed_gwh", "max"),
-                  observed_on=("observed_date", "max"), obs_source_id=("obs_source_id", "first"))
-             .reset_index())
-    frame["unbuilt_gwh"] = [capacity_gap_gwh(i, a) for i, a in
-                            zip(frame["installed_gwh"], frame["awarded_gwh"], strict=True)]
-    frame = frame[["beneficiary", "awarded_gwh", "installed_gwh", "unbuilt_gwh", "observed_on",
-                   "obs_source_id"]]
-    ids = set(table["award_source_id"]) | set(table["obs_source_id"].dropna())
-    return PliGap(float(frame["awarded_gwh"].sum()), float(frame["installed_gwh"].sum()),
-                  float(frame["unbuilt_gwh"].sum()), frame, tuple(sorted(ids)))
-
-
 def share_of(part: Range, whole: float) -> Range:
     """A range as a share of a positive total (0.25 for a quarter)."""
     if not whole > 0:
         raise ValueError("the total must be positive")
     return part / whole
-
-
-def scheme_term(terms: pd.DataFrame, term_id: str) -> tuple[float, str]:
-    """A PLI scheme term's value and source id (preferred rows only)."""
-    rows = _usable(terms[terms["term_id"] == term_id])
-    if len(rows) != 1:
-        raise LookupError(f"expected one preferred pli_scheme_terms row {term_id!r}, "
-                          f"found {len(rows)}")
-    row = rows.iloc[0]
-    return float(row["value"]), str(row["source_id"])
 
 
 # --------------------------------------------------------------------------- allocation
@@ -323,7 +258,10 @@ def allocation_table(inr_cr: Range, scenarios: Mapping[str, Mapping[str, float]]
                        ("inr_ev", to["ev"]), ("gwh", gwh), ("kt", kt)):
             row[f"{key}_low"], row[f"{key}_high"] = r.low, r.high
         rows.append(row)
-    return pd.DataFrame(rows)
+    cols = ["scenario", "share_cells", "share_recycling", "share_ev"] + [
+        f"{k}_{end}" for k in ("inr_cells", "inr_recycling", "inr_ev", "gwh", "kt")
+        for end in ("low", "high")]
+    return pd.DataFrame(rows, columns=cols)
 
 
 # --------------------------------------------------------------------------- sensitivity
@@ -356,101 +294,549 @@ def grid_values(lo: float, hi: float, max_steps: int) -> list[float]:
 def sensitivity_grid(usd_mn: Range, fx_values: Iterable[float], capex_values: Iterable[float],
                      plant_gwh: float) -> pd.DataFrame:
     """GWh the investment range buys at each exchange rate and capex, with the verdict on
-    a ``plant_gwh`` plant. Columns: fx, capex, gwh_low, gwh_high, verdict, label."""
+    a ``plant_gwh`` plant. Columns: fx, capex, gwh_low, gwh_high, verdict."""
     rows = []
     for fx in fx_values:
         inr = inr_range(usd_mn, fx)
         for capex in capex_values:
             g = gwh_fundable(inr, Range.point(capex))
             rows.append({"fx": float(fx), "capex": float(capex), "gwh_low": g.low,
-                         "gwh_high": g.high, "verdict": plant_verdict(g, plant_gwh),
-                         "label": fmt.span(g, fmt.number)})
-    return pd.DataFrame(rows)
+                         "gwh_high": g.high, "verdict": plant_verdict(g, plant_gwh)})
+    return pd.DataFrame(rows, columns=["fx", "capex", "gwh_low", "gwh_high", "verdict"])
 
 
-# --------------------------------------------------------------------------- text
+# =========================================================================== the chapter
+# analyse(): the Japanese-investment chapter's numbers, from the data, the run's
+# parameters and the PLI chapter's result.
+
+TABLES = ("japan_india_investments", "japan_india_meetings", "japan_battery_strategy",
+          "cost_benchmarks", "fx_rates", "fx_implied_rates")
+PARAMS = ("japan_investment_usd_mn_low", "japan_investment_usd_mn_high",
+          "cell_capex_inr_cr_per_gwh_low", "cell_capex_inr_cr_per_gwh_high",
+          "recycling_capex_inr_cr_per_kt_low", "recycling_capex_inr_cr_per_kt_high",
+          "allocation_scenarios")
+NEEDS = ("pli_delays",)
+
+# The rows of the data this chapter's prose is about.
+REPORTED_STATUS = "reported_probable"  # the reported range: the preferred such row
+TRADE_MEETINGS = "trade_meetings_2025_07"  # where the range was reported
+EMBASSY_EVENT = "embassy_event_2025_07_02"
+WINDOW_DAYS = 7  # market closes up to a week after the meetings
+# What the what-if inputs may be moved over: the data's values and the run's, widened by
+# this share of each end and rounded outward to the step (the sensitivity chart's grid
+# spans the exchange-rate and low cell-capex inputs).
+FX_WIDEN, FX_STEP = 0.05, 0.1
+CELL_WIDEN, CELL_STEP = 0.1, 5.0
+REC_WIDEN, REC_STEP = 0.3, 0.5
+FX_GRID_STEPS, CAPEX_GRID_STEPS = 6, 16
 
 
-def jpy_bn_text(value_bn: float) -> str:
-    """Yen from JPY billion: ¥150 billion; ¥10 trillion from 1,000 billion up."""
-    if abs(value_bn) >= 1000:
-        return f"\u00a5{fmt.number(value_bn / 1000)} trillion"
-    return f"\u00a5{fmt.number(value_bn)} billion"
+@dataclass(frozen=True)
+class Rupees:
+    """The reported range, the run's exchange rate and the range in rupees."""
+
+    usd_range: Quantity
+    fx_run: Quantity
+    inr_run: Quantity
+    inr_reported: Quantity
+    fx_implied: Quantity
+    fx_window: Quantity
+    inr_window: Quantity
+    fx: RunRate  # the PLI chapter's: the parameter, else the close on or before the date
 
 
-def amount_text(row: Mapping[str, object]) -> str:
-    """An announcement's amount as reported, in every currency given ("" if none)."""
-    parts = []
+@dataclass(frozen=True)
+class Capex:
+    """What a GWh of cell factory and 1,000 tonnes a year of recycling cost."""
 
-    def pair(lo_key: str, hi_key: str, f) -> None:
-        lo, hi = row.get(lo_key), row.get(hi_key)
-        if lo is None or hi is None or pd.isna(lo) or pd.isna(hi):
-            return
-        parts.append(fmt.span(Range(float(lo), float(hi)), f, sig=None))
-
-    pair("amount_usd_mn_low", "amount_usd_mn_high", fmt.usd_million)
-    pair("amount_inr_cr_low", "amount_inr_cr_high", fmt.inr_crore)
-    lo, hi = row.get("amount_jpy_bn_low"), row.get("amount_jpy_bn_high")
-    if lo is not None and hi is not None and not pd.isna(lo) and not pd.isna(hi):
-        parts.append(jpy_bn_text(float(lo)) if lo == hi
-                     else f"{jpy_bn_text(float(lo))}{fmt.DASH}{jpy_bn_text(float(hi))}")
-    return " / ".join(parts)
+    cell_capex: Quantity
+    cell_from_parameters: bool
+    n_cell_benchmarks: Quantity
+    capex_india: Quantity
+    capex_global_usd: Quantity
+    capex_global: Quantity
+    rec_capex: Quantity
+    rec_from_parameters: bool
+    n_rec_benchmarks: Quantity
 
 
-def share_text(r: Range) -> str:
-    """A share range as percentages to 2 significant figures ("2.6–36%")."""
-    return fmt.span(r * 100, fmt.number) + "%"
+@dataclass(frozen=True)
+class Capacity:
+    """What the whole range could build if spent on one use."""
+
+    cell_gwh: Quantity
+    cell_gwh_india: Quantity
+    cell_gwh_global: Quantity
+    rec_kt: Quantity
 
 
-def ends_reaching(r: Range, threshold: float) -> str:
-    """Which ends of a range reach ``threshold``, as words for the middle of a sentence:
-    "both ends", "only the high end" or "neither end"."""
-    return plant_verdict(r, threshold).lower()
+@dataclass(frozen=True)
+class Reach:
+    """Which ends of a range reach a threshold: one of :data:`VERDICTS`."""
+
+    verdict: str
+    sources: tuple[str, ...]
 
 
-def wrap_label(text: str, width: int = 34) -> str:
-    """A long chart label broken into lines (joined with newlines) of at most ``width``
-    characters where the words allow."""
-    import textwrap
+@dataclass(frozen=True)
+class PliGap:
+    """The range against the PLI capacity awarded but not built (the PLI chapter's gap)
+    and against the scheme's minimum investment."""
 
-    return "\n".join(textwrap.wrap(str(text), width=width)) or str(text)
+    pli_awarded: Quantity
+    pli_installed: Quantity
+    pli_unbuilt: Quantity
+    pli_as_of: Quantity
+    gap_share_capacity: Quantity
+    pli_floor: Quantity
+    floor_need: Quantity
+    floor_share: Quantity
+    plant_gwh: Quantity
+    plant_floor: Quantity
+    breakeven_high: Quantity
+    breakeven_low: Quantity
+    n_bench_below: Quantity
+    plant_reach: Reach  # which ends of cell_gwh build one smallest plant
+    floor_reach: Reach  # which ends of inr_run reach the minimum investment for it
 
 
-# --------------------------------------------------------------------------- tables
+@dataclass(frozen=True)
+class Allocation:
+    """The first split of the allocation_scenarios parameter."""
+
+    alloc_first_name: Quantity
+    alloc_first_share_cells: Quantity
+    alloc_first_share_recycling: Quantity
+    alloc_first_share_ev: Quantity
+    alloc_first_gwh: Quantity
+    alloc_first_kt: Quantity
+    alloc_first_ev: Quantity
 
 
-def source_href(source_id: str) -> str:
-    """Link to a source's entry on the "Data and sources" page (same folder)."""
-    from docutils.nodes import make_id
+@dataclass(frozen=True)
+class Context:
+    """Japan's other commitments and projects."""
 
-    return f"data_sources.html#{make_id('src-' + source_id)}"
+    target_jpy: Quantity
+    target_date: Quantity
+    target_jpy_2022: Quantity
+    target_2022_year: Quantity
+    target_inr: Quantity
+    target_share: Quantity
+    suzuki_inr: Quantity
+    suzuki_share: Quantity
+    tdsg_2017_usd: Quantity
+    tdsg_2017_year: Quantity
+    tdsg_mou_inr: Quantity
+    tdsg_electrodes_date: Quantity
+    ioc_hoa_date: Quantity
+    ioc_sheet_date: Quantity
+    japan_home_2022: Quantity
+    japan_home_2030: Quantity
+    japan_home_year: Quantity
 
 
-def html_table(frame: pd.DataFrame, columns: Sequence[tuple[str, str]], *, caption: str,
-               publishers: Mapping[str, str] | None = None, source_col: str = "source_id",
-               numeric: Iterable[str] = ()) -> str:
-    """An HTML table of ``frame`` (columns: (field, heading)), every cell escaped. The
-    ``source_col`` column becomes a link to the source's entry, named by its publisher."""
-    import html
+@dataclass(frozen=True)
+class Meetings:
+    embassy_date: Quantity
+    embassy_companies: Quantity
+    embassy_people: Quantity
 
-    e = html.escape
-    right = set(numeric)
-    out = [f'<table class="br-table"><caption>{e(caption)}</caption><thead><tr>']
-    out += [f'<th scope="col">{e(head)}</th>' for _, head in columns]
-    out.append("</tr></thead><tbody>")
-    for _, row in frame.iterrows():
-        out.append("<tr>")
-        for col, _ in columns:
-            value = row[col]
-            text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) \
-                else str(value)
-            if col == source_col and text:
-                name = (publishers or {}).get(text, text)
-                cell = f'<a href="{e(source_href(text), quote=True)}">{e(name)}</a>'
-            else:
-                cell = e(text)
-            style = ' style="text-align:right;white-space:nowrap"' if col in right else ""
-            out.append(f"<td{style}>{cell}</td>")
-        out.append("</tr>")
-    out.append("</tbody></table>")
-    return "".join(out)
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """Where the answer flips: exchange rate against cell-plant capex."""
+
+    fx_grid: Quantity
+    breakeven_grid: Quantity
+    breakeven_low_grid: Quantity
+
+
+@dataclass(frozen=True)
+class Span:
+    """A what-if input: the run's value, and the span it may be moved over (the data's
+    values and the run's, widened and rounded outward to ``step``: see :func:`input_span`)."""
+
+    value: float
+    span: Range
+    step: float
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The inputs of the what-if charts; the sensitivity grid spans ``fx`` and ``cell_low``."""
+
+    fx: Span
+    cell_low: Span
+    cell_high: Span
+    rec_low: Span
+    rec_high: Span
+
+
+@dataclass(frozen=True)
+class Frames:
+    """Row-level tables behind the chapter's charts and reader tables (not to be mutated)."""
+
+    window_sources: tuple[str, ...]  # the closes around the meetings
+    other_closes: pd.DataFrame  # other sources' closes for the run's day, where they differ
+    cell_benchmarks: pd.DataFrame  # with fund_low/fund_high: GWh the range builds at each
+    rec_benchmarks: pd.DataFrame
+    allocation: pd.DataFrame
+    gap: pd.DataFrame  # the PLI chapter's awards, awarded against installed
+    grid: pd.DataFrame  # the sensitivity grid
+    fx_values: tuple[float, ...]
+    capex_values: tuple[float, ...]
+    boundary: pd.DataFrame  # capex at which the high end builds exactly one plant
+    announcements: pd.DataFrame
+    meetings: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class JapanResult:
+    rupees: Rupees
+    capex: Capex
+    capacity: Capacity
+    pli_gap: PliGap
+    allocation: Allocation
+    context: Context
+    meetings: Meetings
+    sensitivity: Sensitivity
+    whatif: WhatIf
+    frames: Frames
+    analysis_date: AnalysisDate  # the PLI chapter's
+
+
+def _q(value: Any, unit: u.Unit, label: str, *sources: Any, **hints: Any) -> Quantity:
+    """A quantity whose sources are the rows (frames, rows or ids) it was computed from."""
+    return Quantity(value, unit, label, sources_of(*sources), **hints)
+
+
+def _date(value: Any, label: str, *sources: Any, precision: Any = "day") -> Quantity:
+    return q_date(value, label, sources_of(*sources), precision)
+
+
+def _reported_row(inv: pd.DataFrame) -> pd.Series:
+    rows = usable(inv[inv["status"] == REPORTED_STATUS])
+    if rows.empty:
+        raise LookupError(f"japan_india_investments has no usable {REPORTED_STATUS!r} row")
+    return rows.iloc[0]
+
+
+def check_implied(fx_implied: pd.DataFrame, source_id: str, implied: Range) -> None:
+    """The source's own conversion, as recorded in fx_implied_rates, must be the rate its
+    two figures imply (a mismatch means one of the rows is wrong)."""
+    rows = fx_implied[fx_implied["source_id"] == source_id]
+    if rows.empty:
+        return
+    recorded = Range.of(*rows["inr_per_usd"].astype(float))
+    if abs(recorded.low - implied.low) >= 0.01 or abs(recorded.high - implied.high) >= 0.01:
+        raise ValueError(f"fx_implied_rates records {recorded.low}-{recorded.high} INR per USD "
+                         f"for {source_id}, but its figures imply {implied.low}-{implied.high}")
+
+
+def other_closes(fx: pd.DataFrame, rate: RunRate, usd: Range) -> pd.DataFrame:
+    """Other sources' final closes for the day the run's rate was taken, where they differ
+    from it by 5 paise or more, with the range in rupees at each (none when the rate is a
+    parameter)."""
+    cols = ["quote_source", "inr_per_usd", "inr_low", "inr_high", "source_id"]
+    if rate.from_parameter:
+        return pd.DataFrame(columns=cols)
+    rows = fx[(fx["date"] == rate.day) & ~fx["preferred"].fillna(False).astype(bool)
+              & (fx["rate_type"] == "close")
+              & ((fx["inr_per_usd"] - rate.inr_per_usd).abs() >= 0.05)]
+    out = rows[["quote_source", "inr_per_usd", "source_id"]].copy()
+    inr = [inr_range(usd, float(v)) for v in out["inr_per_usd"]]
+    out["inr_low"] = [r.low for r in inr]
+    out["inr_high"] = [r.high for r in inr]
+    return out[cols].reset_index(drop=True)
+
+
+def input_span(value: float, data_values: Iterable[float], widen: float, step: float) -> Span:
+    """A what-if input starting at ``value`` and spanning the data (see :data:`FX_WIDEN`)."""
+    return Span(float(value), snapped_out(widened([*data_values, value], widen=widen), step),
+                step)
+
+
+def _reach(r: Range, threshold: float, *sources: Any) -> Reach:
+    return Reach(plant_verdict(r, threshold), sources_of(*sources))
+
+
+def analyse(tables: Mapping[str, pd.DataFrame], params: Any, pli_delays: Any) -> JapanResult:
+    """The Japanese-investment chapter: what the reported range is in rupees and could
+    build, against the PLI gap, at the PLI chapter's date and exchange rate."""
+    inv = tables["japan_india_investments"]
+    meetings = tables["japan_india_meetings"]
+    strategy = tables["japan_battery_strategy"]
+    cb = tables["cost_benchmarks"]
+    fx = tables["fx_rates"]
+    fx_implied = tables["fx_implied_rates"]
+
+    # ---- the range in rupees, at the PLI chapter's exchange rate
+    rate: RunRate = pli_delays.import_bill.fx
+    fx_src = rate.sources
+    usd = usd_range(params.japan_investment_usd_mn_low, params.japan_investment_usd_mn_high)
+    reported = _reported_row(inv)
+    rep_src = reported["source_id"]
+    inr = inr_range(usd, rate.inr_per_usd)
+    inr_reported = Range(float(reported["amount_inr_cr_low"]),
+                         float(reported["amount_inr_cr_high"]))
+    usd_reported = Range(float(reported["amount_usd_mn_low"]),
+                         float(reported["amount_usd_mn_high"]))
+    fx_reported = implied_rates(inr_reported, usd_reported)
+    check_implied(fx_implied, rep_src, fx_reported)
+    trade = meetings.set_index("meeting_id").loc[TRADE_MEETINGS]
+    window_end = trade["end_date"] + pd.Timedelta(days=WINDOW_DAYS)
+    fx_window, window_src = closes_between(fx, trade["meeting_date"], window_end)
+    inr_window = inr_range(usd_reported, fx_window)
+    rupees = Rupees(
+        usd_range=_q(usd, u.USD_MILLION, "Reported Japanese investment range", rep_src,
+                     sig=None),
+        fx_run=_q(rate.inr_per_usd, u.INR_PER_USD, "Exchange rate used", fx_src),
+        inr_run=_q(inr, u.INR_CRORE, "Japanese range in rupees", rep_src, fx_src),
+        inr_reported=_q(inr_reported, u.INR_CRORE, "Rupee range as reported", rep_src,
+                        sig=None),
+        fx_implied=_q(fx_reported, u.INR_PER_USD, "Rate implied by the reported figures",
+                      rep_src, sig=None),
+        fx_window=_q(fx_window, u.INR_PER_USD, "Market closes around the report", window_src,
+                     trade["source_id"], sig=None),
+        inr_window=_q(inr_window, u.INR_CRORE, "Reported range at those closes", window_src,
+                      rep_src),
+        fx=rate,
+    )
+
+    # ---- capex benchmarks and the assumptions the run uses
+    cell_bench = cell_capex_benchmarks(cb, rate.inr_per_usd)
+    india_bench = cell_bench[cell_bench["scope"] == "india"]
+    global_bench = cell_bench[cell_bench["scope"] != "india"]
+    cell = capex_assumption(params.cell_capex_inr_cr_per_gwh_low,
+                            params.cell_capex_inr_cr_per_gwh_high, cell_bench)
+    rec_bench = recycling_capex_benchmarks(cb, rate.inr_per_usd)
+    rec = capex_assumption(params.recycling_capex_inr_cr_per_kt_low,
+                           params.recycling_capex_inr_cr_per_kt_high, rec_bench)
+    # Benchmarks in dollars are converted at the run's rate: its sources count too.
+    cell_src = sources_of(cell.source_ids, () if cell.from_parameters else fx_src)
+    rec_src = sources_of(rec.source_ids, () if rec.from_parameters else fx_src)
+    global_usd = Range(float(global_bench["reported_low"].min()),
+                       float(global_bench["reported_high"].max()))
+    capex = Capex(
+        cell_capex=_q(cell.value, u.INR_CRORE_PER_GWH, "Cell-plant capex assumed", cell_src),
+        cell_from_parameters=cell.from_parameters,
+        n_cell_benchmarks=_q(len(cell_bench), u.COUNT, "Cell-plant capex benchmarks",
+                             cell_bench),
+        capex_india=_q(span_of(india_bench), u.INR_CRORE_PER_GWH,
+                       "Indian cell-plant capex benchmarks", india_bench),
+        capex_global_usd=_q(global_usd, u.USD_MILLION_PER_GWH, "Global cell-plant capex estimate",
+                            global_bench),
+        capex_global=_q(span_of(global_bench), u.INR_CRORE_PER_GWH, "Global capex in rupees",
+                        global_bench, fx_src),
+        rec_capex=_q(rec.value, u.INR_CRORE_PER_KT_A_YEAR, "Recycling capex assumed", rec_src),
+        rec_from_parameters=rec.from_parameters,
+        n_rec_benchmarks=_q(len(rec_bench), u.COUNT, "Recycling capex benchmarks", rec_bench),
+    )
+
+    # ---- what the range could build
+    gwh = gwh_fundable(inr, cell.value)
+    kt_rec = recycling_kt_fundable(inr, rec.value)
+    capacity = Capacity(
+        cell_gwh=_q(gwh, u.GWH, "Cell capacity the range could build", rep_src, fx_src,
+                    cell_src),
+        cell_gwh_india=_q(gwh_fundable(inr, span_of(india_bench)), u.GWH,
+                          "Cell capacity at Indian benchmarks", rep_src, fx_src, india_bench),
+        # Dollars over dollars: the exchange rate cancels out.
+        cell_gwh_global=_q(gwh_fundable(inr, span_of(global_bench)), u.GWH,
+                           "Cell capacity at the global estimate", rep_src, global_bench),
+        rec_kt=_q(kt_rec, u.KT_A_YEAR, "Recycling capacity the range could build", rep_src,
+                  fx_src, rec_src),
+    )
+
+    # ---- against the PLI gap: the PLI chapter's awards, capacity and scheme terms
+    prog = pli_delays.progress
+    gap_rows = pli_delays.frames.progress
+    gap_src = sources_of(gap_rows[["award_source_id", "obs_source_id"]])
+    unbuilt = float(prog.gap_awarded.value)
+    floor = pli_delays.terms.min_inv_per_gwh
+    plant = pli_delays.terms.min_plant
+    floor_per_gwh, plant_gwh = float(floor.value), float(plant.value)
+    floor_need = unbuilt * floor_per_gwh
+    plant_floor = plant_gwh * floor_per_gwh
+    breakeven = inr.map(lambda v: breakeven_capex(v, plant_gwh))
+    observed = gap_rows["observed_date"].dropna()
+    pli = PliGap(
+        pli_awarded=prog.awarded_gwh.with_(label="PLI capacity awarded (active awards)"),
+        pli_installed=prog.installed_gwh.with_(label="PLI capacity installed"),
+        pli_unbuilt=prog.gap_awarded.with_(label="PLI capacity awarded but not built"),
+        pli_as_of=(_date(observed.max(), "Date of the latest installed-capacity figures",
+                         gap_src) if len(observed) else
+                   q_missing(u.DATE, "Date of the latest installed-capacity figures",
+                             "no report")),
+        gap_share_capacity=_q(share_of(gwh, unbuilt), u.SHARE,
+                              "Share of the PLI's unbuilt capacity the range could build",
+                              prog.gap_awarded.sources, rep_src, fx_src, cell_src),
+        pli_floor=floor.with_(label="PLI minimum investment per GWh"),
+        floor_need=_q(floor_need, u.INR_CRORE, "PLI minimum investment for the unbuilt capacity",
+                      prog.gap_awarded.sources, floor.sources),
+        floor_share=_q(share_of(inr, floor_need), u.SHARE,
+                       "Share of the PLI minimum investment for unbuilt capacity",
+                       prog.gap_awarded.sources, floor.sources, rep_src, fx_src),
+        plant_gwh=plant.with_(label="Smallest plant the PLI allows"),
+        plant_floor=_q(plant_floor, u.INR_CRORE, "PLI minimum investment for one smallest plant",
+                       plant.sources, floor.sources),
+        breakeven_high=_q(breakeven.high, u.INR_CRORE_PER_GWH,
+                          "Highest capex at which the high end builds one smallest plant",
+                          rep_src, fx_src, plant.sources, sig=2),
+        breakeven_low=_q(breakeven.low, u.INR_CRORE_PER_GWH,
+                         "Highest capex at which the low end builds one smallest plant",
+                         rep_src, fx_src, plant.sources, sig=2),
+        n_bench_below=_q(int((cell_bench["low"] <= breakeven.high).sum()), u.COUNT,
+                         "Benchmarks under that capex", cell_bench, fx_src),
+        plant_reach=_reach(gwh, plant_gwh, rep_src, fx_src, cell_src, plant.sources),
+        floor_reach=_reach(inr, plant_floor, rep_src, fx_src, plant.sources, floor.sources),
+    )
+
+    # ---- splits across cells, recycling and EVs (the first is the one the prose names)
+    alloc = allocation_table(inr, params.allocation_scenarios, cell.value, rec.value)
+    if alloc.empty:
+        raise ValueError("allocation_scenarios is empty: the chapter needs at least one split")
+    first = alloc.iloc[0]
+    alloc_src = sources_of(rep_src, fx_src, cell_src, rec_src)
+
+    def rng(key: str) -> Range:
+        return Range(float(first[f"{key}_low"]), float(first[f"{key}_high"]))
+
+    allocation = Allocation(
+        alloc_first_name=q_text(str(first["scenario"]), "First allocation scenario"),
+        alloc_first_share_cells=_q(float(first["share_cells"]), u.SHARE,
+                                   "Share to cells in the first scenario"),
+        alloc_first_share_recycling=_q(float(first["share_recycling"]), u.SHARE,
+                                       "Share to recycling in the first scenario"),
+        alloc_first_share_ev=_q(float(first["share_ev"]), u.SHARE,
+                                "Share to EVs in the first scenario"),
+        alloc_first_gwh=_q(rng("gwh"), u.GWH, "Cells under the first scenario", alloc_src),
+        alloc_first_kt=_q(rng("kt"), u.KT_A_YEAR, "Recycling under the first scenario",
+                          alloc_src),
+        alloc_first_ev=_q(rng("inr_ev"), u.INR_CRORE, "Left for EVs under the first scenario",
+                          alloc_src),
+    )
+
+    context = _context(inv, strategy, inr, rep_src, fx_src)
+    embassy = meetings.set_index("meeting_id").loc[EMBASSY_EVENT]
+    meets = Meetings(
+        embassy_date=_date(embassy["meeting_date"], "Embassy battery event", embassy["source_id"],
+                           precision=embassy["date_precision"]),
+        embassy_companies=_q(int(embassy["companies_count"]), u.COMPANIES,
+                             "Companies at the embassy event", embassy["source_id"]),
+        embassy_people=_q(int(embassy["people_count"]), u.PEOPLE, "People at the embassy event",
+                          embassy["source_id"]),
+    )
+
+    # ---- the what-if inputs and the sensitivity grid they bound
+    fx_values = [*usable(fx)["inr_per_usd"], fx_reported.low, fx_reported.high]
+    cell_values = [*cell_bench["low"], *cell_bench["high"], floor_per_gwh]
+    rec_values = [*rec_bench["low"], *rec_bench["high"]]
+    whatif = WhatIf(
+        fx=input_span(rate.inr_per_usd, fx_values, FX_WIDEN, FX_STEP),
+        cell_low=input_span(cell.value.low, cell_values, CELL_WIDEN, CELL_STEP),
+        cell_high=input_span(cell.value.high, cell_values, CELL_WIDEN, CELL_STEP),
+        rec_low=input_span(rec.value.low, rec_values, REC_WIDEN, REC_STEP),
+        rec_high=input_span(rec.value.high, rec_values, REC_WIDEN, REC_STEP),
+    )
+    fx_grid = grid_values(whatif.fx.span.low, whatif.fx.span.high, FX_GRID_STEPS)
+    # A capex of zero builds without limit: the grid starts at its first positive step.
+    capex_grid = [c for c in grid_values(whatif.cell_low.span.low, whatif.cell_low.span.high,
+                                         CAPEX_GRID_STEPS) if c > 0]
+    grid = sensitivity_grid(usd, fx_grid, capex_grid, plant_gwh)
+    grid_fx = Range(min(fx_grid), max(fx_grid))
+
+    def breakeven_at(end: str):
+        return lambda f: breakeven_capex(getattr(inr_range(usd, f), end), plant_gwh)
+
+    sensitivity = Sensitivity(
+        fx_grid=_q(grid_fx, u.INR_PER_USD, "Exchange rates in the sensitivity chart", fx_src,
+                   sig=None),
+        breakeven_grid=_q(grid_fx.map(breakeven_at("high")), u.INR_CRORE_PER_GWH,
+                          "Highest capex for one smallest plant (high end), across those rates",
+                          rep_src, plant.sources),
+        breakeven_low_grid=_q(grid_fx.map(breakeven_at("low")), u.INR_CRORE_PER_GWH,
+                              "Highest capex for one smallest plant (low end), across those "
+                              "rates", rep_src, plant.sources),
+    )
+    step = fx_grid[1] - fx_grid[0] if len(fx_grid) > 1 else FX_STEP
+    edges = [fx_grid[0] - step / 2, fx_grid[-1] + step / 2]
+    boundary = pd.DataFrame({"fx": edges, "capex": [breakeven_at("high")(f) for f in edges]})
+
+    frames = Frames(
+        window_sources=tuple(window_src),
+        other_closes=other_closes(fx, rate, usd),
+        cell_benchmarks=benchmark_capacity(cell_bench, inr),
+        rec_benchmarks=rec_bench,
+        allocation=alloc,
+        gap=gap_rows[["beneficiary", "round", "awarded_gwh", "installed_gwh", "gap_gwh",
+                      "observed_date", "obs_source_id", "award_source_id"]].reset_index(
+            drop=True),
+        grid=grid, fx_values=tuple(fx_grid), capex_values=tuple(capex_grid), boundary=boundary,
+        announcements=usable(inv[inv["status"] != "conversion_reported"]).sort_values(
+            "announced_date", kind="stable").reset_index(drop=True),
+        meetings=meetings.sort_values("meeting_date", kind="stable").reset_index(drop=True),
+    )
+    return JapanResult(rupees=rupees, capex=capex, capacity=capacity, pli_gap=pli,
+                       allocation=allocation, context=context, meetings=meets,
+                       sensitivity=sensitivity, whatif=whatif, frames=frames,
+                       analysis_date=pli_delays.analysis_date)
+
+
+def _context(inv: pd.DataFrame, strategy: pd.DataFrame, inr: Range, rep_src: str,
+             fx_src: tuple[str, ...]) -> Context:
+    """Japan's other commitments and projects: named rows of the data."""
+    rows = inv.set_index("inv_id")
+    js = strategy.set_index("js_id")
+
+    def amount(inv_id: str, col: str) -> float:
+        return float(rows.loc[inv_id, col])
+
+    def src(inv_id: str) -> str:
+        return rows.loc[inv_id, "source_id"]
+
+    def when(inv_id: str, label: str) -> Quantity:
+        r = rows.loc[inv_id]
+        return _date(r["announced_date"], label, r["source_id"], precision=r["date_precision"])
+
+    def year(inv_id: str, label: str) -> Quantity:
+        return _q(int(rows.loc[inv_id, "announced_date"].year), u.YEAR, label, src(inv_id))
+
+    target_inr = amount("jpy10tn_inr_mint", "amount_inr_cr_high")
+    suzuki = amount("suzuki_bev_battery_2022", "amount_inr_cr_high")
+    home_2030, home_2022 = js.loc["domestic_capacity_2030"], js.loc["domestic_capacity_2022"]
+    return Context(
+        target_jpy=_q(amount("jpy10tn_target", "amount_jpy_bn_high"), u.JPY_BILLION,
+                      "Ten-year Japanese private-investment target", src("jpy10tn_target")),
+        target_date=when("jpy10tn_target", "Date the target was set"),
+        target_jpy_2022=_q(amount("jpy5tn_target_2022", "amount_jpy_bn_high"), u.JPY_BILLION,
+                           "The 2022-2026 target", src("jpy5tn_target_2022")),
+        target_2022_year=year("jpy5tn_target_2022", "Year of the earlier target"),
+        target_inr=_q(target_inr, u.INR_CRORE, "Ten-year target in rupees, as reported",
+                      src("jpy10tn_inr_mint")),
+        target_share=_q(share_of(inr, target_inr), u.SHARE,
+                        "The range as a share of the ten-year target", src("jpy10tn_inr_mint"),
+                        rep_src, fx_src),
+        suzuki_inr=_q(suzuki, u.INR_CRORE, "Suzuki's Gujarat battery-plant MoU",
+                      src("suzuki_bev_battery_2022")),
+        suzuki_share=_q(inr.high / suzuki, u.SHARE,
+                        "High end as a share of Suzuki's battery-plant MoU",
+                        src("suzuki_bev_battery_2022"), rep_src, fx_src, sig=2),
+        tdsg_2017_usd=_q(amount("tdsg_2017", "amount_usd_mn_high"), u.USD_MILLION,
+                         "TDSG's initial investment", src("tdsg_2017")),
+        tdsg_2017_year=year("tdsg_2017", "Year of TDSG's initial investment"),
+        tdsg_mou_inr=_q(amount("tdsg_2019_mou", "amount_inr_cr_high"), u.INR_CRORE,
+                        "TDSG's Gujarat cell-plant MoU", src("tdsg_2019_mou")),
+        tdsg_electrodes_date=when("tdsg_2025_electrodes", "TDSG electrode production began"),
+        ioc_hoa_date=when("ioc_panasonic_hoa", "IOC-Panasonic heads of agreement"),
+        ioc_sheet_date=when("ioc_panasonic_term_sheet", "IOC-Panasonic binding term sheet"),
+        japan_home_2022=_q(float(home_2022["value_high"]), u.GWH,
+                           "Japan's domestic battery capacity, 2022", home_2022["source_id"]),
+        japan_home_2030=_q(float(home_2030["value_high"]), u.GWH,
+                           "Japan's 2030 domestic battery-capacity target",
+                           home_2030["source_id"]),
+        japan_home_year=_q(int(home_2030["target_year"]), u.YEAR,
+                           "Target year of Japan's domestic capacity goal",
+                           home_2030["source_id"]),
+    )

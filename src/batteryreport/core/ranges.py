@@ -7,7 +7,8 @@ its inputs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 Number = int | float
@@ -97,3 +98,30 @@ class Range:
 
     def as_tuple(self) -> tuple[float, float]:
         return (self.low, self.high)
+
+
+def widened(values: Iterable[Number], *, widen: float = 0.1) -> Range:
+    """Lowest to highest of the finite ``values``, each end pushed out by ``widen`` of
+    itself (a non-negative low end never below zero); one point becomes a unit range.
+    What a what-if input may be moved over: the data's values, with room around them."""
+    vals = [float(v) for v in values if v is not None and math.isfinite(float(v))]
+    if not vals:
+        raise ValueError("widened needs at least one finite value")
+    if widen < 0:
+        raise ValueError("widen cannot be negative")
+    lo, hi = min(vals), max(vals)
+    lo = max(lo - abs(lo) * widen, 0.0) if lo >= 0 else lo * (1 + widen)
+    hi = hi + abs(hi) * widen
+    if lo == hi:
+        hi = lo + 1
+    return Range(lo, hi)
+
+
+def snapped_out(r: Range, step: float) -> Range:
+    """``r`` with its ends rounded outward to multiples of ``step`` (binary noise dropped:
+    80.0, not 79.99999999999999)."""
+    if not step > 0:
+        raise ValueError("step must be positive")
+    lo = math.floor(r.low / step + 1e-9) * step
+    hi = math.ceil(r.high / step - 1e-9) * step
+    return Range(float(f"{lo:.10g}"), float(f"{hi:.10g}"))

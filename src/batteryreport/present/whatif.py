@@ -44,7 +44,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from batteryreport.core.ranges import Range
+from batteryreport.core.ranges import Range, snapped_out, widened
 from batteryreport.present import fmt
 
 NOTE = ("Move the sliders to try other assumptions: the chart recomputes in your browser. "
@@ -174,9 +174,8 @@ class Slider:
         lo, hi = slider_bounds([*data_values, value], widen=widen)
         if step is None:
             step = _nice_step((hi - lo) / max_steps)
-        lo = math.floor(lo / step + 1e-9) * step
-        hi = math.ceil(hi / step - 1e-9) * step
-        return cls(name, label, unit, float(value), _tidy(lo), _tidy(hi), float(step))
+        span = snapped_out(Range(lo, hi), step)
+        return cls(name, label, unit, float(value), span.low, span.high, float(step))
 
     def param(self) -> Any:
         import altair as alt
@@ -264,16 +263,7 @@ def _nice_step(raw: float) -> float:
 def slider_bounds(values: Iterable[float], *, widen: float = 0.1) -> tuple[float, float]:
     """Lowest and highest of ``values``, each pushed out by ``widen`` of itself (never
     below zero)."""
-    vals = [float(v) for v in values if v is not None and math.isfinite(float(v))]
-    if not vals:
-        raise ValueError("slider_bounds needs at least one finite value")
-    if widen < 0:
-        raise ValueError("widen cannot be negative")
-    lo, hi = min(vals), max(vals)
-    lo, hi = max(lo - abs(lo) * widen, 0.0) if lo >= 0 else lo * (1 + widen), hi + abs(hi) * widen
-    if lo == hi:
-        hi = lo + 1
-    return lo, hi
+    return widened(values, widen=widen).as_tuple()
 
 
 # --------------------------------------------------------------------------- evaluation
