@@ -138,17 +138,6 @@ def pct_to_share(pct: float) -> float:
     return pct / 100
 
 
-def resolve_as_of(as_of: Dateish | None, *dates: pd.Series) -> pd.Timestamp:
-    """The date the analysis is taken at: ``as_of`` if given, else the latest date in
-    ``dates`` (the latest observation in the data)."""
-    if as_of is not None:
-        return pd.Timestamp(as_of).normalize()
-    found = [pd.to_datetime(s).max() for s in dates if len(s) and pd.notna(pd.to_datetime(s).max())]
-    if not found:
-        raise ValueError("no dated observation to take the analysis at")
-    return max(found).normalize()
-
-
 def period_end(date: Dateish, precision: str | None = "day") -> pd.Timestamp:
     """The last day of the period a date stands for: a milestone "due in December 2024"
     (stored as 2024-12-01, precision month) is met if done by 31 December 2024."""

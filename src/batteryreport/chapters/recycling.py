@@ -467,6 +467,9 @@ class Capacity:
     cap_start_year: Quantity
     cap_companies: Quantity
     cap_excluded: Quantity
+    n_claims: Quantity  # every numeric Li-ion capacity claim, verified or not
+    n_claim_firms: Quantity
+    n_claims_unverifiable: Quantity
     capacity_cum_t: Quantity
     cover_niti: Quantity
     cover_rmi: Quantity
@@ -747,6 +750,8 @@ def _capacity(capacity: pd.DataFrame, horizon: int, niti: pd.Series, niti_t: flo
     cap_now = Range(float(now["low"]), float(now["high"]))
     excluded = capacity[(capacity["verification"] == "unverifiable")
                         & capacity["capacity_tonnes_per_year"].notna()]
+    all_claims = capacity[capacity["capacity_tonnes_per_year"].notna()
+                          & (capacity["feedstock"] == "li_ion_batteries")]
     end = cum.loc[cum["year"] == horizon].iloc[0]
     cap_cum = Range(float(end["low"]), float(end["high"]))
     q = Capacity(
@@ -759,6 +764,12 @@ def _capacity(capacity: pd.DataFrame, horizon: int, niti: pd.Series, niti_t: flo
                          "Recyclers in the capacity total", cap_src),
         cap_excluded=_q(len(excluded), u.COUNT, "Unverifiable capacity claims left out",
                         excluded),
+        n_claims=_q(len(all_claims), u.COUNT, "Li-ion recycling capacity claims", all_claims),
+        n_claim_firms=_q(int(all_claims["company"].nunique()), u.FIRMS,
+                         "Firms making capacity claims", all_claims),
+        n_claims_unverifiable=_q(int((all_claims["verification"] == "unverifiable").sum()),
+                                 u.COUNT, "Capacity claims that could not be verified",
+                                 all_claims),
         capacity_cum_t=_q(cap_cum, u.TONNES, f"Tonnes stated capacity could process by {horizon}",
                           cap_src),
         cover_niti=_q(coverage(cap_cum, Range.point(niti_t)), u.SHARE,

@@ -16,7 +16,6 @@ from batteryreport.chapters.pli import (
     penalty_table,
     period_end,
     promised_vs_built,
-    resolve_as_of,
     years_in_term,
 )
 from batteryreport.core.ranges import Range
@@ -77,15 +76,6 @@ def test_pct_to_share():
     assert pct_to_share(0.1) == pytest.approx(0.001)
     with pytest.raises(ValueError):
         pct_to_share(120)
-
-
-def test_resolve_as_of_takes_parameter_or_latest_observation():
-    a = pd.Series(pd.to_datetime(["2025-01-01", "2026-03-27"]))
-    b = pd.Series(pd.to_datetime(["2025-12-31", None]))
-    assert resolve_as_of(None, a, b) == T("2026-03-27")
-    assert resolve_as_of("2025-06-30", a, b) == T("2025-06-30")
-    with pytest.raises(ValueError):
-        resolve_as_of(None, pd.Series([], dtype="datetime64[ns]"))
 
 
 def test_period_end_and_date_text_follow_precision():

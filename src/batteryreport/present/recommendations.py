@@ -1,0 +1,64 @@
+"""The recommendations on the page: each one's wording, chosen by rules from the numbers
+it rests on (:class:`batteryreport.chapters.recommendations.Evidence`)."""
+
+from __future__ import annotations
+
+from batteryreport.chapters.recommendations import Evidence, RecommendationsResult
+from batteryreport.core.quantity import Quantity
+from batteryreport.core.quantity import text as q_text
+from batteryreport.present.fmt import show
+from batteryreport.present.glue import glue_result
+
+
+def _rec(e: Evidence, text: str) -> Quantity:
+    return q_text(text, e.label, e.sources)
+
+
+def texts(r: RecommendationsResult) -> dict[str, Quantity]:
+    """Each recommendation as glued text, keyed as the pages cite it."""
+    n = {e.key: e.numbers for e in r.all}
+    pli, rebid, japan = n["rec_pli"], n["rec_pli_rebid"], n["rec_japan"]
+    rec, content, data = n["rec_recycling"], n["rec_recycled_content"], n["rec_data"]
+    return {
+        "rec_pli": _rec(r.pli, (
+            "Tie every further step of the PLI-ACC scheme to commissioned capacity, checked "
+            "and published plant by plant each quarter: only "
+            f"{show(pli['installed'])} of the {show(pli['awarded'])} awarded was installed by "
+            f"{show(pli['as_of'])}.")),
+        "rec_pli_rebid": _rec(r.rebid, (
+            "Fix a date to re-tender stalled awards: when a firm's delay penalties reach its "
+            f"whole performance security ({show(rebid['security_date'])} for the first-round "
+            f"firms), cancel the award and re-bid the {show(rebid['gap_overdue'])} still "
+            "unbuilt.")),
+        "rec_japan": _rec(r.japan, (
+            f"Steer the reported {show(japan['usd_range'])} of probable Japanese investment "
+            "into technology and equipment partnerships with the PLI plants, where "
+            f"{show(japan['unbuilt'])} of awarded capacity is unbuilt, and into recycling, "
+            "rather than into cell plants of its own.")),
+        "rec_catalytic": _rec(r.catalytic, (
+            "Bring the Japanese interest in catalytic-converter recycling into the recycling "
+            f"scheme's {show(n['rec_catalytic']['window'])} window for other scrap, starting "
+            "with a pilot that measures how much platinum and palladium India's scrapped "
+            "converters hold.")),
+        "rec_recycling": _rec(r.recycling, (
+            "Make collection the first job of recycling policy: only "
+            f"{show(rec['recycled_now'])} of spent lithium-ion batteries are recycled into "
+            f"materials while recyclers claim {show(rec['capacity'])} of capacity, so enforce "
+            f"the {show(rec['collection'])} EV collection target with traceable records and "
+            f"let the {show(rec['outlay'])} recycling scheme fund collection networks.")),
+        "rec_recycled_content": _rec(r.recycled_content, (
+            "State the recycled-content target per metal (lithium, cobalt, nickel) and phase it "
+            "against domestic supply: read as a share of battery mass, "
+            f"{show(content['target'])} of the {show(content['demand'])} of batteries expected "
+            f"around {show(content['year'])} would need {show(content['need'])} of recycled "
+            "material a year.")),
+        "rec_data": _rec(r.data, (
+            "Publish official, dated figures on recycling capacity, collection and PLI plant "
+            f"progress: recycling capacity is known only from {show(data['claims'])} company "
+            f"claims by {show(data['firms'])} firms, "
+            f"{show(data['unverifiable'])} of which could not be verified.")),
+    }
+
+
+def glue(r: RecommendationsResult) -> None:
+    glue_result(r, texts(r))
