@@ -154,16 +154,18 @@ def _number(v: Any) -> float | None:
 
 def compare_values(old: dict[str, dict[str, Any]],
                    new: dict[str, dict[str, Any]]) -> pd.DataFrame:
-    """Glued values that moved: key, label, old and new text, and the change."""
+    """Glued values that moved as a reader sees them (their text), or came or went: key,
+    label, old and new text, and the change. A raw value that changes below the precision
+    shown, or a change of how a value is stored (its unit key), is not a number that moved."""
     rows = []
     for key in sorted(set(old) | set(new)):
         a, b = old.get(key), new.get(key)
-        if a is not None and b is not None and a.get("text") == b.get("text") \
-                and a.get("value") == b.get("value"):
+        if a is not None and b is not None and a.get("text") == b.get("text"):
             continue
         change = ""
         na, nb = _number(a.get("value")) if a else None, _number(b.get("value")) if b else None
-        if na is not None and nb is not None:
+        same_unit = a is not None and b is not None and a.get("unit") == b.get("unit")
+        if na is not None and nb is not None and same_unit:
             delta = nb - na
             change = f"{delta:+.3g}" + (f" ({delta / na:+.0%})" if na else "")
         rows.append({
