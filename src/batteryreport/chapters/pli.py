@@ -409,9 +409,26 @@ class Progress:
     r2_milestone: Quantity
 
 
+# Reports of one firm's installed capacity dated this close to the one used describe the
+# same moment (the ministry's status tables come about once a quarter): if they differ, the
+# sources disagree. An older figure that differs was superseded by a later report: history.
+CONFLICT_WINDOW_DAYS = 92
+
+
+@dataclass(frozen=True)
+class EarlierReport:
+    """A figure for one firm's installed capacity superseded by a later report."""
+
+    firm: str
+    installed: Quantity
+    reported_by: str
+    date: Quantity
+
+
 @dataclass(frozen=True)
 class Conflict:
-    """Reports of one firm's installed capacity that disagree with the one used."""
+    """Reports of one firm's installed capacity, dated within :data:`CONFLICT_WINDOW_DAYS`
+    of the one used, that give a different figure."""
 
     conflict_firm: Quantity
     ola_installed: Quantity
@@ -435,6 +452,10 @@ class Demand:
     demand_furthest_by: Quantity
     es_cagr: Quantity
     cagr_range: Quantity
+    demand_first_org: Quantity
+    demand_first_label: Quantity
+    demand_last_org: Quantity
+    demand_last_label: Quantity
 
 
 @dataclass(frozen=True)
@@ -544,10 +565,14 @@ class Penalties:
 
 @dataclass(frozen=True)
 class Relief:
-    """What is recorded about extensions or waivers by the analysis date."""
+    """What is recorded about extensions or waivers by the analysis date (the events that
+    ``policy_events.relief`` marks), the latest of each kind."""
 
-    refused_on: Quantity | None  # the latest refusal
-    asked_on: Quantity | None  # the latest request
+    latest: str | None  # the kind of the latest event: requested, refused, considered, granted
+    asked_on: Quantity | None
+    refused_on: Quantity | None
+    considered_on: Quantity | None
+    granted_on: Quantity | None
     sources: tuple[str, ...]
 
 
@@ -571,7 +596,13 @@ class ImportBill:
     fx_rate: Quantity
     fx: RunRate
     missing_output_inr: Quantity
-    missing_vs_imports: Quantity
+    # Like with like: cells imported from all origins in the latest fiscal year with a
+    # figure, the demand of that same year (if reported), and the capacity missing against
+    # the latest demand estimate.
+    cell_imports: Quantity
+    cell_imports_fy: Quantity
+    demand_same_fy: Quantity
+    gap_vs_latest_demand: Quantity
 
 
 @dataclass(frozen=True)
@@ -584,6 +615,10 @@ class Causes:
     outside_all_range: Quantity
     outside_n: Quantity
     non_pli_expected: Quantity
+    # The reasons the government gives (cause categories, in the order first stated) and
+    # whether every official statement gave the same ones.
+    scheme_categories: tuple[str, ...]
+    scheme_consistent: Quantity  # a flag
 
 
 @dataclass(frozen=True)
@@ -607,6 +642,7 @@ class Frames:
 class PliResult:
     progress: Progress
     conflict: Conflict | None
+    earlier_reports: tuple[EarlierReport, ...]
     demand: Demand
     imports: Imports
     terms: Terms
@@ -759,6 +795,7 @@ def analyse(tables: Mapping[str, pd.DataFrame], params: Any) -> PliResult:
         r2_milestone=r2_milestone,
     )
     conflict = _conflict(progress, other_reports, obs, installed, awarded)
+    earlier = _earlier_reports(progress, other_reports)
 
     demand_q, proj, last_d = _demand(demand, growth)
     imports_q, series, cells_cn = _imports(imports, proj, last_d, overdue)
@@ -770,7 +807,7 @@ def analyse(tables: Mapping[str, pd.DataFrame], params: Any) -> PliResult:
     penalties_q, check = _penalties(pen_table, penalties, t, terms_q, events, day)
     incentives_q = _incentives(indicators, t, terms, progress, day, gap_awarded)
     bill = _import_bill(costs, fx, params.fx_inr_per_usd, day, gap_overdue, gap_target,
-                        progress, target, series)
+                        progress, target, series, imports, demand, last_d)
     causes_q, cz, outside = _causes(causes, pipeline, indicators, day)
     frames = Frames(
         progress=progress, other_reports=other_reports,
@@ -778,41 +815,74 @@ def analyse(tables: Mapping[str, pd.DataFrame], params: Any) -> PliResult:
         penalties=pen_table, penalty_check=check,
         scheme_terms=_terms_shown(terms), causes=cz, outside=outside,
         imports_series=series, cells_china=cells_cn, gestation_years=gestation)
-    return PliResult(progress=prog, conflict=conflict, demand=demand_q, imports=imports_q,
+    return PliResult(progress=prog, conflict=conflict, earlier_reports=earlier, demand=demand_q, imports=imports_q,
                      terms=terms_q, awards=awards_q, investment=invest, penalties=penalties_q,
                      incentives=incentives_q, import_bill=bill, causes=causes_q,
                      frames=frames, analysis_date=when)
 
 
+def _same_moment(others: pd.DataFrame, used: pd.Series) -> pd.Series:
+    """Which of a firm's other reports describe the moment of the one used."""
+    gap = (pd.Timestamp(used["observed_date"]) - others["observed_date"]).dt.days.abs()
+    return gap <= CONFLICT_WINDOW_DAYS
+
+
 def _conflict(progress: pd.DataFrame, others: pd.DataFrame, obs: pd.DataFrame,
               installed: float, awarded: float) -> Conflict | None:
-    """The first firm whose other reports give a different installed figure."""
-    names = [b for b in progress["beneficiary"]
-             if b in set(others["beneficiary"])
-             and set(others.loc[others["beneficiary"] == b, "installed_gwh"])
-             - set(progress.loc[progress["beneficiary"] == b, "installed_gwh"])]
-    if not names:
-        return None
-    firm = names[0]
-    used = progress.set_index("beneficiary").loc[firm]
-    alt_rows = others[(others["beneficiary"] == firm)
-                      & (others["installed_gwh"] != used["installed_gwh"])]
-    alt_val = float(alt_rows.sort_values("observed_date")["installed_gwh"].iloc[-1])
-    used_row = obs.set_index("obs_id").loc[used["obs_id"]]
-    share_alt = share_achieved(installed - float(used["installed_gwh"]) + alt_val, awarded)
-    return Conflict(
-        conflict_firm=_text(firm, "Firm with conflicting reports"),
-        ola_installed=_q(float(used["installed_gwh"]), u.GWH, f"{firm}: installed (used)",
-                         used["obs_source_id"]),
-        ola_reporter=_text(used_row["reported_by"], "Who reported the figure used"),
-        ola_installed_date=_date(used_row["observed_date"], "Date of the figure used",
-                                 precision=used_row["date_precision"]),
-        ola_installed_alt=_q(alt_val, u.GWH, f"{firm}: installed (other reports)", alt_rows),
-        ola_alt_by=_text("; ".join(sorted(set(alt_rows["reported_by"]))),
-                         "Who reported the other figure"),
-        share_achieved_alt=_q(share_alt, u.SHARE, "Share installed, other reports", alt_rows,
-                              progress[["award_source_id", "obs_source_id"]], decimals=1),
-    )
+    """The first firm with a report that disagrees with the one used at the same moment
+    (within :data:`CONFLICT_WINDOW_DAYS`); None if no two reports disagree."""
+    by_firm = progress.set_index("beneficiary")
+    for firm in progress["beneficiary"]:
+        used = by_firm.loc[firm]
+        if pd.isna(used["observed_date"]):
+            continue
+        mine = others[others["beneficiary"] == firm]
+        alt_rows = mine[_same_moment(mine, used)
+                        & (mine["installed_gwh"] != used["installed_gwh"])]
+        if alt_rows.empty:
+            continue
+        alt_val = float(alt_rows.sort_values("observed_date")["installed_gwh"].iloc[-1])
+        used_row = obs.set_index("obs_id").loc[used["obs_id"]]
+        share_alt = share_achieved(installed - float(used["installed_gwh"]) + alt_val, awarded)
+        return Conflict(
+            conflict_firm=_text(firm, "Firm with conflicting reports"),
+            ola_installed=_q(float(used["installed_gwh"]), u.GWH, f"{firm}: installed (used)",
+                             used["obs_source_id"]),
+            ola_reporter=_text(used_row["reported_by"], "Who reported the figure used"),
+            ola_installed_date=_date(used_row["observed_date"], "Date of the figure used",
+                                     precision=used_row["date_precision"]),
+            ola_installed_alt=_q(alt_val, u.GWH, f"{firm}: installed (other reports)",
+                                 alt_rows),
+            ola_alt_by=_text("; ".join(sorted(set(alt_rows["reported_by"]))),
+                             "Who reported the other figure"),
+            share_achieved_alt=_q(share_alt, u.SHARE, "Share installed, other reports",
+                                  alt_rows, progress[["award_source_id", "obs_source_id"]],
+                                  decimals=1),
+        )
+    return None
+
+
+def _earlier_reports(progress: pd.DataFrame, others: pd.DataFrame) -> tuple[EarlierReport, ...]:
+    """Figures that differ from the one used and are older than the moment it describes:
+    superseded by a later report, oldest first."""
+    out = []
+    by_firm = progress.set_index("beneficiary")
+    for firm in progress["beneficiary"]:
+        used = by_firm.loc[firm]
+        if pd.isna(used["observed_date"]):
+            continue
+        mine = others[others["beneficiary"] == firm]
+        older = mine[~_same_moment(mine, used) & (mine["observed_date"] < used["observed_date"])
+                     & (mine["installed_gwh"] != used["installed_gwh"])]
+        for _, r in older.sort_values("observed_date").iterrows():
+            out.append(EarlierReport(
+                firm=str(firm),
+                installed=_q(float(r["installed_gwh"]), u.GWH, f"{firm}: installed (earlier)",
+                             r["source_id"]),
+                reported_by=str(r["reported_by"]),
+                date=_date(r["observed_date"], "Date of the earlier figure", r["source_id"],
+                           precision=r["date_precision"])))
+    return tuple(out)
 
 
 def _demand(demand: pd.DataFrame, growth: pd.DataFrame):
@@ -856,6 +926,10 @@ def _demand(demand: pd.DataFrame, growth: pd.DataFrame):
                    es["source_id"]),
         cagr_range=_q(Range.of(*rates), u.SHARE_A_YEAR, "Demand growth rates, stated and implied",
                       es["source_id"], [s for *_, ss in implied for s in ss]),
+        demand_first_org=_text(first["organisation"], "Who estimated the earlier demand figure"),
+        demand_first_label=_text(first["period_label"], "Year of the earlier demand figure"),
+        demand_last_org=_text(last["organisation"], "Who estimated the latest demand figure"),
+        demand_last_label=_text(last["period_label"], "Year of the latest demand figure"),
     ), proj, last
 
 
@@ -1050,17 +1124,23 @@ def _penalties(pen: pd.DataFrame, penalties: pd.DataFrame, t: pd.DataFrame, term
     used_days = days_until_security_used(rate)
     used_up = pd.Timestamp(rate_row["effective_date"]) + pd.Timedelta(days=used_days - 1)
     rumour = penalties[penalties["verification"] == "unverifiable"]
-    relief = usable(events[(events["policy"] == "pli_acc") & (events["event_date"] <= day)])
-    asked = relief[relief["event"].str.contains("extension", case=False)]
-    refused = relief[relief["event"].str.contains("rejected", case=False)]
-    rr = refused.iloc[-1] if len(refused) else None
-    aa = asked.iloc[-1] if len(asked) else None
+    relief = usable(events[(events["policy"] == "pli_acc") & (events["event_date"] <= day)
+                           & events["relief"].notna()]).sort_values("event_date", kind="stable")
+
+    def last(kind: str, label: str) -> Quantity | None:
+        rows = relief[relief["relief"] == kind]
+        if rows.empty:
+            return None
+        r = rows.iloc[-1]
+        return _date(r["event_date"], label, r["source_id"], precision=r["date_precision"])
+
     state = Relief(
-        refused_on=None if rr is None else _date(rr["event_date"], "Relief refused",
-                                                 rr["source_id"], precision=rr["date_precision"]),
-        asked_on=None if aa is None else _date(aa["event_date"], "Relief asked for",
-                                               aa["source_id"], precision=aa["date_precision"]),
-        sources=sources_of(None if rr is None else rr["source_id"], asked),
+        latest=None if relief.empty else str(relief["relief"].iloc[-1]),
+        asked_on=last("requested", "Relief asked for"),
+        refused_on=last("refused", "Relief refused"),
+        considered_on=last("considered", "Relief reported under consideration"),
+        granted_on=last("granted", "Relief granted"),
+        sources=sources_of(relief),
     )
     missing_firm = (q_missing(u.INR_CRORE, "Penalty accrued", "none"),) * 2
     return Penalties(
@@ -1132,9 +1212,35 @@ def _incentives(indicators: pd.DataFrame, t: pd.DataFrame, terms: pd.DataFrame,
     )
 
 
+def _cell_imports(imports: pd.DataFrame, demand: pd.DataFrame,
+                  day: pd.Timestamp) -> tuple[Quantity, Quantity, Quantity]:
+    """The latest all-origin import bill for Li-ion cells (in rupees) with its fiscal year,
+    and India's demand in that same fiscal year where a source gives it."""
+    imp = usable(imports)
+    cells = imp[(imp["metric"] == "import_value") & (imp["origin"] == "World")
+                & imp["product_scope"].str.startswith("Li-ion cells")
+                & imp["value_inr_cr"].notna() & (imp["fy_end_year"] <= day.year + 1)]
+    if cells.empty:
+        return (q_missing(u.INR_CRORE, "Li-ion cells imported (all origins)"),
+                q_missing(u.TEXT, "Year of the cell imports"),
+                q_missing(u.GWH, "Li-ion demand in the same year"))
+    row = cells.sort_values("fy_end_year").iloc[-1]
+    dem = usable(demand[(demand["metric"] == "annual_demand") & (demand["kind"] == "actual")
+                        & (demand["geography"] == "india")
+                        & (demand["period_label"] == row["fiscal_year"])])
+    same = (_q(float(dem["value_gwh_high"].iloc[0]), u.GWH,
+               f"Li-ion demand, {row['fiscal_year']}", dem["source_id"].iloc[0])
+            if len(dem) else q_missing(u.GWH, "Li-ion demand in the same year"))
+    return (_q(float(row["value_inr_cr"]), u.INR_CRORE,
+               f"Li-ion cells imported (all origins), {row['fiscal_year']}", row["source_id"]),
+            _text(row["fiscal_year"], "Year of the cell imports"), same)
+
+
 def _import_bill(costs: pd.DataFrame, fx: pd.DataFrame, fx_param: float | None,
                  day: pd.Timestamp, gap_overdue: float, gap_target: float,
-                 progress: pd.DataFrame, target: pd.Series, series: pd.DataFrame) -> ImportBill:
+                 progress: pd.DataFrame, target: pd.Series, series: pd.DataFrame,
+                 imports: pd.DataFrame, demand: pd.DataFrame,
+                 last_d: pd.Series) -> ImportBill:
     cell = usable(costs[(costs["metric"] == "cell_price") & (costs["scope"] == "global")])
     known = cell[cell["year"] <= day.year]
     cell = (known if len(known) else cell).sort_values("year").tail(2)
@@ -1144,7 +1250,7 @@ def _import_bill(costs: pd.DataFrame, fx: pd.DataFrame, fx_param: float | None,
     out_usd = output_value_usd_mn(gap_r, price)
     rate = run_rate(fx, fx_param, day)
     out_inr = usd_mn_to_inr_cr(out_usd, rate.inr_per_usd)
-    i1 = series.iloc[-1]
+    cell_imports, cell_imports_fy, demand_same_fy = _cell_imports(imports, demand, day)
     return ImportBill(
         cell_price=_q(price, u.USD_PER_KWH, "Average Li-ion cell price (BNEF)", cell, sig=None),
         cell_price_years=_text(" and ".join(str(int(y)) for y in cell["year"]),
@@ -1157,9 +1263,12 @@ def _import_bill(costs: pd.DataFrame, fx: pd.DataFrame, fx_param: float | None,
         fx=rate,
         missing_output_inr=_q(out_inr, u.INR_CRORE_A_YEAR, "Yearly cell output missing (INR)",
                               src_progress, cell, rate.sources, target["source_id"]),
-        missing_vs_imports=_q(out_usd / float(i1["value_usd_mn"]), u.SHARE,
-                              "Missing output against the import bill", src_progress, cell,
-                              i1["source_id"]),
+        cell_imports=cell_imports, cell_imports_fy=cell_imports_fy,
+        demand_same_fy=demand_same_fy,
+        gap_vs_latest_demand=_q(gap_r.low / float(last_d["value_gwh_high"]), u.RATIO,
+                                "Capacity missing (low end) over the latest yearly demand",
+                                src_progress, target["source_id"], last_d["source_id"],
+                                decimals=1),
     )
 
 
@@ -1171,7 +1280,13 @@ def _causes(causes: pd.DataFrame, pipeline: pd.DataFrame, indicators: pd.DataFra
     building = outside[outside["status"].isin(["under_construction", "partly_operational"])]
     npe = latest_indicator(indicators, "expected_non_pli_capacity", day)
     n_unchecked = int((cz["verification"] == "unchecked").sum())
+    statements = [frozenset(g["cause_category"]) for _, g in
+                  sch.groupby(["stated_by", "statement_date"], sort=False)]
     return Causes(
+        scheme_categories=tuple(dict.fromkeys(sch.sort_values("statement_date", kind="stable")
+                                              ["cause_category"])),
+        scheme_consistent=_q(len(set(statements)) <= 1, u.FLAG,
+                             "Every official statement gives the same reasons", sch),
         n_causes=_q(len(cz), u.COUNT, "Reported causes of delay", cz),
         n_scheme_causes=_q(sch["cause_category"].nunique(), u.COUNT,
                            "Reasons the ministry gives", sch),

@@ -44,6 +44,7 @@ class RecommendationsResult:
     recycling: Evidence
     recycled_content: Evidence
     data: Evidence
+    relief_latest: str | None  # the PLI chapter's latest relief event: requested, refused, ...
 
     @property
     def all(self) -> tuple[Evidence, ...]:
@@ -62,7 +63,8 @@ def analyse(tables: Mapping[str, pd.DataFrame], params: Any, pli_delays: Any,
             "security_date": pen.security_date, "gap_overdue": p.gap_overdue,
             "installed": p.installed_gwh, "awarded": p.awarded_gwh}),
         japan=Evidence("rec_japan", "Recommendation: Japanese partnership", {
-            "usd_range": japan_investment.rupees.usd_range, "unbuilt": p.gap_awarded}),
+            "usd_range": japan_investment.rupees.usd_range, "unbuilt": p.gap_awarded,
+            "cell_gwh": japan_investment.capacity.cell_gwh}),
         catalytic=Evidence("rec_catalytic", "Recommendation: catalytic converters", {
             "window": rec.scheme.scheme_other_alloc}),
         recycling=Evidence("rec_recycling", "Recommendation: recycling", {
@@ -76,4 +78,5 @@ def analyse(tables: Mapping[str, pd.DataFrame], params: Any, pli_delays: Any,
         data=Evidence("rec_data", "Recommendation: official data", {
             "claims": rec.capacity.n_claims, "firms": rec.capacity.n_claim_firms,
             "unverifiable": rec.capacity.n_claims_unverifiable}),
+        relief_latest=pen.relief.latest,
     )

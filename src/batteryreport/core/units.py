@@ -87,6 +87,7 @@ CYCLES = Unit("cycles", "count", noun="cycles")
 
 # --------------------------------------------------------------------------- words
 TEXT = Unit("text", "text")
+FLAG = Unit("yes or no", "flag")  # a fact that holds or not; claims test it
 
 ALL: tuple[Unit, ...] = tuple(v for v in list(globals().values()) if isinstance(v, Unit))
 BY_KEY: dict[str, Unit] = {u.key: u for u in ALL}

@@ -235,6 +235,8 @@ def show(q) -> str:
     sig = q.sig
     if kind == "text":
         out = str(v)
+    elif kind == "flag":
+        out = "yes" if v else "no"
     elif kind == "date":
         out = date(v, q.precision)
     elif kind == "year":
@@ -252,6 +254,6 @@ def show(q) -> str:
         else:
             x = float(v)
             out = f(round_sig(x, sig) if isinstance(sig, int) else x)
-    if unit.per and kind not in ("text", "date", "year"):
+    if unit.per and kind not in ("text", "date", "year", "flag"):
         out = f"{out} {unit.per}"
     return f"{q.qualifier} {out}" if q.qualifier else out

@@ -91,9 +91,34 @@ def glue_result(result: Any, phrases: Mapping[str, Quantity] | None = None) -> l
         if key in found:
             raise ValueError(f"phrase {key!r} has the name of a quantity of the result")
         found[key] = q
+    if "latest_fact_date" not in found:
+        newest = newest_fact(found.values())
+        if newest is not None:
+            found["latest_fact_date"] = newest
     for key, q in found.items():
         glue_quantity(key, q)
     return list(found)
+
+
+def newest_fact(values: Iterable[Quantity], register: Any = None) -> Quantity | None:
+    """The newest publication date among the sources the values cite: how current a
+    chapter's facts are (shown under its title)."""
+    from batteryreport.core.quantity import date as q_date
+
+    if register is None:
+        from batteryreport.data import sources
+
+        register = sources()
+    cited = sorted({s for q in values for s in q.sources} & set(register.index))
+    if not cited:
+        return None
+    rows = register.loc[cited]
+    rows = rows[rows["date_published"].notna()]
+    if rows.empty:
+        return None
+    newest = rows.sort_values("date_published").iloc[-1]
+    return q_date(newest["date_published"], "Newest fact in this chapter",
+                  [newest["source_id"]], precision=newest.get("date_precision", "day"))
 
 
 def glue_figure(key: str, fig: Any) -> None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from batteryreport.chapters import pli
 from batteryreport.chapters.pli import PliResult
 from batteryreport.core import units as u
-from batteryreport.core.quantity import Quantity, source_ids
+from batteryreport.core.quantity import Quantity
 from batteryreport.core.quantity import missing as q_missing
 from batteryreport.core.quantity import text as q_text
 from batteryreport.data import table_meta
+from batteryreport.data.rows import sources_of
 from batteryreport.present import charts, fmt
 from batteryreport.present.fmt import show
 from batteryreport.present.glue import glue_result
@@ -24,7 +26,92 @@ from batteryreport.present.tables import Cite, Column, Html, table
 
 
 def _phrase(text: str, label: str, *sources) -> Quantity:
-    return q_text(text, label, source_ids(*sources))
+    """A phrase with the sources of what it says (ids, or the rows it was written from)."""
+    return q_text(text, label, sources_of(*sources))
+
+
+# How the government's reasons for the delay read in a sentence (the data's categories).
+REASONS = {
+    "technology_access": "the cell technology is not available to Indian firms",
+    "skilled_labour": "skilled workers are short",
+    "imported_equipment": "the machinery has to be imported",
+    "upstream_materials": "upstream materials and components are not made in India",
+    "land_acquisition": "land has been hard to acquire",
+    "financing": "money has been hard to raise",
+    "export_controls": "China now controls exports of the technology and materials",
+}
+
+
+def _series(items: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _reports(r: PliResult) -> tuple[str, str]:
+    """The lead and the text of the paragraph on disagreeing or superseded reports."""
+    c = r.conflict
+    if c is not None:
+        return ("Where sources disagree", (
+            f"For {show(c.conflict_firm)}, this page uses {show(c.ola_installed)} "
+            f"({show(c.ola_reporter)}, {show(c.ola_installed_date)}): the latest report on or "
+            "before the analysis date, with the ministry's own figure preferred on the same "
+            f"date. Other reports of the same moment, within {pli.CONFLICT_WINDOW_DAYS} days of "
+            f"it ({show(c.ola_alt_by)}), put the plant at {show(c.ola_installed_alt)}. With "
+            f"that figure the share built would be {show(c.share_achieved_alt)} instead of "
+            f"{show(r.progress.share_achieved)}."))
+    if r.earlier_reports:
+        firms = list(dict.fromkeys(e.firm for e in r.earlier_reports))
+        listed = "; ".join(f"{show(e.installed)} ({e.reported_by}, {show(e.date)})"
+                           for e in r.earlier_reports)
+        return ("Earlier figures", (
+            f"Before the latest reports, other figures were given for {_series(firms)}: "
+            f"{listed}. Later reports superseded them, and no report made within "
+            f"{pli.CONFLICT_WINDOW_DAYS} days of the figures this page uses disagrees with "
+            "them."))
+    return ("Reports agree", "No report of installed capacity disagrees with the figures "
+            "this page uses.")
+
+
+def _reports_why(r: PliResult) -> str:
+    """One sentence for the recommendations: what the reports of installed capacity show
+    about the need to publish checked figures (never a total set against one firm)."""
+    c = r.conflict
+    if c is not None:
+        return (f"Reports of the same moment already disagree for {show(c.conflict_firm)} "
+                f"({show(c.ola_installed)} officially, {show(c.ola_installed_alt)} in other "
+                "reports), which regular, checked publication would settle.")
+    if r.earlier_reports:
+        firm = r.earlier_reports[-1].firm
+        mine = [e for e in r.earlier_reports if e.firm == firm]
+        used = r.frames.progress.set_index("beneficiary").loc[firm, "installed_gwh"]
+        values = _series(list(dict.fromkeys(show(e.installed) for e in mine)))
+        return (f"Figures for {firm} moved between reports ({values} earlier, "
+                f"{fmt.gwh(float(used))} in the latest official table) before later reports "
+                "settled them; regular, checked publication would settle such questions sooner.")
+    return ("Regular, checked publication would let anyone follow progress plant by plant.")
+
+
+def _relief(r: PliResult) -> str:
+    rel, as_of = r.penalties.relief, show(r.progress.as_of)
+
+    def when(q) -> str:
+        return f"{'on' if q.precision == 'day' else 'in'} {show(q)}"
+
+    if rel.latest == "granted":
+        return f"More time was granted {when(rel.granted_on)}"
+    if rel.latest == "considered":
+        before = (f"The ministry refused the firms' requests for more time {when(rel.refused_on)}"
+                  "; later, " if rel.refused_on is not None else "The firms asked for more "
+                  "time; ")
+        return (f"{before}{when(rel.considered_on)}, it was reported to be weighing longer "
+                f"deadlines, and no decision is recorded by {as_of}")
+    if rel.latest == "refused":
+        return (f"The firms' requests for more time were refused {when(rel.refused_on)}; no "
+                f"later decision is recorded by {as_of}")
+    if rel.latest == "requested":
+        return (f"The firms asked for more time {when(rel.asked_on)}; no decision is recorded "
+                f"by {as_of}")
+    return f"No request for more time is recorded by {as_of}"
 
 
 def phrases(r: PliResult) -> dict[str, Quantity]:
@@ -41,15 +128,31 @@ def phrases(r: PliResult) -> dict[str, Quantity]:
                 else f"{fmt.number(len(p.built_names))} plants"),
             "Plants with capacity installed", p.n_built.sources),
     }
+    out["reports_why"] = _phrase(_reports_why(r), "What the reports of installed capacity show",
+                                 p.installed_gwh.sources,
+                                 [s for e in r.earlier_reports for s in e.installed.sources],
+                                 r.conflict.ola_installed_alt.sources if r.conflict else ())
+    lead, text = _reports(r)
+    earlier_src = [s for e in r.earlier_reports for s in e.installed.sources]
+    out["reports_lead"] = _phrase(lead, "How the reports of installed capacity compare")
+    out["reports_text"] = _phrase(text, "Reports of installed capacity",
+                                  p.installed_gwh.sources, earlier_src,
+                                  r.conflict.ola_installed_alt.sources if r.conflict else ())
     c = r.conflict
     if c is not None:
         out["ola_installed_by"] = _phrase(
-            f"{show(c.ola_reporter)}, {show(c.ola_installed_date)}",
-            "Who reported the figure used")
+            f"{show(c.ola_reporter)}, {show(c.ola_installed_date)}", "Who reported the figure used")
+        out["alt_effect"] = _phrase(
+            f"With the other figure for {show(c.conflict_firm)} ({show(c.ola_installed_alt)}), "
+            f"the share built becomes {show(c.share_achieved_alt)}",
+            "What a disagreeing report would change", c.ola_installed_alt.sources)
     else:
         for k in ("conflict_firm", "ola_installed", "ola_installed_by", "ola_installed_alt",
                   "ola_alt_by", "share_achieved_alt"):
             out[k] = q_missing(u.TEXT, k, "none")
+        out["alt_effect"] = _phrase(
+            "No two reports of the same moment disagree in this edition's data, so this changes "
+            "nothing now", "What a disagreeing report would change")
     if r.investment is None:
         for k in ("investment", "investment_date", "investment_scope", "investment_floor",
                   "investment_share"):
@@ -62,17 +165,7 @@ def phrases(r: PliResult) -> dict[str, Quantity]:
         "matches it" if pen.check_difference_inr_cr < 0.05
         else f"differs from it by {fmt.inr_crore(pen.check_difference_inr_cr)}",
         "Rule reproduces the disclosed penalty", pen.check_sources)
-    rel = pen.relief
-    if rel.refused_on is not None:
-        relief = (f"The firms' requests for more time were refused in "
-                  f"{show(rel.refused_on)}, and the penalties stand")
-    elif rel.asked_on is not None:
-        on = "on" if rel.asked_on.precision == "day" else "in"
-        relief = (f"The firms asked for more time {on} {show(rel.asked_on)}; "
-                  f"no decision is recorded by {show(p.as_of)}")
-    else:
-        relief = "No request for more time is recorded by the analysis date"
-    out["relief_status"] = _phrase(relief, "Extension or waiver", rel.sources)
+    out["relief_status"] = _phrase(_relief(r), "Extension or waiver", pen.relief.sources)
     out["penalty_cap"] = _phrase("see table" if r.terms.penalty_cap_recorded else "none recorded",
                                  "Cap on delay penalties", r.terms.penalty_rate.sources)
     fx = r.import_bill.fx
@@ -82,16 +175,72 @@ def phrases(r: PliResult) -> dict[str, Quantity]:
         fx_text = (f"the close of {fmt.date(fx.day)}, the earliest in our data, which has no "
                    "rate before the analysis date")
     else:
-        fx_text = (f"the close of {fmt.date(fx.day)}, the latest in our data on or before the "
+        fx_text = (f"the close of {fmt.date(fx.day)}, the latest the data holds on or before the "
                    "analysis date")
     out["fx_basis"] = _phrase(fx_text, "Which exchange rate")
+    d = r.demand
+    if show(d.demand_first_org) == show(d.demand_last_org):
+        demand = (f"By {show(d.demand_first_org)}'s estimates, India's lithium-ion demand went "
+                  f"from {show(d.demand_first)} in {show(d.demand_first_label)} to "
+                  f"{show(d.demand_last)} in {show(d.demand_last_label)}")
+    else:
+        demand = (f"{show(d.demand_first_org)} put India's lithium-ion demand at "
+                  f"{show(d.demand_first)} in {show(d.demand_first_label)}; "
+                  f"{show(d.demand_last_org)}, counting differently, put it at "
+                  f"{show(d.demand_last)} in {show(d.demand_last_label)}. These are two separate "
+                  "estimates, not one series")
+    out["demand_sentence"] = _phrase(demand, "India's lithium-ion demand",
+                                     d.demand_first.sources, d.demand_last.sources)
+    cz = r.causes
+    out["scheme_reasons"] = _phrase(
+        _series([REASONS.get(c, c.replace("_", " ")) for c in cz.scheme_categories]),
+        "Reasons the government gives", cz.n_scheme_causes.sources)
+    firm_rows = r.frames.causes[r.frames.causes["scope"].isin(["beneficiary", "company"])]
+    firm_causes = [f"{b if isinstance(b, str) else c}: {cause}" for b, c, cause in
+                   zip(firm_rows["beneficiary"], firm_rows["company"], firm_rows["cause"],
+                       strict=True)]
+    out["firm_causes"] = _phrase(
+        ("the firms and the press add their own: " + "; ".join(firm_causes)) if firm_causes
+        else "no firm has given a reason of its own",
+        "Causes given by or for the firms", firm_rows)
+    controls = r.frames.causes[r.frames.causes["cause_category"] == "export_controls"]
+    out["export_controls"] = _phrase(
+        (f"China's export controls on battery technology and materials, reported in "
+         f"{fmt.date(controls['statement_date'].iloc[-1], 'month')}, make the technology "
+         "problem harder.") if len(controls) else "",
+        "China's export controls", controls)
+    bill = r.import_bill
+    if bill.cell_imports.value is None:
+        bound = ("The data hold no all-origin figure for the cells India imports, so what the "
+                 "delay costs in imports cannot be bounded here.")
+    elif bill.gap_vs_latest_demand.value >= 1:
+        bound = (f"Even its low end is at least India's whole demand in "
+                 f"{show(d.demand_last_label)} ({show(d.demand_last)}, "
+                 f"{show(d.demand_last_org)}). So the delay cannot be priced as imports "
+                 "displaced one for one: the most that plants in India could have replaced is the "
+                 f"cells India imports, {show(bill.cell_imports)} in "
+                 f"{show(bill.cell_imports_fy)}, the latest year with an all-origin figure")
+        if bill.demand_same_fy.value is not None:
+            bound += f", when demand was about {show(bill.demand_same_fy)}"
+        bound += "."
+    else:
+        bound = (f"Its low end could have met {fmt.percent(bill.gap_vs_latest_demand.value)} "
+                 f"of India's demand in "
+                 f"{show(d.demand_last_label)} ({show(d.demand_last)}, {show(d.demand_last_org)}), "
+                 f"replacing part of the cells India imports ({show(bill.cell_imports)} in "
+                 f"{show(bill.cell_imports_fy)}).")
+    out["import_bound"] = _phrase(bound, "What the delay can cost in imports",
+                                  bill.gap_range.sources, d.demand_last.sources,
+                                  bill.cell_imports.sources, bill.demand_same_fy.sources)
     out["lede"] = _phrase(
         f"By {show(p.as_of)}, {show(p.installed_gwh)} of the {show(p.awarded_gwh)} of ACC cell "
         f"capacity awarded under the PLI scheme had been installed "
         f"({fmt.percent(p.share_achieved.value, 1)}); the Round-1 plants were "
-        f"{show(p.days_late)} past their milestone and had accrued "
-        f"{show(pen.penalty_total)} in delay penalties.",
-        "In short", p.share_achieved.sources, pen.penalty_total.sources)
+        f"{show(p.days_late)} past their milestone, and by the scheme's penalty rule "
+        f"{show(pen.penalty_total)} of damages had accrued against them (our computation; "
+        f"{show(pen.check_disclosed)} has been disclosed as levied).",
+        "In short", p.share_achieved.sources, pen.penalty_total.sources,
+        pen.check_disclosed.sources)
     return out
 
 

@@ -14,6 +14,30 @@ def _rec(e: Evidence, text: str) -> Quantity:
     return q_text(text, e.label, e.sources)
 
 
+def _rebid(r: RecommendationsResult, n) -> str:
+    """Re-tender stalled awards; if more time has been granted, from the new deadline."""
+    if r.relief_latest == "granted":
+        return ("Hold the first-round firms to the extended deadline, and fix a date to "
+                "re-tender any award still unbuilt then: the "
+                f"{show(n['gap_overdue'])} overdue today would go back to tender.")
+    return ("Fix a date to re-tender stalled awards: when a firm's delay penalties reach its "
+            f"whole performance security ({show(n['security_date'])} for the first-round "
+            f"firms), cancel the award and re-bid the {show(n['gap_overdue'])} still unbuilt.")
+
+
+def _japan(n) -> str:
+    """Partnerships where the money cannot build the unbuilt capacity itself; a plant of
+    its own where it could."""
+    if n["cell_gwh"].value.high < n["unbuilt"].value:
+        return (f"Steer the reported {show(n['usd_range'])} of probable Japanese investment "
+                "into technology and equipment partnerships with the PLI plants, where "
+                f"{show(n['unbuilt'])} of awarded capacity is unbuilt, and into recycling, "
+                "rather than into cell plants of its own.")
+    return (f"Seek a Japanese-backed cell plant with the reported {show(n['usd_range'])}: at "
+            f"the benchmark costs it could build {show(n['cell_gwh'])}, as much as the "
+            f"{show(n['unbuilt'])} of awarded PLI capacity still unbuilt.")
+
+
 def texts(r: RecommendationsResult) -> dict[str, Quantity]:
     """Each recommendation as glued text, keyed as the pages cite it."""
     n = {e.key: e.numbers for e in r.all}
@@ -25,16 +49,8 @@ def texts(r: RecommendationsResult) -> dict[str, Quantity]:
             "and published plant by plant each quarter: only "
             f"{show(pli['installed'])} of the {show(pli['awarded'])} awarded was installed by "
             f"{show(pli['as_of'])}.")),
-        "rec_pli_rebid": _rec(r.rebid, (
-            "Fix a date to re-tender stalled awards: when a firm's delay penalties reach its "
-            f"whole performance security ({show(rebid['security_date'])} for the first-round "
-            f"firms), cancel the award and re-bid the {show(rebid['gap_overdue'])} still "
-            "unbuilt.")),
-        "rec_japan": _rec(r.japan, (
-            f"Steer the reported {show(japan['usd_range'])} of probable Japanese investment "
-            "into technology and equipment partnerships with the PLI plants, where "
-            f"{show(japan['unbuilt'])} of awarded capacity is unbuilt, and into recycling, "
-            "rather than into cell plants of its own.")),
+        "rec_pli_rebid": _rec(r.rebid, _rebid(r, rebid)),
+        "rec_japan": _rec(r.japan, _japan(japan)),
         "rec_catalytic": _rec(r.catalytic, (
             "Bring the Japanese interest in catalytic-converter recycling into the recycling "
             f"scheme's {show(n['rec_catalytic']['window'])} window for other scrap, starting "

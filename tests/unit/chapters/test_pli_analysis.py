@@ -93,3 +93,42 @@ def test_run_rate_is_the_parameter_or_the_latest_usable_close_before_the_date():
     assert r.inr_per_usd == pytest.approx(85.6) and r.sources == ("a", "b")
     early = run_rate(fx, None, pd.Timestamp("2025-01-01"))
     assert early.before_data and early.inr_per_usd == pytest.approx(85.6)
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def reports(*rows):
+    cols = ["beneficiary", "observed_date", "installed_gwh", "reported_by", "date_precision",
+            "source_id", "obs_id"]
+    f = pd.DataFrame(rows, columns=cols)
+    f["observed_date"] = pd.to_datetime(f["observed_date"])
+    return f
+
+
+def used(date, value, firm="Ola"):
+    return pd.DataFrame({"beneficiary": [firm], "observed_date": [pd.Timestamp(date)],
+                         "installed_gwh": [value], "obs_source_id": ["pib"], "obs_id": ["u"],
+                         "award_source_id": ["a"]})
+
+
+def test_a_different_figure_at_the_same_moment_is_a_conflict():
+    obs = reports(("Ola", "2026-03-27", 1.0, "PIB", "day", "pib", "u"),
+                  ("Ola", "2026-02-10", 1.4, "Mint", "day", "mint", "m"))
+    conflict = pli._conflict(used("2026-03-27", 1.0), obs.iloc[1:], obs, 1.0, 40.0)
+    assert conflict is not None and conflict.ola_installed_alt.value == 1.4
+    assert pli._earlier_reports(used("2026-03-27", 1.0), obs.iloc[1:]) == ()
+
+
+def test_an_older_different_figure_is_history_not_a_conflict():
+    obs = reports(("Ola", "2026-03-27", 1.0, "PIB", "day", "pib", "u"),
+                  ("Ola", "2025-06-01", 1.4, "Minister", "month", "min", "m"))
+    assert pli._conflict(used("2026-03-27", 1.0), obs.iloc[1:], obs, 1.0, 40.0) is None
+    (earlier,) = pli._earlier_reports(used("2026-03-27", 1.0), obs.iloc[1:])
+    assert earlier.installed.value == 1.4 and earlier.reported_by == "Minister"
+
+
+def test_another_firm_never_conflicts():
+    obs = reports(("Ola", "2026-03-27", 1.0, "PIB", "day", "pib", "u"),
+                  ("Reliance", "2026-03-27", 2.0, "PIB", "day", "pib", "r"))
+    assert pli._conflict(used("2026-03-27", 1.0), obs.iloc[1:], obs, 1.0, 40.0) is None

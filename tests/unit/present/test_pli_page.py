@@ -37,19 +37,60 @@ def test_built_at_follows_how_many_plants_have_capacity(result, names, expected)
     assert page.phrases(r)["built_at"].value == expected
 
 
-def relief(r, refused=None, asked=None):
-    state = pli.Relief(refused_on=refused, asked_on=asked, sources=("x",))
+def relief(r, latest=None, **dates):
+    state = pli.Relief(latest=latest, asked_on=dates.get("asked"),
+                       refused_on=dates.get("refused"), considered_on=dates.get("considered"),
+                       granted_on=dates.get("granted"), sources=("x",))
     return dataclasses.replace(r, penalties=dataclasses.replace(r.penalties, relief=state))
 
 
-def test_relief_status_says_what_is_recorded(result):
+def test_relief_status_follows_the_latest_event(result):
     nov = q_date("2025-11-01", "x", precision="month")
-    assert "were refused in November 2025, and the penalties stand" in page.phrases(
-        relief(result, refused=nov, asked=nov))["relief_status"].value
-    asked = page.phrases(relief(result, asked=q_date("2025-11-12", "x")))["relief_status"]
-    assert asked.value.startswith("The firms asked for more time on 12 November 2025")
-    assert "no decision is recorded" in asked.value
-    assert page.phrases(relief(result))["relief_status"].value.startswith("No request")
+    dec = q_date("2025-12-01", "x")
+    may = q_date("2025-05-14", "x")
+
+    def status(**kw):
+        return page.phrases(relief(result, **kw))["relief_status"].value
+
+    considered = status(latest="considered", asked=may, refused=nov, considered=dec)
+    assert considered.startswith("The ministry refused the firms' requests for more time in "
+                                 "November 2025; later, on 1 December 2025, it was reported")
+    assert "no decision is recorded by 27 March 2026" in considered
+    refused = status(latest="refused", asked=may, refused=nov)
+    assert "were refused in November 2025; no later decision is recorded" in refused
+    assert "stand" not in refused  # nothing in the data says the penalties stand
+    assert status(latest="requested", asked=may).startswith(
+        "The firms asked for more time on 14 May 2025; no decision is recorded")
+    assert status(latest="granted", granted=dec) == "More time was granted on 1 December 2025"
+    assert status().startswith("No request for more time is recorded")
+
+
+def test_reports_paragraph_tells_conflict_from_history(result):
+    assert result.conflict is None and result.earlier_reports  # today's data: history only
+    ph = page.phrases(result)
+    assert ph["reports_lead"].value == "Earlier figures"
+    assert "superseded" in ph["reports_text"].value
+    assert result.earlier_reports[0].firm in ph["reports_text"].value
+    agree = page.phrases(dataclasses.replace(result, earlier_reports=()))
+    assert agree["reports_lead"].value == "Reports agree"
+
+
+def test_demand_from_two_organisations_is_not_one_series(result):
+    d = result.demand
+    assert "two separate estimates, not one series" in page.phrases(result)[
+        "demand_sentence"].value
+    same = dataclasses.replace(result, demand=dataclasses.replace(
+        d, demand_last_org=d.demand_first_org))
+    assert page.phrases(same)["demand_sentence"].value.startswith("By CareEdge")
+
+
+def test_import_bound_compares_with_demand(result):
+    bill = result.import_bill
+    assert "cannot be priced as imports displaced" in page.phrases(result)["import_bound"].value
+    smaller = dataclasses.replace(result, import_bill=dataclasses.replace(
+        bill, gap_vs_latest_demand=bill.gap_vs_latest_demand.with_(value=0.5)))
+    assert page.phrases(smaller)["import_bound"].value.startswith(
+        "Its low end could have met 50% of India's demand")
 
 
 def test_check_result_matches_or_gives_the_difference(result):
