@@ -58,7 +58,8 @@ def analyse(tables: Mapping[str, pd.DataFrame], params: Any, pli_delays: Any,
     rec = recycling
     return RecommendationsResult(
         pli=Evidence("rec_pli", "Recommendation: PLI delivery", {
-            "installed": p.installed_gwh, "awarded": p.awarded_gwh, "as_of": p.as_of}),
+            "installed": p.installed_gwh, "awarded": p.awarded_gwh, "as_of": p.as_of,
+            "share": p.share_achieved}),
         rebid=Evidence("rec_pli_rebid", "Recommendation: re-tender stalled PLI awards", {
             "security_date": pen.security_date, "gap_overdue": p.gap_overdue,
             "installed": p.installed_gwh, "awarded": p.awarded_gwh}),

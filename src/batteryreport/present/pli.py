@@ -72,6 +72,20 @@ def _reports(r: PliResult) -> tuple[str, str]:
             "this page uses.")
 
 
+def _gap_spread(r: PliResult) -> str:
+    """Where the unbuilt capacity sits, by how many plants have started and how far."""
+    p = r.progress
+    started, share = len(p.built_names), float(p.share_achieved.value)
+    if started == 0:
+        return "Nothing has been installed at any of the firms"
+    if started == 1 and share < 0.1:
+        return "The gap is not at one firm but at nearly all of them"
+    if share < 0.5:
+        return (f"{fmt.number(started)} of the {show(p.n_beneficiaries)} plants have started, but "
+                f"together they have installed {show(p.share_achieved)} of what was awarded")
+    return "Most of the awarded capacity is built; the gap is at the firms still behind"
+
+
 def _reports_why(r: PliResult) -> str:
     """One sentence for the recommendations: what the reports of installed capacity show
     about the need to publish checked figures (never a total set against one firm)."""
@@ -132,6 +146,7 @@ def phrases(r: PliResult) -> dict[str, Quantity]:
                                  p.installed_gwh.sources,
                                  [s for e in r.earlier_reports for s in e.installed.sources],
                                  r.conflict.ola_installed_alt.sources if r.conflict else ())
+    out["gap_spread"] = _phrase(_gap_spread(r), "Where the gap is", p.share_achieved.sources)
     lead, text = _reports(r)
     earlier_src = [s for e in r.earlier_reports for s in e.installed.sources]
     out["reports_lead"] = _phrase(lead, "How the reports of installed capacity compare")

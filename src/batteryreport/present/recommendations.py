@@ -46,7 +46,8 @@ def texts(r: RecommendationsResult) -> dict[str, Quantity]:
     return {
         "rec_pli": _rec(r.pli, (
             "Tie every further step of the PLI-ACC scheme to commissioned capacity, checked "
-            "and published plant by plant each quarter: only "
+            "and published plant by plant each quarter: "
+            f"{'only ' if pli['share'].value < 0.5 else ''}"
             f"{show(pli['installed'])} of the {show(pli['awarded'])} awarded was installed by "
             f"{show(pli['as_of'])}.")),
         "rec_pli_rebid": _rec(r.rebid, _rebid(r, rebid)),
