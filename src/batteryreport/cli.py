@@ -1,4 +1,4 @@
-"""Command line: ``python -m batteryreport build|briefs|validate``."""
+"""Command line: ``python -m batteryreport build|briefs|publish|serve|validate``."""
 
 from __future__ import annotations
 
@@ -21,10 +21,16 @@ def main(argv: list[str] | None = None) -> int:
     _common(sub.add_parser("build", help="validate, execute notebooks, build and publish the site"))
     _common(sub.add_parser("briefs", help="build and publish (site, briefs and edition "
                            "together), then list the PDF briefs"))
+    _common(sub.add_parser("publish", help="build, then write the deployable folder "
+                           "_build/public (every edition at its own address)"))
+    s = sub.add_parser("serve", help="serve _build/public as a static host does (gzip)")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--bind", default="127.0.0.1")
+    s.add_argument("--folder", help="folder to serve (default: _build/public)")
     v = sub.add_parser("validate", help="validate the data and parameters only")
     _common(v)
     args = parser.parse_args(argv)
-    if args.jobs < 1:
+    if getattr(args, "jobs", 1) < 1:
         parser.error("--jobs must be at least 1")
 
     if args.command == "build":
@@ -35,6 +41,18 @@ def main(argv: list[str] | None = None) -> int:
         from batteryreport.build.pipeline import main_build
 
         return main_build(args, list_briefs=True)
+    if args.command == "publish":
+        from batteryreport.build.pipeline import main_publish
+
+        return main_publish(args)
+    if args.command == "serve":
+        from pathlib import Path
+
+        from batteryreport import REPO_ROOT
+        from batteryreport.build.serve import main as serve
+
+        folder = Path(args.folder) if args.folder else REPO_ROOT / "_build" / "public"
+        return serve(folder.resolve(), args.bind, args.port)
     if args.command == "validate":
         from batteryreport.core.errors import InputError
         from batteryreport.data import validate
