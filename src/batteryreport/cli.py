@@ -27,6 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--bind", default="127.0.0.1")
     s.add_argument("--folder", help="folder to serve (default: _build/public)")
+    a = sub.add_parser("archive", help="copy the published editions' records into a folder "
+                       "(CI keeps them on a branch between runs)")
+    a.add_argument("folder")
+    a.add_argument("--root", help=argparse.SUPPRESS)
     v = sub.add_parser("validate", help="validate the data and parameters only")
     _common(v)
     args = parser.parse_args(argv)
@@ -53,6 +57,21 @@ def main(argv: list[str] | None = None) -> int:
 
         folder = Path(args.folder) if args.folder else REPO_ROOT / "_build" / "public"
         return serve(folder.resolve(), args.bind, args.port)
+    if args.command == "archive":
+        from pathlib import Path
+
+        from batteryreport import REPO_ROOT
+        from batteryreport.build.public import archive
+        from batteryreport.core.errors import InputError
+
+        root = Path(args.root).resolve() if args.root else REPO_ROOT
+        try:
+            added = archive(root / "_build", Path(args.folder))
+        except InputError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(f"archived {len(added)} new edition(s)" + (": " + ", ".join(added) if added else ""))
+        return 0
     if args.command == "validate":
         from batteryreport.core.errors import InputError
         from batteryreport.data import validate

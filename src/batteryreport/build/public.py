@@ -320,3 +320,33 @@ def _swap_in(new: Path, target: Path) -> None:
     target.rename(aside)
     new.rename(target)
     shutil.rmtree(aside, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- the archive
+
+
+def archive(build: Path, target: Path) -> list[str]:
+    """Copy the public editions' records that ``target`` lacks into it (a checkout of the
+    branch that keeps them between CI runs, see .github/workflows/publish.yml); returns
+    their ids. A record already there must be the same edition: records are never
+    rewritten, so a different manifest is an error, not an update."""
+    target.mkdir(parents=True, exist_ok=True)
+    added, problems = [], []
+    for e in public_editions(build):
+        if not (e.folder / SITE).is_dir():
+            continue
+        there = target / e.id
+        if (there / "manifest.json").is_file():
+            if (there / "manifest.json").read_bytes() != (e.folder / "manifest.json").read_bytes():
+                problems.append(Problem(str(there / "manifest.json"), "edition-rewritten",
+                                        "the archive holds a different record of this "
+                                        "edition; records are never rewritten"))
+            continue
+        tmp = target / f".{e.id}.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.copytree(e.folder, tmp)
+        tmp.rename(there)
+        added.append(e.id)
+    if problems:
+        raise PublishError(problems)
+    return added
