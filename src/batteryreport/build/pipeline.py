@@ -413,7 +413,8 @@ def summarize(report: BuildReport, layout: Layout) -> str:
     if report.stages:
         line += "\n  time: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.stages.items())
     if report.site in ("built", "up to date"):
-        line += f"\nOpen {layout.html / 'index.html'}  (or run: make serve)"
+        line += (f"\nOpen {layout.html / 'index.html'}  (or run: make publish, then "
+                 "make serve)")
     elif report.site in ("failed", "not built"):
         line += "\nThe last good site, briefs and edition were left in place."
     return line
