@@ -372,3 +372,32 @@ def test_serve_behaves_like_a_static_host(tmp_path):
         assert get(base + "nothing.html")[0] == 404
     assert accepts_gzip("br, gzip;q=0.8") and not accepts_gzip("gzip;q=0")
     assert not accepts_gzip("identity") and accepts_gzip("*")
+
+
+def test_a_record_is_frozen_once_and_shares_unchanged_files(tmp_path):
+    from batteryreport.build.editions import freeze
+
+    store = tmp_path / "store"
+    site = tmp_path / "html"
+    (site / "_static").mkdir(parents=True)
+    (site / "_static" / "theme.css").write_text("body{}")
+    (site / "index.html").write_text("<p>edition 1</p>")
+    pdf = tmp_path / "summary.pdf"
+    pdf.write_bytes(b"%PDF one")
+    for n in (1, 2):
+        record = store / f"20261129-default-{n}"
+        record.mkdir(parents=True)
+        (record / "manifest.json").write_text(json.dumps(
+            {"edition_id": record.name, "edition_number": n, "built_on": "2026-11-29"}))
+    first, second = sorted(store.iterdir())
+    freeze(first, site, [pdf])  # a record made before sites were kept gets one, once
+    (site / "index.html").write_text("<p>edition 2</p>")
+    freeze(second, site, [pdf])
+    pdf.write_bytes(b"%PDF changed")
+    freeze(first, site, [pdf])  # already frozen: nothing changes
+    assert (first / "site" / "index.html").read_text() == "<p>edition 1</p>"
+    assert (first / "briefs" / "summary.pdf").read_bytes() == b"%PDF one"
+    assert (second / "site" / "index.html").read_text() == "<p>edition 2</p>"
+    css = [r / "site" / "_static" / "theme.css" for r in (first, second)]
+    assert css[0].stat().st_ino == css[1].stat().st_ino  # stored once
+    assert not list(store.glob(".*"))
