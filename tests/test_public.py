@@ -63,8 +63,7 @@ def is_redirect(page: str) -> bool:
 
 @pytest.fixture(scope="module")
 def story(tmp_path_factory):
-    env = {k: v for k, v in os.environ.items() if k != "BATTERYREPORT_PUBLIC_URL"}
-    os.environ.pop("BATTERYREPORT_PUBLIC_URL", None)  # the tests set the address themselves
+    saved = os.environ.pop("BATTERYREPORT_PUBLIC_URL", None)  # the tests set the address
     base = tmp_path_factory.mktemp("public")
     root = make_book(base / "book")
     build, public = root / "_build", root / "_build" / "public"
@@ -99,9 +98,9 @@ def story(tmp_path_factory):
     out = publish(root, "--params", str(params))
     assert out.returncode == 0, out.stdout + out.stderr
     s["with_address"] = tree(public)
-    os.environ.clear()
-    os.environ.update(env)
-    return s
+    yield s
+    if saved is not None:
+        os.environ["BATTERYREPORT_PUBLIC_URL"] = saved
 
 
 def test_edition_1_keeps_its_numbers_and_briefs(story):
