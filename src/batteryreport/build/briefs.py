@@ -668,13 +668,27 @@ def _report_title(root: Path) -> str:
         return REPORT_TITLE
 
 
+def online_address(root: Path, manifest: dict[str, Any]) -> str | None:
+    """Where the brief can be read online: its edition's own address on the public site
+    (``editions/<number>/``, kept unchanged) for the published scenario, the report's home
+    for a scenario run (not published); None when no public address is configured."""
+    from batteryreport.build.address import public_url
+    from batteryreport.build.pages import PUBLIC_SCENARIO, edition_folder
+
+    base = public_url(root)
+    if base is None or manifest["scenario"] != PUBLIC_SCENARIO:
+        return base
+    return base + edition_folder(int(manifest["edition_number"]))
+
+
 def _common(layout: Any, params: Any, manifest: dict[str, Any]) -> dict[str, Any]:
     edition = f"Edition {manifest['edition_number']} ({manifest['built_on']})"
     built = dt.datetime.combine(dt.date.fromisoformat(manifest["built_on"]), dt.time(),
                                 tzinfo=dt.UTC)
     return {"report": _report_title(layout.root), "manifest": manifest, "edition": edition,
             "scenario": None if params.scenario == "default" else params.scenario,
-            "timestamp": int(built.timestamp())}
+            "timestamp": int(built.timestamp()),
+            "address": online_address(Path(layout.root), manifest)}
 
 
 def _as_of(glued: dict[str, dict[str, Any]], notebook: str, manifest: dict[str, Any]) -> str:
@@ -738,6 +752,7 @@ def _brief_job(b: BriefSpec, glued: dict[str, dict[str, Any]],
                       "numbers in brackets point to the sources below.",
         "footer_note": f"{name} · edition {manifest['edition_id']} · every number is glued "
                        f"by the notebook “{b.notebook}”, as on the website",
+        "address": common["address"],
         "about": f"About this brief. Generated from the executed notebook “{b.notebook}” of "
                  f"edition {manifest['edition_id']} (built {manifest['built_on']} from commit "
                  f"{manifest.get('git_commit', 'unknown')}), the same run that builds the "
@@ -779,6 +794,7 @@ def _summary_job(briefs: list[dict[str, Any]], glued: dict[str, dict[str, Any]],
         "edition_line": f"{common['edition']} · data as of {_as_of(glued, '', manifest)}",
         "footer_note": f"{name} · edition {manifest['edition_id']} · full briefs: "
                        + ", ".join(b["file"] for b in briefs),
+        "address": common["address"],
     }
     return _Job(name, "summary.typ", data, MAX_PAGES_SUMMARY, timestamp=common["timestamp"])
 

@@ -4,7 +4,13 @@ Every published build records an edition under ``_build/editions/<edition_id>/``
 ``manifest.json`` (date, as-of date, scenario, parameters, a hash of each data table,
 the git commit), ``values.json`` (every glued value) and a copy of the data tables (a
 few kilobytes), so the next edition can say which numbers moved and which source rows
-were added or changed.
+were added or changed. The first time an edition is published its record also keeps a
+frozen copy of what readers got: ``site/`` (the whole HTML site), ``briefs/`` (the PDFs)
+and the dataset zip. A record is never rewritten: a later rebuild of the same edition
+(a prose fix, a new template) publishes a new site at the top of ``_build/public``, while
+``editions/<number>/`` keeps showing the first one (:mod:`batteryreport.build.public`).
+Files equal to the previous record's are hard links to them (the theme's 8 MB of static
+files are stored once), which is safe because nothing writes into a record in place.
 
 An edition is identified by its content (data, parameters and glued values). A rebuild
 that changes none of them reuses the current edition, so it neither bumps the edition
@@ -16,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -124,12 +131,21 @@ def plan_edition(editions_dir: Path, root: Path, params: RunParams, data_folder:
     return manifest, current
 
 
+SITE, BRIEFS = "site", "briefs"  # the frozen copies inside a record
+
+
 def record_edition(editions_dir: Path, manifest: dict[str, Any], data_folder: Path,
-                   generated: Path) -> Path:
+                   generated: Path, site: Path | None = None, briefs: list[Path] = (),
+                   dataset: Path | None = None) -> Path:
     """Store an edition (before the release that publishes it is switched in: an edition
-    folder no release lists is ignored, see :mod:`batteryreport.publish`)."""
+    folder no release lists is ignored, see :mod:`batteryreport.publish`).
+
+    ``site``, ``briefs`` and ``dataset`` are frozen into the record the first time they are
+    given; a record that already has them keeps them."""
     folder = editions_dir / manifest["edition_id"]
     if (folder / "manifest.json").exists():
+        if site is not None and not (folder / SITE).is_dir():
+            freeze(folder, site, briefs, dataset)  # a record made before sites were kept
         return folder
     tmp = editions_dir / f".{manifest['edition_id']}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -141,8 +157,70 @@ def record_edition(editions_dir: Path, manifest: dict[str, Any], data_folder: Pa
     (tmp / "values.json").write_text(json.dumps(read_all_glued(generated), indent=1,
                                                 ensure_ascii=False, sort_keys=True))
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
+    if site is not None:
+        _freeze_into(tmp, site, briefs, dataset, _previous_site(editions_dir, manifest))
     tmp.rename(folder)
     return folder
+
+
+def freeze(record: Path, site: Path, briefs: list[Path] = (),
+           dataset: Path | None = None) -> None:
+    """Add the frozen site, briefs and dataset to an existing record that has none, in
+    one step (a folder renamed into place): a record never holds half a site."""
+    if (record / SITE).is_dir():
+        return
+    tmp = record.parent / f".{record.name}.freeze.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    manifest = json.loads((record / "manifest.json").read_text(encoding="utf-8"))
+    _freeze_into(tmp, site, briefs, dataset, _previous_site(record.parent, manifest))
+    for part in (BRIEFS, *(p.name for p in tmp.iterdir() if p.is_file())):
+        if (tmp / part).exists() and not (record / part).exists():
+            (tmp / part).rename(record / part)
+    (tmp / SITE).rename(record / SITE)  # last: a record with site/ is complete
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _previous_site(editions_dir: Path, manifest: dict[str, Any]) -> Path | None:
+    """The newest other record's frozen site, to share its unchanged files."""
+    best: tuple[str, int, str] | None = None
+    for f in editions_dir.glob("*/manifest.json"):
+        record = f.parent
+        if record.name == manifest["edition_id"] or not (record / SITE).is_dir():
+            continue
+        m = json.loads(f.read_text(encoding="utf-8"))
+        key = (str(m.get("built_on", "")), int(m.get("edition_number", 0)), record.name)
+        best = max(best, key) if best else key
+    return editions_dir / best[2] / SITE if best else None
+
+
+def _freeze_into(target: Path, site: Path, briefs: list[Path], dataset: Path | None,
+                 previous: Path | None) -> None:
+    (target / BRIEFS).mkdir(exist_ok=True)
+    for pdf in briefs:
+        shutil.copyfile(pdf, target / BRIEFS / pdf.name)
+    if dataset is not None:
+        shutil.copyfile(dataset, target / dataset.name)
+    site = site.resolve()
+    for src in sorted(site.rglob("*")):
+        rel = src.relative_to(site)
+        dest = target / SITE / rel
+        if src.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        twin = previous / rel if previous is not None else None
+        if twin is not None and twin.is_file() and _same_file(src, twin):
+            try:
+                os.link(twin, dest)
+                continue
+            except OSError:  # another file system, or no hard links: copy instead
+                pass
+        shutil.copyfile(src, dest)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
 
 
 # --------------------------------------------------------------------------- comparisons

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -32,7 +33,8 @@ def _ident(value: object, what: str, file: str) -> str:
     return text
 
 
-def data_sources_page(folder: Path) -> str:
+def data_sources_page(folder: Path, dataset: Path | None = None) -> str:
+    """The page; ``dataset`` is the edition's whole-dataset zip, linked near the top."""
     desc = package_descriptor(folder)
     lines = [
         "# Data and sources",
@@ -43,6 +45,13 @@ def data_sources_page(folder: Path) -> str:
         "which one it uses.",
         "",
     ]
+    if dataset is not None:
+        # The name is made by dataset_name from a slug and a number: safe in a role.
+        kb = max(1, round(dataset.stat().st_size / 1024))
+        lines += ["(dataset-download)=", "",
+                  "**The whole dataset of this edition** (every table below and "
+                  f"`datapackage.json`, one zip file, {kb} KB): "
+                  f"{{download}}`{dataset.name} <data/{dataset.name}>`.", ""]
     for name in table_names(folder):
         if name == "sources":
             continue
@@ -109,7 +118,12 @@ def write_if_changed(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def write_generated_pages(folder: Path, params: RunParams, data_folder: Path) -> None:
+def write_generated_pages(folder: Path, params: RunParams, data_folder: Path,
+                          manifest: dict | None = None) -> None:
+    """The "Data and sources" page and the files it offers for download; with the
+    edition's ``manifest``, the whole dataset as one zip too."""
+    from batteryreport.build.dataset import dataset_name, write_dataset
+
     folder.mkdir(parents=True, exist_ok=True)
     # Copies of the tables for download from the "Data and sources" page.
     copies = folder / "data"
@@ -119,7 +133,9 @@ def write_generated_pages(folder: Path, params: RunParams, data_folder: Path) ->
         write_if_changed(copies / src.name, src.read_text(encoding="utf-8"))
     write_if_changed(copies / "datapackage.json",
                      (data_folder / "datapackage.json").read_text(encoding="utf-8"))
-    write_if_changed(folder / "data_sources.md", data_sources_page(data_folder))
+    dataset = (write_dataset(data_folder, copies / dataset_name(manifest))
+               if manifest is not None else None)
+    write_if_changed(folder / "data_sources.md", data_sources_page(data_folder, dataset))
 
 
 def _md_table(frame, columns: list[tuple[str, str]]) -> list[str]:
@@ -144,7 +160,8 @@ def edition_banner(manifest: dict) -> str:
     return (f"Edition {manifest['edition_number']} ({_day(manifest['built_on'], '')}), data as of "
             f"{_cell(as_of)}.{label} "
             "{doc}`About this edition </book/_generated/about_edition>` · "
-            "{doc}`What changed </book/_generated/what_changed>`\n")
+            "{doc}`What changed </book/_generated/what_changed>` · "
+            "{doc}`All editions </book/_generated/editions>`\n")
 
 
 def about_edition_page(manifest: dict) -> str:
@@ -168,11 +185,21 @@ ROWS_SHOWN_PER_TABLE = 10  # a large change is summarised; the full list is a do
 DIFF_CSV = "what_changed_rows.csv"
 
 
-def what_changed_page(manifest: dict, base, values: dict,
-                      data_folder: Path) -> tuple[str, pd.DataFrame]:
-    """The page, and every changed data row (for the page's CSV download)."""
+def changes(base, values: dict, data_folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The glued numbers that moved and the data rows that changed since ``base`` (an
+    :class:`~batteryreport.build.editions.Edition`, or None for a first edition)."""
     from batteryreport.build.editions import compare_data, compare_values
 
+    if base is None:
+        return (pd.DataFrame(columns=["key", "label", "before", "after", "change"]),
+                pd.DataFrame(columns=["table", "row", "what", "detail"]))
+    return compare_values(base.values(), values), compare_data(base.folder / "data", data_folder)
+
+
+def what_changed_page(manifest: dict, base, values: dict, data_folder: Path,
+                      changed: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+                      ) -> tuple[str, pd.DataFrame]:
+    """The page, and every changed data row (for the page's CSV download)."""
     lines = ["# What changed", ""]
     empty = pd.DataFrame(columns=["table", "row", "what", "detail"])
     if base is None:
@@ -181,8 +208,7 @@ def what_changed_page(manifest: dict, base, values: dict,
                   "Later editions list here the numbers that moved and the source rows that "
                   "were added or changed.", ""]
         return "\n".join(lines), empty
-    moved = compare_values(base.values(), values)
-    rows = compare_data(base.folder / "data", data_folder)
+    moved, rows = changed if changed is not None else changes(base, values, data_folder)
     lines += [f"Edition {manifest['edition_number']} against edition "
               f"{base.manifest['edition_number']} ({_cell(base.manifest['built_on'])}): "
               f"{len(moved)} reported number(s) moved and {len(rows)} data row(s) were added, "
@@ -210,17 +236,117 @@ def what_changed_page(manifest: dict, base, values: dict,
                                    ("detail", "Detail")])
     else:
         lines += ["None.", ""]
-    changed = [f"{_cell(k)} = {_cell(v)}" for k, v in base.manifest["parameters"].items()
-               if manifest["parameters"].get(k) != v]
+    before = [f"{_cell(k)} = {_cell(v)}" for k, v in base.manifest["parameters"].items()
+              if manifest["parameters"].get(k) != v]
     lines += ["Parameters of the previous edition: "
-              + (", ".join(changed) if changed else "unchanged") + ".", ""]
+              + (", ".join(before) if before else "unchanged") + ".", ""]
     return "\n".join(lines), rows
 
 
+# --------------------------------------------------------------------------- editions page
+
+PUBLIC_SCENARIO = "default"  # the public site shows this scenario's editions only
+# Links that lead out of one edition's site into the public folder (another edition, the
+# latest one) carry this class. They are written for the site at the folder's top; when a
+# site is placed at editions/<number>/, publishing re-bases exactly these links.
+PUBLIC_LINK = "br-public-link"
+GENERATED_DIR = "book/_generated"  # where generated pages sit in the built site
+TO_SITE_ROOT = "../" * len(Path(GENERATED_DIR).parts)
+
+
+def edition_folder(number: int) -> str:
+    """An edition's address in the public folder, relative to its top."""
+    return f"editions/{number}/"
+
+
+def _change_summary(moved: pd.DataFrame, rows: pd.DataFrame, params_changed: list[str]) -> str:
+    parts = [f"{len(moved)} number{'s' if len(moved) != 1 else ''} moved",
+             f"{len(rows)} data row{'s' if len(rows) != 1 else ''} added, removed or changed"]
+    if params_changed:
+        parts.append("parameters changed: " + ", ".join(params_changed))
+    return "; ".join(parts)
+
+
+def _public_link(href: str, text: str) -> str:
+    return f'<a class="reference external {PUBLIC_LINK}" href="{html.escape(href)}">' \
+           f"{html.escape(text)}</a>"
+
+
+def editions_page(manifest: dict, changed: tuple[pd.DataFrame, pd.DataFrame],
+                  base, published: list) -> str:
+    """The "Editions" page: every published edition of the public scenario, newest first,
+    with its dates, scenario and what changed, each linked at its own address.
+
+    ``published`` are the earlier editions' records (:class:`Edition`); ``manifest`` and
+    ``changed`` describe the edition being built (listed when it is of the public scenario).
+    Past editions' changes are worked out from their records, as their pages did."""
+    from batteryreport.build.dataset import dataset_name
+
+    rows: list[tuple[dict, str, bool, bool]] = []  # manifest, changes, has site, has zip
+    by_id = {e.id: e for e in published}
+    for e in published:
+        if e.id == manifest["edition_id"] or e.manifest.get("scenario") != PUBLIC_SCENARIO:
+            continue
+        old = by_id.get(e.manifest.get("base_edition") or "")
+        moved, data_rows = changes(old, e.values(), e.folder / "data")
+        text = (_change_summary(moved, data_rows, _params_changed(old.manifest, e.manifest))
+                if old is not None else "first edition")
+        rows.append((e.manifest, text, (e.folder / "site").is_dir(),
+                     (e.folder / dataset_name(e.manifest)).is_file()))
+    if manifest["scenario"] == PUBLIC_SCENARIO:
+        text = (_change_summary(*changed, _params_changed(base.manifest, manifest))
+                if base is not None else "first edition")
+        rows.append((manifest, text, True, True))
+    rows.sort(key=lambda r: -int(r[0]["edition_number"]))
+
+    lines = ["# Editions", "",
+             "The report is rebuilt from its data whenever a figure changes, and each build "
+             "that changes a number or a source row is a new edition. Every edition stays "
+             "readable, unchanged, at its own address (`editions/<number>/`: its pages, briefs "
+             "and data), so a figure quoted from an edition can always be found again; the "
+             "newest is also the report's home page.", ""]
+    if manifest["scenario"] != PUBLIC_SCENARIO:
+        lines += [f"This build is the scenario **{_cell(manifest['scenario'])}**, which is not "
+                  "published: the public site shows the editions of the scenario "
+                  f"{_cell(PUBLIC_SCENARIO)} only.", ""]
+    if not rows:
+        return "\n".join(lines + ["No edition has been published yet.", ""])
+    # One raw HTML block (no blank line inside): the links lead outside this site, where
+    # Sphinx cannot check them; publishing checks every link of the public folder instead.
+    out = ['<table class="table br-editions">',
+           "<thead><tr><th>Edition</th><th>Built</th><th>Data as of</th><th>Scenario</th>"
+           "<th>What changed</th><th>Data</th></tr></thead>", "<tbody>"]
+    for m, text, has_site, has_zip in rows:
+        n = int(m["edition_number"])
+        here = TO_SITE_ROOT + edition_folder(n)
+        name = f"Edition {n}"
+        cells = [_public_link(here + "index.html", name) if has_site else html.escape(name),
+                 html.escape(_day(m.get("built_on"), "")),
+                 html.escape(_day(m.get("as_of"), "the latest observation")),
+                 html.escape(str(m.get("scenario", ""))),
+                 html.escape(text) + (
+                     " (" + _public_link(here + GENERATED_DIR + "/what_changed.html", "details")
+                     + ")" if has_site else ""),
+                 _public_link(here + dataset_name(m), "zip") if has_zip else ""]
+        out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    out += ["</tbody>", "</table>", ""]
+    return "\n".join(lines + out)
+
+
+def _params_changed(old: dict, new: dict) -> list[str]:
+    a, b = old.get("parameters", {}), new.get("parameters", {})
+    return sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+
+
 def write_edition_pages(folder: Path, manifest: dict, base, values: dict,
-                        data_folder: Path) -> None:
+                        data_folder: Path, published: list = ()) -> None:
+    """The edition's banner, "About this edition", "What changed" and "Editions" pages
+    (``published``: the records of the editions published before this build)."""
+    changed = changes(base, values, data_folder)
     write_if_changed(folder / "edition_banner.md", edition_banner(manifest))
     write_if_changed(folder / "about_edition.md", about_edition_page(manifest))
-    text, rows = what_changed_page(manifest, base, values, data_folder)
+    text, rows = what_changed_page(manifest, base, values, data_folder, changed)
     write_if_changed(folder / DIFF_CSV, rows.to_csv(index=False))
     write_if_changed(folder / "what_changed.md", text)
+    write_if_changed(folder / "editions.md", editions_page(manifest, changed, base,
+                                                          list(published)))

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from batteryreport import PACKAGE_DIR, REPO_ROOT
+from batteryreport.build.address import public_url
 from batteryreport.build.editions import record_edition
 from batteryreport.build.notebooks import NotebookSpec, discover
 from batteryreport.build.publish import (
@@ -343,18 +344,27 @@ def prepare_book_inputs(layout: Layout, params: RunParams, data_folder: Path) ->
 
     Returns the manifest of the edition this build will publish.
     """
-    from batteryreport.build.editions import plan_edition
+    from batteryreport.build.editions import list_editions, plan_edition
     from batteryreport.build.pages import write_edition_pages, write_generated_pages
     from batteryreport.present.charts import write_bundle
     from batteryreport.present.glue import read_all_glued
 
     write_bundle(layout.static)
-    write_generated_pages(layout.generated, params, data_folder)
+    published = published_editions(layout.build)
     manifest, base = plan_edition(store(layout.build), layout.root, params, data_folder,
-                                  layout.generated, published=published_editions(layout.build))
+                                  layout.generated, published=published)
+    # After planning: the dataset zip is named for the edition.
+    write_generated_pages(layout.generated, params, data_folder, manifest)
     write_edition_pages(layout.generated, manifest, base, read_all_glued(layout.generated),
-                        data_folder)
+                        data_folder, list_editions(store(layout.build), published))
     return manifest
+
+
+def dataset_file(layout: Layout, manifest: dict[str, Any]) -> Path:
+    """The edition's whole-dataset zip, as :func:`write_generated_pages` wrote it."""
+    from batteryreport.build.dataset import dataset_name
+
+    return layout.generated / "data" / dataset_name(manifest)
 
 
 def build(params_path: str | None = None, data: str | None = None, jobs: int = 2,
@@ -367,6 +377,7 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
     params = load_params(params_path, defaults=layout.root / "params" / "default.yml")
     tables = validate(data_folder)
     check_run(params.as_of, data_folder, params_path or "params/default.yml")
+    public_url(layout.root)  # a bad public address stops the build here, not at publishing
     migrate(layout.build)  # edition records of the layout before releases
     prune_orphan_editions(layout.build)  # left by a build stopped before it published
     _say(f"  valid    parameters (scenario '{params.scenario}') and {len(tables)} data tables")
@@ -412,7 +423,9 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
             return report
         # Stage the site, the briefs and the edition, then publish all three at once.
         checkpoint("site")
-        record_edition(store(layout.build), manifest, data_folder, layout.generated)
+        record_edition(store(layout.build), manifest, data_folder, layout.generated,
+                       site=layout.work / "html", briefs=report.briefs,
+                       dataset=dataset_file(layout, manifest))
         checkpoint("edition")
         release = stage(layout.build, layout.work / "html", report.briefs, manifest, key)
         checkpoint("staged")
@@ -435,7 +448,8 @@ def summarize(report: BuildReport, layout: Layout) -> str:
     if report.stages:
         line += "\n  time: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.stages.items())
     if report.site in ("built", "up to date"):
-        line += f"\nOpen {layout.html / 'index.html'}  (or run: make serve)"
+        line += (f"\nOpen {layout.html / 'index.html'}  (or run: make publish, then "
+                 "make serve)")
     elif report.site in ("failed", "not built"):
         line += "\nThe last good site, briefs and edition were left in place."
     return line
@@ -461,6 +475,45 @@ def build_lock(layout: Layout):
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def main_publish(args: Any) -> int:
+    """``make publish``: build (as ``make book``), then write ``_build/public``."""
+    from batteryreport.build.public import assemble
+
+    layout = Layout(Path(args.root).resolve()) if getattr(args, "root", None) else Layout()
+    try:
+        with build_lock(layout):
+            report = build(args.params, args.data, args.jobs, layout)
+            print(summarize(report, layout))
+            if exit_code(report) != 0:
+                print("Nothing was published; the last good _build/public was left in place.",
+                      file=sys.stderr)
+                return exit_code(report)
+            public = assemble(layout.build, layout.root)
+    except InputError as exc:
+        print(f"error: {exc}\nThe last good site, briefs and _build/public were left in place.",
+              file=sys.stderr)
+        return 2
+    print(f"published {public.folder}: edition {public.latest} at the top ({public.root_from}), "
+          f"editions {', '.join(map(str, public.editions))} at editions/<number>/, "
+          f"{public.pages} pages, links checked, in {public.seconds:.1f} s")
+    if public.address:
+        print(f"  address  {public.address} (canonical links, sitemap.xml, robots.txt)")
+    else:
+        print("  address  none set (public_url in _config.yml): relative links only, "
+              "no canonical links or sitemap")
+    if public.without_site:
+        print("  note     recorded before sites were kept, so not online: "
+              + ", ".join(public.without_site))
+    from batteryreport.build.pages import PUBLIC_SCENARIO
+    from batteryreport.build.publish import current_release
+
+    if (current_release(layout.build) or {}).get("scenario") != PUBLIC_SCENARIO:
+        print("  note     this build was a scenario run: scenarios are never published; the "
+              "public folder shows the default scenario's editions")
+    print("Serve it as a static host would: make serve")
+    return 0
 
 
 def main_build(args: Any, list_briefs: bool = False) -> int:
