@@ -27,6 +27,7 @@ from typing import Any
 from batteryreport import PACKAGE_DIR, REPO_ROOT
 from batteryreport.build.address import public_url
 from batteryreport.build.editions import record_edition
+from batteryreport.build.faults import checkpoint
 from batteryreport.build.notebooks import NotebookSpec, discover
 from batteryreport.build.publish import (
     migrate,
@@ -209,16 +210,6 @@ def _hide_parameter_cells(path: Path) -> None:
         if ("parameters" in tags or "injected-parameters" in tags) and "remove-cell" not in tags:
             cell["metadata"]["tags"] = [*tags, "remove-cell"]
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
-
-
-KILL_ENV = "BATTERYREPORT_KILL_AT"
-
-
-def checkpoint(name: str) -> None:
-    """Fault injection for the tests: with ``BATTERYREPORT_KILL_AT=<name>`` the build
-    stops dead here, as a kill would (no cleanup, no exception handling)."""
-    if os.environ.get(KILL_ENV) == name:
-        os._exit(137)
 
 
 def _say(msg: str) -> None:

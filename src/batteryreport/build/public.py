@@ -154,7 +154,7 @@ def assemble(build: Path, root: Path) -> PublicReport:
                                      if len(problems) > 20 else [])
             raise PublishError([Problem(str(build / PUBLIC), "broken-link", p) for p in shown])
         report.pages = sum(1 for _ in tmp.rglob("*.html"))
-        from batteryreport.build.pipeline import checkpoint
+        from batteryreport.build.faults import checkpoint
 
         checkpoint("public")
         _swap_in(tmp, build / PUBLIC)

@@ -815,10 +815,10 @@ def analyse(tables: Mapping[str, pd.DataFrame], params: Any) -> PliResult:
         penalties=pen_table, penalty_check=check,
         scheme_terms=_terms_shown(terms), causes=cz, outside=outside,
         imports_series=series, cells_china=cells_cn, gestation_years=gestation)
-    return PliResult(progress=prog, conflict=conflict, earlier_reports=earlier, demand=demand_q, imports=imports_q,
-                     terms=terms_q, awards=awards_q, investment=invest, penalties=penalties_q,
-                     incentives=incentives_q, import_bill=bill, causes=causes_q,
-                     frames=frames, analysis_date=when)
+    return PliResult(progress=prog, conflict=conflict, earlier_reports=earlier,
+                     demand=demand_q, imports=imports_q, terms=terms_q, awards=awards_q,
+                     investment=invest, penalties=penalties_q, incentives=incentives_q,
+                     import_bill=bill, causes=causes_q, frames=frames, analysis_date=when)
 
 
 def _same_moment(others: pd.DataFrame, used: pd.Series) -> pd.Series:

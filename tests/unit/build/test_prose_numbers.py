@@ -19,6 +19,7 @@ ALLOWED = [
     r"projections for 2030",          # the chapter's comparison horizon
     r":gutter: \d",                   # layout options
     r"\{grid\}[ \d]*",
+    r"^\s*:if:.*$",                    # a claim's condition: its thresholds are the claim's
 ]
 
 

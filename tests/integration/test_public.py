@@ -25,8 +25,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import run_build
-from test_pipeline import make_book
+from conftest import make_book, run_build
 
 from batteryreport.build.links import check_links
 
