@@ -1,0 +1,154 @@
+"""PDF briefs: one two-page brief per chapter and a one-page summary, typeset with Typst.
+
+The briefs show only what the executed notebooks glued (:func:`glue.read_glued`) and the
+charts they displayed (:func:`glue.read_figures`), so every number is the same string the
+website shows. Nothing is recomputed or reformatted here.
+
+What goes into a brief is declared in the chapter notebook's front matter, under
+``batteryreport.brief``. A notebook without ``brief`` gets no brief::
+
+    batteryreport:
+      tables: [pli_awards, capacity]
+      brief:
+        title: "PLI-ACC: promised against built"            # required
+        key_numbers: [awarded_gwh, installed_gwh, share_achieved]   # required, 3 to 5
+        figures: [pli_promised_vs_built]                     # required, 1 or 2
+        recommendations: [recommendations::rec_pli]          # optional glued text values
+        lede: pli_lede                                       # optional glued text, one sentence
+        details: [penalty_rate, fx_used]                     # optional, up to 8 more values
+        summary_numbers: 1                                   # optional, 1 or 2 (default 1)
+
+References:
+
+- ``key_numbers``, ``details``, ``recommendations`` and ``lede`` name glued values: ``key``
+  (glued by this notebook) or ``notebook::key`` (glued by another one). A key number is shown
+  large with its glued ``label``; all of them and the ``details`` are listed again in the
+  brief's table with their sources.
+- ``figures`` name report charts (``charts.figure(name=...)``) displayed by this notebook,
+  or ``notebook::name``. They are exported as vector graphics with vl-convert, in the same
+  typeface as the text.
+- A recommendation is a glued text value. Its text may hold ``**bold**``, ``*italic*`` and
+  ``[links](https://...)``; lines starting with ``- `` or ``1. `` become separate items. A
+  glued ``label`` other than the key is printed as the item's bold lead-in.
+- The sources listed are the union of the ``sources`` of the glued values shown, resolved
+  through the data package's source register (``data/sources.csv``), with their URLs.
+
+Every page carries the edition (number and build date, from the edition manifest that
+:func:`editions.plan_edition` gives the site for the same inputs), the as-of date (the
+glued ``as_of`` of the notebook, else ``pli_delays::as_of``, else the manifest's) and, for
+a run other than ``default``, the scenario name.
+
+The summary (``summary.pdf``) takes each brief's first ``summary_numbers`` key numbers and
+its recommendations, in notebook order, on one page. A brief fits two pages: when content
+runs long the layout is tightened step by step (type, spacing, then chart heights), and a
+brief that still does not fit is an error naming it. Layout is in ``templates/*.typ``.
+
+Charts are the notebooks' Vega-Lite specs drawn as SVG by vl-convert in Source Sans Pro
+(the PyPI package ``font-source-sans-pro``, OFL), the typeface of the text, with the
+site's chart text scaled to print size; Typst embeds the font. Each PDF is checked for
+embedded fonts and for any fallback font. A PDF's inputs are hashed into its metadata, so
+an unchanged brief is not made again, and equal inputs give byte-identical files.
+
+Files are ``<notebook>.pdf`` and ``summary.pdf`` (``<notebook>-<scenario>.pdf`` and
+``summary-<scenario>.pdf`` for a scenario other than ``default``). They are written to a
+temporary folder and moved into place only when every brief compiled, so a failure leaves
+the earlier briefs as they were.
+
+The build (:mod:`batteryreport.pipeline`) makes the briefs into a staging folder and
+publishes them together with the site and the edition; ``python -m batteryreport briefs``
+(``make briefs``) runs the same build and lists the briefs in ``_build/briefs/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from batteryreport.build.briefs.charts import FONT_FAMILY, FONT_STACK, font_dirs, print_spec
+from batteryreport.build.briefs.content import (
+    _brief_job,
+    _common,
+    _summary_job,
+    label_of,
+    number_parts,
+    recommendation_items,
+    segments,
+)
+from batteryreport.build.briefs.spec import BriefError, BriefSpec, brief_specs, parse_brief
+from batteryreport.build.briefs.typeset import (
+    DENSITIES,
+    TEMPLATES,
+    ChartCache,
+    _compile,
+    check_fonts,
+    inputs_key,
+    output_name,
+    pdf_fonts,
+    pdf_inputs_key,
+    pdf_pages,
+    render_charts,
+)
+from batteryreport.core.errors import Problem
+
+__all__ = ["FONT_FAMILY", "FONT_STACK", "BriefError", "BriefSpec", "brief_specs",
+           "build_briefs", "check_fonts", "font_dirs", "label_of", "number_parts",
+           "output_name", "parse_brief", "pdf_fonts", "pdf_pages", "print_spec",
+           "recommendation_items", "segments"]
+
+
+def build_briefs(layout: Any, params: Any, data_folder: Path, out_dir: Path,
+                 manifest: dict[str, Any]) -> list[Path]:
+    """Write one PDF brief per notebook that declares one, and the summary, into ``out_dir``.
+
+    Reads the executed notebooks in ``layout.generated`` (run them first). Every PDF is
+    compiled into a temporary folder and moved into ``out_dir`` only when all compiled;
+    on any error (:class:`BriefError`) ``out_dir`` is left as it was.
+    Returns the paths written, briefs in notebook order, then the summary.
+    """
+    from batteryreport.data import sources
+    from batteryreport.present.glue import read_all_glued, read_figures
+
+    specs = brief_specs(layout.notebooks)
+    if not specs:
+        return []
+    data_folder = Path(data_folder).resolve()
+    glued = read_all_glued(layout.generated)
+    figures = {p.stem: read_figures(p) for p in sorted(Path(layout.generated).glob("*.ipynb"))}
+    register = sources(data_folder)
+    common = _common(layout, params, manifest)
+    problems: list[Problem] = []
+    jobs, summaries = [], []
+    for b in specs:
+        job, summary = _brief_job(b, glued, figures, register, common, problems)
+        jobs.append(job)
+        summaries.append(summary)
+    if problems:
+        raise BriefError(problems)
+    jobs.append(_summary_job(summaries, glued, register, common))
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".briefs-", dir=out_dir))
+    try:
+        work = tmp / "work"
+        work.mkdir()
+        for t in TEMPLATES.glob("*.typ"):
+            shutil.copyfile(t, work / t.name)
+        # A brief whose inputs are unchanged is not made again (its file is kept as is).
+        todo = [(job, key) for job in jobs for key in [inputs_key(job)]
+                if not ((out_dir / job.name).exists()
+                        and pdf_inputs_key(out_dir / job.name) == key)]
+        charts: ChartCache = {}
+        render_charts([job for job, _ in todo], DENSITIES[0], charts)
+        made = []
+        for job, key in todo:
+            (tmp / job.name).write_bytes(_compile(job, work, key, charts))
+            made.append(job.name)
+        for name in made:  # every brief compiled: move them into place
+            os.replace(tmp / name, out_dir / name)
+        return [out_dir / job.name for job in jobs]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
