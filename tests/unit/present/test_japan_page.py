@@ -48,7 +48,7 @@ def test_capex_basis_by_rule(r):
 
 def test_benchmarks_below_and_verdict_words(r):
     p = page.phrases(r)
-    assert p["bench_below"].value == "2 of the 3"
+    assert p["bench_below"].value == "2 of the 3 benchmarks are"
     assert p["plant_verdict"].value == "only the high end"
     assert p["floor_verdict"].value == "only the high end"
     assert p["plant_verdict"].sources == r.pli_gap.plant_reach.sources
@@ -58,7 +58,7 @@ def test_benchmarks_below_and_verdict_words(r):
     dear = page.phrases(result(cell_capex_inr_cr_per_gwh_low=800.0,
                                cell_capex_inr_cr_per_gwh_high=1000.0))
     assert dear["plant_verdict"].value == "neither end"
-    assert dear["bench_below"].value == "2 of the 3"  # the benchmarks do not move
+    assert dear["bench_below"].value == "2 of the 3 benchmarks are"  # they do not move
     with pytest.raises(ValueError):
         page.ends_reaching("Half an end")
 
@@ -158,7 +158,8 @@ def test_sensitivity_chart(r):
     assert fig.name == "japan_sensitivity"
     assert "exchange rates from ₹80.00–95.00/$" in fig.description
     assert "below a capex of ₹640–760 crore per GWh" in fig.description
-    assert "nowhere on the grid above ₹190 crore per GWh" in fig.description
+    # The grid starts at ₹100 crore per GWh, where even the low end builds one plant.
+    assert "the low end only below ₹160–190 crore per GWh" in fig.description
     assert len(fig.data) == len(r.frames.grid)
     spec = json.dumps(fig.to_vega_lite())
     assert "1.5–5.8" not in spec  # labels come from this grid, not another
