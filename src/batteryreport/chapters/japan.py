@@ -981,7 +981,7 @@ def _context(inv: pd.DataFrame, strategy: pd.DataFrame, inr: Range, rep_src: str
     ioc = usable(inv[(inv["japan_side"] == hoa["japan_side"])
                      & (inv["india_side"] == hoa["india_side"])])
     amounts = [c for c in ioc.columns if c.startswith("amount_")]
-    ioc_latest = ioc.loc[ioc["announced_date"].idxmax()]
+    ioc_latest = ioc.sort_values("announced_date", kind="stable").iloc[-1]
     ioc_with_amounts = ioc[ioc[amounts].notna().any(axis=1)]
     return Context(
         target_jpy=_q(amount("jpy10tn_target", "amount_jpy_bn_high"), u.JPY_BILLION,

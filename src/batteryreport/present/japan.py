@@ -106,14 +106,16 @@ def fx_why(r: JapanResult) -> str:
 
 
 def fx_rule(r: JapanResult) -> str:
-    """The rule that gave the run's exchange rate, in a few words."""
+    """The rule that gave the run's exchange rate, with the close it picked."""
     fx = r.rupees.fx
     if fx.from_parameter:
-        return "set with the fx_inr_per_usd parameter"
+        return "a rate set for this run with the fx_inr_per_usd parameter"
     day = show(r.dating.run_as_of)
     if fx.before_data:
-        return f"the earliest close in the data, which has none on or before {day}"
-    return f"the latest close the data marks as preferred on or before {day}"
+        return (f"{fx_basis(r)}, as the data has no close on or before the analysis date, "
+                f"{day}")
+    return (f"{fx_basis(r)}, the latest close the data marks as preferred on or before the "
+            f"analysis date, {day}")
 
 
 def fx_day_note(r: JapanResult) -> str:
@@ -124,8 +126,9 @@ def fx_day_note(r: JapanResult) -> str:
     day = fmt.date(fx.day)
     others = len(r.frames.other_closes)
     if others:
+        rest = "other" if others == 1 else "others"
         return (f"Sources give different closes for {day}: the page uses the one the data "
-                f"marks as preferred, and the table lists the {'other' if others == 1 else 'others'}.")
+                f"marks as preferred, and the table lists the {rest}.")
     if _int(r.rupees.n_closes_on_day) > 1:
         paise = round(OTHER_CLOSE_GAP * 100)
         return f"The sources in the data for {day} agree to within {paise} paise."
@@ -214,7 +217,8 @@ def floor_vs_cost(r: JapanResult) -> str:
     if cell.high > floor:
         return (f"{bench}, but this page's capex range starts below it, so the first share is "
                 "the smaller one only at its low end.")
-    return f"{bench}, but this page's capex is at or below it, so the first share is the larger one."
+    return (f"{bench}, but this page's capex is at or below it, so the first share is the "
+            "larger one.")
 
 
 def rec_capex_sentence(r: JapanResult) -> str:
