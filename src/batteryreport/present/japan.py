@@ -378,7 +378,8 @@ def phrases(r: JapanResult) -> dict[str, Quantity]:
             al.alloc_first_share_recycling.sources, al.alloc_first_share_ev.sources),
         "lede": _phrase(
             f"Japan's reported {show(rp.usd_range)} is {show(rp.inr_run)} at "
-            f"{show(rp.fx_run)}: enough for about {show(cap.cell_gwh)} of cell factories, or "
+            f"{show(rp.fx_run)} ({fx_basis(r)}): enough for about {show(cap.cell_gwh)} of "
+            "cell factories, or "
             f"{show(g.gap_share_capacity)} of the PLI capacity that was awarded but has not "
             "been built.",
             "In one sentence", rp.usd_range.sources, rp.inr_run.sources, rp.fx_run.sources,

@@ -69,7 +69,8 @@ def test_first_split_and_lede(r):
     p = page.phrases(r)
     assert p["alloc_first_shares"].value == "50% to cells, 50% to recycling and 0% to EVs"
     assert p["lede"].value == (
-        "Japan's reported $100–400 million is ₹900–3,600 crore at ₹90.00/$: enough for about "
+        "Japan's reported $100–400 million is ₹900–3,600 crore at ₹90.00/$ (the close of "
+        "30 July 2025): enough for about "
         "1–12 GWh of cell factories, or 3.3–40% of the PLI capacity that was awarded but has "
         "not been built.")
     assert set(r.pli_gap.gap_share_capacity.sources) <= set(p["lede"].sources)
