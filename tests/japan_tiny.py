@@ -67,9 +67,10 @@ def pli_result(rate: RunRate | None = None) -> SimpleNamespace:
 
 
 def _inv(inv_id, status, date, *, usd=(None, None), inr=(None, None), jpy=(None, None),
-         preferred=True, source=None, precision="day", announcement="An announcement"):
-    return {"inv_id": inv_id, "announcement": announcement, "japan_side": "A Japanese firm",
-            "india_side": None, "announced_date": ts(date), "date_precision": precision,
+         preferred=True, source=None, precision="day", announcement="An announcement",
+         japan_side="A Japanese firm", india_side=None):
+    return {"inv_id": inv_id, "announcement": announcement, "japan_side": japan_side,
+            "india_side": india_side, "announced_date": ts(date), "date_precision": precision,
             "status": status, "amount_usd_mn_low": usd[0], "amount_usd_mn_high": usd[1],
             "amount_inr_cr_low": inr[0], "amount_inr_cr_high": inr[1],
             "amount_jpy_bn_low": jpy[0], "amount_jpy_bn_high": jpy[1],
@@ -77,21 +78,29 @@ def _inv(inv_id, status, date, *, usd=(None, None), inr=(None, None), jpy=(None,
             "source_id": source or f"src_{inv_id}"}
 
 
+IOC = {"japan_side": "Panasonic Energy", "india_side": "Indian Oil Corporation"}
+
+
 def investments() -> pd.DataFrame:
+    """The reported range (and a copy), the two yen targets with different scopes, Suzuki's
+    battery plant within its whole MoU, TDSG, and the IOC-Panasonic venture with no amount."""
     rows = [
         _inv("reported", "reported_probable", "2025-07-01", usd=(100, 400), inr=(880, 3600),
              precision="month", source="reported_src"),
         _inv("copy", "reported_probable", "2025-07-01", usd=(100, 400), inr=(880, 3600),
              preferred=False, source="copy_src"),
-        _inv("jpy10tn_target", "target", "2025-08-29", jpy=(10000, 10000)),
+        _inv("jpy10tn_target", "target", "2025-08-29", jpy=(10000, 10000),
+             japan_side="Japan (private sector only)"),
         _inv("jpy10tn_inr_mint", "conversion_reported", "2025-08-29", inr=(600000, 600000)),
-        _inv("jpy5tn_target_2022", "target", "2022-01-01", jpy=(5000, 5000), precision="year"),
+        _inv("jpy5tn_target_2022", "target", "2022-03-19", jpy=(5000, 5000),
+             japan_side="Japan (public and private; investment and financing)"),
         _inv("suzuki_bev_battery_2022", "mou", "2022-03-19", inr=(7200, 7200)),
+        _inv("suzuki_total_2022", "mou", "2022-03-19", inr=(10445, 10445)),
         _inv("tdsg_2017", "investment_announced", "2017-09-14", usd=(180, 180)),
         _inv("tdsg_2019_mou", "mou", "2019-10-01", inr=(4930, 4930), precision="month"),
         _inv("tdsg_2025_electrodes", "production_started", "2025-08-26"),
-        _inv("ioc_panasonic_hoa", "heads_of_agreement", "2024-01-21"),
-        _inv("ioc_panasonic_term_sheet", "term_sheet", "2024-03-31"),
+        _inv("ioc_panasonic_hoa", "heads_of_agreement", "2024-01-21", **IOC),
+        _inv("ioc_panasonic_term_sheet", "term_sheet", "2024-03-31", **IOC),
     ]
     return pd.DataFrame(rows).astype({"preferred": "boolean"})
 
@@ -115,24 +124,28 @@ def strategy() -> pd.DataFrame:
     return pd.DataFrame({
         "js_id": ["domestic_capacity_2022", "domestic_capacity_2030"],
         "value_high": [20.0, 150.0], "target_year": [None, 2030],
+        "statement_date": [ts("2022-04-24"), ts("2022-04-24")],
         "source_id": ["js_src", "js_src"]})
 
 
 def benchmarks() -> pd.DataFrame:
-    def b(cb_id, metric, scope, value, unit, low=None, preferred=True, verification="unchecked"):
+    def b(cb_id, metric, scope, value, unit, low=None, preferred=True, verification="unchecked",
+          year=2023, kind="estimate", basis="derived"):
         return {"cb_id": cb_id, "metric": metric, "scope": scope, "subject": f"Plant {cb_id}",
-                "year": 2023, "kind": "estimate", "value_low": low, "value_high": float(value),
-                "unit": unit, "preferred": preferred, "verification": verification,
-                "source_id": f"src_{cb_id}"}
+                "year": year, "kind": kind, "value_low": low, "value_high": float(value),
+                "unit": unit, "basis": basis, "preferred": preferred,
+                "verification": verification, "source_id": f"src_{cb_id}"}
     cell, rec = "cell_capex_per_gwh", "recycling_capex_per_capacity"
     return pd.DataFrame([
         b("in_low", cell, "india", 300, "INR crore per GWh"),
         b("in_high", cell, "india", 900, "INR crore per GWh"),
         b("in_high_usd", cell, "india", 100, "USD million per GWh"),  # a copy in dollars
-        b("gl", cell, "global", 50, "USD million per GWh", low=40.0),  # ₹360-450 crore at 90
+        b("gl", cell, "global", 50, "USD million per GWh", low=40.0, year=2021,
+          basis="stated"),  # ₹360-450 crore at 90
         b("rumour", cell, "india", 50, "INR crore per GWh", verification="unverifiable"),
         b("rec_inr", rec, "india", 30, "INR crore per kilotonne of annual capacity"),
-        b("rec_usd", rec, "global", 4000, "USD per tonne of annual capacity"),  # ₹36 crore
+        b("rec_usd", rec, "global", 4000, "USD per tonne of annual capacity",
+          kind="plan"),  # ₹36 crore
     ]).astype({"preferred": "boolean"})
 
 
@@ -143,9 +156,17 @@ def fx_rates() -> pd.DataFrame:
             ("2025-07-30", 90.0, "close", "Bloomberg", True, "fx_close"),
             ("2025-07-30", 90.4, "close", "PTI (later)", False, "fx_other"),
             ("2025-07-30", 90.02, "close", "PTI", False, "fx_same"),
-            ("2025-07-30", 91.0, "close_provisional", "PTI", False, "fx_prov")]
+            ("2025-07-30", 91.0, "close_provisional", "PTI", False, "fx_prov"),
+            # Newer than the run's close, before the analysis date (15 Jan 2026), not used:
+            ("2025-12-01", 95.0, "close", "PTI", False, "fx_new_a"),
+            ("2025-12-01", 95.5, "close", "Bloomberg", False, "fx_new_b"),
+            ("2026-01-05", 96.0, "close", "PTI", False, "fx_unchecked"),
+            # After the analysis date: not the run's business.
+            ("2026-02-01", 97.0, "close", "PTI", False, "fx_later")]
     return pd.DataFrame([{"date": ts(d), "inr_per_usd": v, "rate_type": t, "quote_source": q,
-                          "preferred": p, "verification": "confirmed", "source_id": s}
+                          "preferred": p,
+                          "verification": "unchecked" if s == "fx_unchecked" else "confirmed",
+                          "source_id": s}
                          for d, v, t, q, p, s in rows]).astype({"preferred": "boolean"})
 
 

@@ -64,15 +64,59 @@ def implied_rates(inr_cr: Range, usd_mn: Range) -> Range:
     return Range.of(implied_rate(inr_cr.low, usd_mn.low), implied_rate(inr_cr.high, usd_mn.high))
 
 
-def closes_between(fx: pd.DataFrame, start: dt.date | pd.Timestamp,
-                   end: dt.date | pd.Timestamp) -> tuple[Range, list[str]]:
-    """Lowest to highest close the report uses (:func:`~batteryreport.data.rows.usable`)
-    dated ``start``..``end`` (inclusive), with the source ids of those rows."""
+def window_closes(fx: pd.DataFrame, start: dt.date | pd.Timestamp,
+                  end: dt.date | pd.Timestamp) -> pd.DataFrame:
+    """The closes the report uses (:func:`~batteryreport.data.rows.usable`) dated
+    ``start``..``end`` (inclusive); :class:`LookupError` if there are none."""
     closes = usable(fx)
     rows = closes[(closes["date"] >= pd.Timestamp(start)) & (closes["date"] <= pd.Timestamp(end))]
     if rows.empty:
         raise LookupError(f"no usable close between {start} and {end}")
+    return rows
+
+
+def closes_between(fx: pd.DataFrame, start: dt.date | pd.Timestamp,
+                   end: dt.date | pd.Timestamp) -> tuple[Range, list[str]]:
+    """Lowest to highest close the report uses dated ``start``..``end`` (inclusive), with
+    the source ids of those rows."""
+    rows = window_closes(fx, start, end)
     return Range.of(*rows["inr_per_usd"].astype(float)), sorted(set(rows["source_id"]))
+
+
+OTHER_CLOSE_GAP = 0.05  # ₹ per $: closes closer than 5 paise agree
+NEWER_REASONS = ("disputed", "unverifiable", "unchecked", "not preferred")
+
+
+def newer_closes(fx: pd.DataFrame, rate: RunRate, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Closes in the data dated after the day the run's rate was taken and on or before the
+    analysis date: the newer closes the page does not use, one row per day, with why.
+
+    A day's reason is "disputed" when its final closes (else all its rows) differ by
+    :data:`OTHER_CLOSE_GAP` or more; else "unverifiable" when the fact-check ruled a row
+    so; else "unchecked" when no row was checked; else "not preferred". None when the rate
+    is a parameter. Columns: date, low, high, reason, n_rows, source_ids (a tuple).
+    """
+    cols = ["date", "low", "high", "reason", "n_rows", "source_ids"]
+    if rate.from_parameter or rate.day is None:
+        return pd.DataFrame(columns=cols)
+    rows = fx[(fx["date"] > rate.day) & (fx["date"] <= pd.Timestamp(as_of))]
+    out = []
+    for day, group in rows.groupby("date", sort=True):
+        finals = group[group["rate_type"] == "close"]
+        values = (finals if len(finals) else group)["inr_per_usd"].astype(float)
+        verification = set(group["verification"]) if "verification" in group else set()
+        if values.max() - values.min() >= OTHER_CLOSE_GAP - 1e-9:
+            reason = "disputed"
+        elif "unverifiable" in verification:
+            reason = "unverifiable"
+        elif verification == {"unchecked"}:
+            reason = "unchecked"
+        else:
+            reason = "not preferred"
+        out.append({"date": day, "low": float(values.min()), "high": float(values.max()),
+                    "reason": reason, "n_rows": len(group),
+                    "source_ids": tuple(sorted(set(group["source_id"].dropna())))})
+    return pd.DataFrame(out, columns=cols)
 
 
 # --------------------------------------------------------------------------- benchmarks
@@ -101,7 +145,8 @@ def cell_capex_benchmarks(cb: pd.DataFrame, inr_per_usd: float) -> pd.DataFrame:
     rows are the sources' conversions of the same figures, so counting them too would
     count a project twice); global estimates are in dollars and are converted at
     ``inr_per_usd``. Columns: cb_id, scope, subject, year, kind, low, high (₹ crore per
-    GWh), unit (as reported), reported_low, reported_high, source_id.
+    GWh), unit (as reported), reported_low, reported_high, basis (stated, or derived by
+    our arithmetic), source_id.
     """
     rows = usable(cb[cb["metric"] == CELL_METRIC])
     rows = rows[((rows["scope"] == "india") & (rows["unit"] == INR_PER_GWH))
@@ -126,9 +171,10 @@ def _benchmark_frame(rows: pd.DataFrame, convert) -> pd.DataFrame:
                     "low": convert(r["unit"], float(lo)),
                     "high": convert(r["unit"], float(r["value_high"])),
                     "unit": r["unit"], "reported_low": float(lo),
-                    "reported_high": float(r["value_high"]), "source_id": r["source_id"]})
+                    "reported_high": float(r["value_high"]),
+                    "basis": r.get("basis", "stated"), "source_id": r["source_id"]})
     cols = ["cb_id", "scope", "subject", "year", "kind", "low", "high", "unit",
-            "reported_low", "reported_high", "source_id"]
+            "reported_low", "reported_high", "basis", "source_id"]
     return pd.DataFrame(out, columns=cols).sort_values(["scope", "low"]).reset_index(drop=True)
 
 
@@ -219,6 +265,23 @@ def share_of(part: Range, whole: float) -> Range:
     if not whole > 0:
         raise ValueError("the total must be positive")
     return part / whole
+
+
+def count_below(benchmarks: pd.DataFrame, threshold: float) -> tuple[int, int]:
+    """How many benchmarks lie wholly at or below ``threshold``, and how many only partly
+    (their low end at or below it, their high end above)."""
+    whole = int((benchmarks["high"] <= threshold).sum())
+    partly = int(((benchmarks["low"] <= threshold) & (benchmarks["high"] > threshold)).sum())
+    return whole, partly
+
+
+def scope_of(japan_side: Any) -> str:
+    """The scope a target row states for the Japanese side: "Japan (private sector only)"
+    gives "private sector only"; any other wording is kept as it is."""
+    text = "" if japan_side is None or pd.isna(japan_side) else str(japan_side).strip()
+    if text.startswith("Japan (") and text.endswith(")"):
+        return text[len("Japan ("):-1]
+    return text
 
 
 # --------------------------------------------------------------------------- allocation
@@ -341,7 +404,11 @@ class Rupees:
     inr_reported: Quantity
     fx_implied: Quantity
     fx_window: Quantity
+    fx_window_from: Quantity  # the first and last close in the window
+    fx_window_to: Quantity
     inr_window: Quantity
+    n_closes_on_day: Quantity  # final closes in the data for the run's day (0: a parameter)
+    n_fx_newer: Quantity  # days with newer closes the page does not use
     fx: RunRate  # the PLI chapter's: the parameter, else the close on or before the date
 
 
@@ -352,12 +419,23 @@ class Capex:
     cell_capex: Quantity
     cell_from_parameters: bool
     n_cell_benchmarks: Quantity
+    n_bench_derived: Quantity  # benchmarks that are our arithmetic (a cost over a capacity)
+    capex_bench: Quantity  # all cell benchmarks, lowest to highest (whatever the run sets)
+    bench_spread: Quantity  # the dearest benchmark over the cheapest
     capex_india: Quantity
+    n_india_benchmarks: Quantity
+    india_year_first: Quantity
+    india_year_last: Quantity
     capex_global_usd: Quantity
     capex_global: Quantity
+    n_global_benchmarks: Quantity
+    global_year_first: Quantity
+    global_year_last: Quantity
     rec_capex: Quantity
     rec_from_parameters: bool
     n_rec_benchmarks: Quantity
+    rec_capex_bench: Quantity  # all recycling benchmarks, lowest to highest
+    n_rec_abroad: Quantity  # recycling benchmarks from outside India
 
 
 @dataclass(frozen=True)
@@ -386,7 +464,10 @@ class PliGap:
     pli_awarded: Quantity
     pli_installed: Quantity
     pli_unbuilt: Quantity
-    pli_as_of: Quantity
+    pli_as_of: Quantity  # the latest of the installed-capacity reports used
+    pli_obs_first: Quantity  # the earliest of them (each award's latest report)
+    n_pli_awards: Quantity
+    n_pli_unreported: Quantity  # active awards with no installed-capacity report
     gap_share_capacity: Quantity
     pli_floor: Quantity
     floor_need: Quantity
@@ -395,7 +476,11 @@ class PliGap:
     plant_floor: Quantity
     breakeven_high: Quantity
     breakeven_low: Quantity
-    n_bench_below: Quantity
+    n_bench_below: Quantity  # benchmarks wholly at or below breakeven_high
+    n_bench_partly: Quantity  # ... only at their low end
+    n_bench_below_low: Quantity  # the same for breakeven_low
+    n_bench_partly_low: Quantity
+    n_bench_above_floor: Quantity  # benchmarks wholly above the scheme's floor
     plant_reach: Reach  # which ends of cell_gwh build one smallest plant
     floor_reach: Reach  # which ends of inr_run reach the minimum investment for it
 
@@ -419,11 +504,16 @@ class Context:
 
     target_jpy: Quantity
     target_date: Quantity
+    target_scope: Quantity  # what the target counts, as the data states it
     target_jpy_2022: Quantity
     target_2022_year: Quantity
+    target_2022_date: Quantity
+    target_2022_scope: Quantity
     target_inr: Quantity
     target_share: Quantity
     suzuki_inr: Quantity
+    suzuki_date: Quantity
+    suzuki_total_inr: Quantity  # the whole MoU the battery plant is part of
     suzuki_share: Quantity
     tdsg_2017_usd: Quantity
     tdsg_2017_year: Quantity
@@ -431,8 +521,11 @@ class Context:
     tdsg_electrodes_date: Quantity
     ioc_hoa_date: Quantity
     ioc_sheet_date: Quantity
-    japan_home_2022: Quantity
-    japan_home_2030: Quantity
+    ioc_latest: Quantity  # the latest row in the data for the same two parties
+    n_ioc_amounts: Quantity  # their rows giving any amount
+    japan_home_base: Quantity
+    japan_home_base_year: Quantity
+    japan_home_goal: Quantity
     japan_home_year: Quantity
 
 
@@ -441,6 +534,15 @@ class Meetings:
     embassy_date: Quantity
     embassy_companies: Quantity
     embassy_people: Quantity
+
+
+@dataclass(frozen=True)
+class Dating:
+    """When this run is taken, and how that sits with the Japanese reports."""
+
+    run_as_of: Quantity  # the PLI chapter's analysis date
+    range_reported: Quantity  # when the range was reported
+    newest_fact: Quantity  # the latest dated row this page shows
 
 
 @dataclass(frozen=True)
@@ -479,6 +581,7 @@ class Frames:
 
     window_sources: tuple[str, ...]  # the closes around the meetings
     other_closes: pd.DataFrame  # other sources' closes for the run's day, where they differ
+    newer_closes: pd.DataFrame  # closes after the run's day, to the analysis date, not used
     cell_benchmarks: pd.DataFrame  # with fund_low/fund_high: GWh the range builds at each
     rec_benchmarks: pd.DataFrame
     allocation: pd.DataFrame
@@ -500,6 +603,7 @@ class JapanResult:
     allocation: Allocation
     context: Context
     meetings: Meetings
+    dating: Dating
     sensitivity: Sensitivity
     whatif: WhatIf
     frames: Frames
@@ -543,7 +647,7 @@ def other_closes(fx: pd.DataFrame, rate: RunRate, usd: Range) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     rows = fx[(fx["date"] == rate.day) & ~fx["preferred"].fillna(False).astype(bool)
               & (fx["rate_type"] == "close")
-              & ((fx["inr_per_usd"] - rate.inr_per_usd).abs() >= 0.05)]
+              & ((fx["inr_per_usd"] - rate.inr_per_usd).abs() >= OTHER_CLOSE_GAP)]
     out = rows[["quote_source", "inr_per_usd", "source_id"]].copy()
     inr = [inr_range(usd, float(v)) for v in out["inr_per_usd"]]
     out["inr_low"] = [r.low for r in inr]
@@ -586,8 +690,13 @@ def analyse(tables: Mapping[str, pd.DataFrame], params: Any, pli_delays: Any) ->
     check_implied(fx_implied, rep_src, fx_reported)
     trade = meetings.set_index("meeting_id").loc[TRADE_MEETINGS]
     window_end = trade["end_date"] + pd.Timedelta(days=WINDOW_DAYS)
+    window_rows = window_closes(fx, trade["meeting_date"], window_end)
     fx_window, window_src = closes_between(fx, trade["meeting_date"], window_end)
     inr_window = inr_range(usd_reported, fx_window)
+    as_of = pli_delays.analysis_date.day
+    newer = newer_closes(fx, rate, as_of)
+    day_closes = (fx[(fx["date"] == rate.day) & (fx["rate_type"] == "close")]
+                  if not rate.from_parameter else fx.iloc[0:0])
     rupees = Rupees(
         usd_range=_q(usd, u.USD_MILLION, "Reported Japanese investment range", rep_src,
                      sig=None),
@@ -599,8 +708,16 @@ def analyse(tables: Mapping[str, pd.DataFrame], params: Any, pli_delays: Any) ->
                       rep_src, sig=None),
         fx_window=_q(fx_window, u.INR_PER_USD, "Market closes around the report", window_src,
                      trade["source_id"], sig=None),
+        fx_window_from=_date(window_rows["date"].min(), "First close around the report",
+                             window_rows[window_rows["date"] == window_rows["date"].min()]),
+        fx_window_to=_date(window_rows["date"].max(), "Last close around the report",
+                           window_rows[window_rows["date"] == window_rows["date"].max()]),
         inr_window=_q(inr_window, u.INR_CRORE, "Reported range at those closes", window_src,
                       rep_src),
+        n_closes_on_day=_q(len(day_closes), u.COUNT, "Final closes in the data for that day",
+                           day_closes),
+        n_fx_newer=_q(len(newer), u.COUNT, "Days with newer closes not used",
+                      *[ids for ids in newer["source_ids"]]),
         fx=rate,
     )
 
@@ -618,20 +735,48 @@ def analyse(tables: Mapping[str, pd.DataFrame], params: Any, pli_delays: Any) ->
     rec_src = sources_of(rec.source_ids, () if rec.from_parameters else fx_src)
     global_usd = Range(float(global_bench["reported_low"].min()),
                        float(global_bench["reported_high"].max()))
+    bench_span = span_of(cell_bench)
+    bench_src = sources_of(cell_bench, fx_src if len(global_bench) else ())
+
+    def year(frame: pd.DataFrame, pick: str, label: str) -> Quantity:
+        y = int(getattr(frame["year"], pick)())
+        return _q(y, u.YEAR, label, frame[frame["year"] == y])
+
     capex = Capex(
         cell_capex=_q(cell.value, u.INR_CRORE_PER_GWH, "Cell-plant capex assumed", cell_src),
         cell_from_parameters=cell.from_parameters,
         n_cell_benchmarks=_q(len(cell_bench), u.COUNT, "Cell-plant capex benchmarks",
                              cell_bench),
+        n_bench_derived=_q(int((cell_bench["basis"] == "derived").sum()), u.COUNT,
+                           "Cell-plant benchmarks derived by our arithmetic",
+                           cell_bench[cell_bench["basis"] == "derived"]),
+        capex_bench=_q(bench_span, u.INR_CRORE_PER_GWH, "Cell-plant capex benchmarks, all",
+                       bench_src),
+        bench_spread=_q(bench_span.high / bench_span.low, u.RATIO,
+                        "Dearest cell-plant benchmark over the cheapest", bench_src, sig=2),
         capex_india=_q(span_of(india_bench), u.INR_CRORE_PER_GWH,
                        "Indian cell-plant capex benchmarks", india_bench),
+        n_india_benchmarks=_q(len(india_bench), u.COUNT, "Indian cell-plant capex benchmarks",
+                              india_bench),
+        india_year_first=year(india_bench, "min", "Year of the earliest Indian benchmark"),
+        india_year_last=year(india_bench, "max", "Year of the latest Indian benchmark"),
         capex_global_usd=_q(global_usd, u.USD_MILLION_PER_GWH, "Global cell-plant capex estimate",
                             global_bench),
         capex_global=_q(span_of(global_bench), u.INR_CRORE_PER_GWH, "Global capex in rupees",
                         global_bench, fx_src),
+        n_global_benchmarks=_q(len(global_bench), u.COUNT, "Global cell-plant capex estimates",
+                               global_bench),
+        global_year_first=year(global_bench, "min", "Year of the earliest global estimate"),
+        global_year_last=year(global_bench, "max", "Year of the latest global estimate"),
         rec_capex=_q(rec.value, u.INR_CRORE_PER_KT_A_YEAR, "Recycling capex assumed", rec_src),
         rec_from_parameters=rec.from_parameters,
         n_rec_benchmarks=_q(len(rec_bench), u.COUNT, "Recycling capex benchmarks", rec_bench),
+        rec_capex_bench=_q(span_of(rec_bench), u.INR_CRORE_PER_KT_A_YEAR,
+                           "Recycling capex benchmarks, all", rec_bench,
+                           fx_src if (rec_bench["unit"] != INR_PER_KT).any() else ()),
+        n_rec_abroad=_q(int((rec_bench["scope"] != "india").sum()), u.COUNT,
+                        "Recycling benchmarks from outside India",
+                        rec_bench[rec_bench["scope"] != "india"]),
     )
 
     # ---- what the range could build
@@ -661,6 +806,9 @@ def analyse(tables: Mapping[str, pd.DataFrame], params: Any, pli_delays: Any) ->
     plant_floor = plant_gwh * floor_per_gwh
     breakeven = inr.map(lambda v: breakeven_capex(v, plant_gwh))
     observed = gap_rows["observed_date"].dropna()
+    below, partly = count_below(cell_bench, breakeven.high)
+    below_low, partly_low = count_below(cell_bench, breakeven.low)
+    unreported = gap_rows[gap_rows["observed_date"].isna()]
     pli = PliGap(
         pli_awarded=prog.awarded_gwh.with_(label="PLI capacity awarded (active awards)"),
         pli_installed=prog.installed_gwh.with_(label="PLI capacity installed"),
@@ -669,6 +817,15 @@ def analyse(tables: Mapping[str, pd.DataFrame], params: Any, pli_delays: Any) ->
                          gap_src) if len(observed) else
                    q_missing(u.DATE, "Date of the latest installed-capacity figures",
                              "no report")),
+        pli_obs_first=(_date(observed.min(), "Date of the earliest installed-capacity figure "
+                             "used", gap_rows[gap_rows["observed_date"] == observed.min()]
+                             [["obs_source_id"]]) if len(observed) else
+                       q_missing(u.DATE, "Date of the earliest installed-capacity figure used",
+                                 "no report")),
+        n_pli_awards=_q(len(gap_rows), u.COUNT, "Active PLI awards", gap_rows[["award_source_id"]]),
+        n_pli_unreported=_q(len(unreported), u.COUNT,
+                            "Active awards with no installed-capacity report",
+                            unreported[["award_source_id"]]),
         gap_share_capacity=_q(share_of(gwh, unbuilt), u.SHARE,
                               "Share of the PLI's unbuilt capacity the range could build",
                               prog.gap_awarded.sources, rep_src, fx_src, cell_src),
@@ -687,8 +844,15 @@ def analyse(tables: Mapping[str, pd.DataFrame], params: Any, pli_delays: Any) ->
         breakeven_low=_q(breakeven.low, u.INR_CRORE_PER_GWH,
                          "Highest capex at which the low end builds one smallest plant",
                          rep_src, fx_src, plant.sources, sig=2),
-        n_bench_below=_q(int((cell_bench["low"] <= breakeven.high).sum()), u.COUNT,
-                         "Benchmarks under that capex", cell_bench, fx_src),
+        n_bench_below=_q(below, u.COUNT, "Benchmarks wholly under that capex", bench_src),
+        n_bench_partly=_q(partly, u.COUNT, "Benchmarks partly under that capex", bench_src),
+        n_bench_below_low=_q(below_low, u.COUNT, "Benchmarks wholly under the low end's capex",
+                             bench_src),
+        n_bench_partly_low=_q(partly_low, u.COUNT, "Benchmarks partly under the low end's capex",
+                              bench_src),
+        n_bench_above_floor=_q(int((cell_bench["low"] > floor_per_gwh).sum()), u.COUNT,
+                               "Benchmarks above the PLI minimum investment", bench_src,
+                               floor.sources),
         plant_reach=_reach(gwh, plant_gwh, rep_src, fx_src, cell_src, plant.sources),
         floor_reach=_reach(inr, plant_floor, rep_src, fx_src, plant.sources, floor.sources),
     )
@@ -719,6 +883,8 @@ def analyse(tables: Mapping[str, pd.DataFrame], params: Any, pli_delays: Any) ->
     )
 
     context = _context(inv, strategy, inr, rep_src, fx_src)
+    dating = _dating(pli_delays.analysis_date, reported, inv, meetings, rate, observed,
+                     gap_rows)
     embassy = meetings.set_index("meeting_id").loc[EMBASSY_EVENT]
     meets = Meetings(
         embassy_date=_date(embassy["meeting_date"], "Embassy battery event", embassy["source_id"],
@@ -767,6 +933,7 @@ def analyse(tables: Mapping[str, pd.DataFrame], params: Any, pli_delays: Any) ->
     frames = Frames(
         window_sources=tuple(window_src),
         other_closes=other_closes(fx, rate, usd),
+        newer_closes=newer,
         cell_benchmarks=benchmark_capacity(cell_bench, inr),
         rec_benchmarks=rec_bench,
         allocation=alloc,
@@ -779,7 +946,7 @@ def analyse(tables: Mapping[str, pd.DataFrame], params: Any, pli_delays: Any) ->
         meetings=meetings.sort_values("meeting_date", kind="stable").reset_index(drop=True),
     )
     return JapanResult(rupees=rupees, capex=capex, capacity=capacity, pli_gap=pli,
-                       allocation=allocation, context=context, meetings=meets,
+                       allocation=allocation, context=context, meetings=meets, dating=dating,
                        sensitivity=sensitivity, whatif=whatif, frames=frames,
                        analysis_date=pli_delays.analysis_date)
 
@@ -803,16 +970,29 @@ def _context(inv: pd.DataFrame, strategy: pd.DataFrame, inr: Range, rep_src: str
     def year(inv_id: str, label: str) -> Quantity:
         return _q(int(rows.loc[inv_id, "announced_date"].year), u.YEAR, label, src(inv_id))
 
+    def scope(inv_id: str, label: str) -> Quantity:
+        return q_text(scope_of(rows.loc[inv_id, "japan_side"]), label, (src(inv_id),))
+
     target_inr = amount("jpy10tn_inr_mint", "amount_inr_cr_high")
     suzuki = amount("suzuki_bev_battery_2022", "amount_inr_cr_high")
     home_2030, home_2022 = js.loc["domestic_capacity_2030"], js.loc["domestic_capacity_2022"]
+    # Every row in the data for the two parties of the IOC-Panasonic venture.
+    hoa = rows.loc["ioc_panasonic_hoa"]
+    ioc = usable(inv[(inv["japan_side"] == hoa["japan_side"])
+                     & (inv["india_side"] == hoa["india_side"])])
+    amounts = [c for c in ioc.columns if c.startswith("amount_")]
+    ioc_latest = ioc.sort_values("announced_date", kind="stable").iloc[-1]
+    ioc_with_amounts = ioc[ioc[amounts].notna().any(axis=1)]
     return Context(
         target_jpy=_q(amount("jpy10tn_target", "amount_jpy_bn_high"), u.JPY_BILLION,
                       "Ten-year Japanese private-investment target", src("jpy10tn_target")),
         target_date=when("jpy10tn_target", "Date the target was set"),
+        target_scope=scope("jpy10tn_target", "What the ten-year target counts"),
         target_jpy_2022=_q(amount("jpy5tn_target_2022", "amount_jpy_bn_high"), u.JPY_BILLION,
                            "The 2022-2026 target", src("jpy5tn_target_2022")),
         target_2022_year=year("jpy5tn_target_2022", "Year of the earlier target"),
+        target_2022_date=when("jpy5tn_target_2022", "Date the earlier target was set"),
+        target_2022_scope=scope("jpy5tn_target_2022", "What the earlier target counts"),
         target_inr=_q(target_inr, u.INR_CRORE, "Ten-year target in rupees, as reported",
                       src("jpy10tn_inr_mint")),
         target_share=_q(share_of(inr, target_inr), u.SHARE,
@@ -820,6 +1000,9 @@ def _context(inv: pd.DataFrame, strategy: pd.DataFrame, inr: Range, rep_src: str
                         rep_src, fx_src),
         suzuki_inr=_q(suzuki, u.INR_CRORE, "Suzuki's Gujarat battery-plant MoU",
                       src("suzuki_bev_battery_2022")),
+        suzuki_date=when("suzuki_bev_battery_2022", "Date of Suzuki's Gujarat MoU"),
+        suzuki_total_inr=_q(amount("suzuki_total_2022", "amount_inr_cr_high"), u.INR_CRORE,
+                            "Suzuki's Gujarat MoU, all of it", src("suzuki_total_2022")),
         suzuki_share=_q(inr.high / suzuki, u.SHARE,
                         "High end as a share of Suzuki's battery-plant MoU",
                         src("suzuki_bev_battery_2022"), rep_src, fx_src, sig=2),
@@ -831,12 +1014,46 @@ def _context(inv: pd.DataFrame, strategy: pd.DataFrame, inr: Range, rep_src: str
         tdsg_electrodes_date=when("tdsg_2025_electrodes", "TDSG electrode production began"),
         ioc_hoa_date=when("ioc_panasonic_hoa", "IOC-Panasonic heads of agreement"),
         ioc_sheet_date=when("ioc_panasonic_term_sheet", "IOC-Panasonic binding term sheet"),
-        japan_home_2022=_q(float(home_2022["value_high"]), u.GWH,
+        ioc_latest=_date(ioc_latest["announced_date"], "Latest IOC-Panasonic report",
+                         ioc_latest["source_id"], precision=ioc_latest["date_precision"]),
+        n_ioc_amounts=_q(len(ioc_with_amounts), u.COUNT, "IOC-Panasonic reports with an amount",
+                         ioc),
+        japan_home_base=_q(float(home_2022["value_high"]), u.GWH,
                            "Japan's domestic battery capacity, 2022", home_2022["source_id"]),
-        japan_home_2030=_q(float(home_2030["value_high"]), u.GWH,
+        japan_home_base_year=_q(int(pd.Timestamp(home_2022["statement_date"]).year), u.YEAR,
+                                "Year of Japan's domestic capacity figure",
+                                home_2022["source_id"]),
+        japan_home_goal=_q(float(home_2030["value_high"]), u.GWH,
                            "Japan's 2030 domestic battery-capacity target",
                            home_2030["source_id"]),
         japan_home_year=_q(int(home_2030["target_year"]), u.YEAR,
                            "Target year of Japan's domestic capacity goal",
                            home_2030["source_id"]),
+    )
+
+
+def _dating(analysis: AnalysisDate, reported: pd.Series, inv: pd.DataFrame,
+            meetings: pd.DataFrame, rate: RunRate, observed: pd.Series,
+            gap_rows: pd.DataFrame) -> Dating:
+    """The run's date, when the range was reported, and the newest dated row the page
+    shows (announcements, meetings, the close used, the PLI reports)."""
+    shown = usable(inv)
+    dated = [(d, p, s) for d, p, s in zip(shown["announced_date"], shown["date_precision"],
+                                          shown["source_id"], strict=True) if pd.notna(d)]
+    dated += [(d, p, s) for d, p, s in zip(meetings["meeting_date"], meetings["date_precision"],
+                                           meetings["source_id"], strict=True) if pd.notna(d)]
+    if rate.day is not None:
+        dated += [(rate.day, "day", s) for s in rate.sources]
+    for d in observed:
+        dated += [(d, "day", s) for s in
+                  gap_rows.loc[gap_rows["observed_date"] == d, "obs_source_id"].dropna()]
+    newest = max(d for d, _, _ in dated)
+    at_newest = [(p, s) for d, p, s in dated if d == newest]
+    precision = next((p for p, _ in at_newest if p == "day"), at_newest[0][0])
+    return Dating(
+        run_as_of=_date(analysis.day, "Date the analysis is taken at", analysis.sources),
+        range_reported=_date(reported["announced_date"], "When the range was reported",
+                             reported["source_id"], precision=reported["date_precision"]),
+        newest_fact=_date(newest, "Newest dated fact on this page",
+                          [s for _, s in at_newest], precision=precision),
     )

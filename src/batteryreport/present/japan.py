@@ -16,7 +16,7 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
-from batteryreport.chapters.japan import VERDICTS, JapanResult, Span
+from batteryreport.chapters.japan import OTHER_CLOSE_GAP, VERDICTS, JapanResult, Span
 from batteryreport.core.quantity import Quantity, source_ids
 from batteryreport.core.quantity import text as q_text
 from batteryreport.core.ranges import Range
@@ -51,24 +51,319 @@ def fx_basis(r: JapanResult) -> str:
     return f"the close of {fmt.date(fx.day)}"
 
 
+_NEWER_REASON = {"disputed": "the sources disagree", "unverifiable": "ruled unverifiable",
+                 "unchecked": "not yet fact-checked", "not preferred": "not marked preferred"}
+NEAR_MARKET = 0.03  # a reported conversion within 3% of the market closes is "a little" off
+FAR_MORE = 3.0  # cost moves the answer "far more" when its spread is 3 times the rate's
+
+
+def _int(q: Quantity) -> int:
+    return int(q.value)  # type: ignore[arg-type]
+
+
+def _n_of(k: int, n: int, noun: str, verb: tuple[str, str] = ("is", "are")) -> str:
+    """k of n things, with the verb agreeing: "none of the 7 benchmarks is", "all 7
+    benchmarks are", "5 of the 7 benchmarks are", "the one benchmark is (not)"."""
+    one, many = verb
+    if n == 1:
+        return f"the one {noun[:-1]} {one}" + ("" if k == 1 else " not")
+    if k == 0:
+        return f"none of the {n} {noun} {one}"
+    if k == n:
+        return f"all {n} {noun} {many}"
+    return f"{k} of the {n} {noun} {one if k == 1 else many}"
+
+
+def _years(first: Quantity, last: Quantity) -> str:
+    return show(first) if first.value == last.value else f"{show(first)}{fmt.DASH}{show(last)}"
+
+
+def fx_why(r: JapanResult) -> str:
+    """Why the page converts at this rate, from the run and the data: the parameter, or
+    the latest preferred close on or before the analysis date (and the newer closes in the
+    data it leaves out, with why), or the earliest close when the data has none by then."""
+    fx, day = r.rupees.fx, show(r.dating.run_as_of)
+    when = ("the analysis date set for this run" if r.analysis_date.from_parameter
+            else "the date of the latest PLI report in the data")
+    if fx.from_parameter:
+        return "It comes from the fx_inr_per_usd parameter, in place of the closes in the data."
+    if fx.before_data:
+        return (f"The data has no close on or before {day}, {when}, so the page takes the "
+                "earliest close it has.")
+    out = f"It is the latest close the data marks as preferred on or before {day}, {when}."
+    newer = r.frames.newer_closes
+    if newer.empty:
+        return out
+    if len(newer) > 3:
+        return (f"{out} The {len(newer)} later closes in the data, up to "
+                f"{fmt.date(newer['date'].max())}, are not used: none is marked preferred.")
+    parts = [f"{fmt.date(n.date)} ({fmt.span(Range(n.low, n.high), fmt.rate, sig=None)}: "
+             f"{_NEWER_REASON[n.reason]})" for n in newer.itertuples()]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    noun = "close" if len(parts) == 1 else "closes"
+    return f"{out} The later {noun} in the data {'is' if len(parts) == 1 else 'are'} not " \
+           f"used: {listed}."
+
+
+def fx_rule(r: JapanResult) -> str:
+    """The rule that gave the run's exchange rate, with the close it picked."""
+    fx = r.rupees.fx
+    if fx.from_parameter:
+        return "a rate set for this run with the fx_inr_per_usd parameter"
+    day = show(r.dating.run_as_of)
+    if fx.before_data:
+        return (f"{fx_basis(r)}, as the data has no close on or before the analysis date, "
+                f"{day}")
+    return (f"{fx_basis(r)}, the latest close the data marks as preferred on or before the "
+            f"analysis date, {day}")
+
+
+def fx_day_note(r: JapanResult) -> str:
+    """What the data says about other closes for the day the rate was taken."""
+    fx = r.rupees.fx
+    if fx.from_parameter:
+        return "No close from the data is used, so the table shows the closes only to compare."
+    day = fmt.date(fx.day)
+    others = len(r.frames.other_closes)
+    if others:
+        rest = "other" if others == 1 else "others"
+        return (f"Sources give different closes for {day}: the page uses the one the data "
+                f"marks as preferred, and the table lists the {rest}.")
+    if _int(r.rupees.n_closes_on_day) > 1:
+        paise = round(OTHER_CLOSE_GAP * 100)
+        return f"The sources in the data for {day} agree to within {paise} paise."
+    return f"No other source in the data gives a close for {day}."
+
+
+def fx_vs_window(r: JapanResult) -> str:
+    """How the rate the reported rupee figures imply compares with the market closes
+    around the meetings: weaker (more rupees to the dollar), stronger, or in line."""
+    imp, win = r.rupees.fx_implied.value, r.rupees.fx_window.value
+    if imp.low > win.high:
+        gap = (imp.high - win.high) / win.high
+        return ("a little weaker than" if gap <= NEAR_MARKET else "weaker than")
+    if imp.high < win.low:
+        gap = (win.low - imp.low) / win.low
+        return ("a little stronger than" if gap <= NEAR_MARKET else "stronger than")
+    return "in line with"
+
+
+def fx_reading(r: JapanResult) -> str:
+    """What the reported rupee figures are, judged by how far they are from the market."""
+    imp, win = r.rupees.fx_implied.value, r.rupees.fx_window.value
+    off = max(abs(imp.high - win.high) / win.high, abs(imp.low - win.low) / win.low)
+    if off <= NEAR_MARKET:
+        return ("The rupee figures look like rounded conversions, so this page converts the "
+                "dollar range itself.")
+    return ("That is further from the market than rounding explains, so this page does not "
+            "use the rupee figures: it converts the dollar range itself.")
+
+
 def _basis(from_parameters: bool, n: Quantity) -> str:
     return ("a range set for this run" if from_parameters
             else f"the span of all {show(n)} benchmarks")
 
 
+def bench_derived(r: JapanResult) -> str:
+    """How many cell benchmarks are our arithmetic rather than stated per GWh."""
+    cx = r.capex
+    k, n = _int(cx.n_bench_derived), _int(cx.n_cell_benchmarks)
+    if k == 0:
+        return "Every cell benchmark is stated per GWh by its source."
+    out = _n_of(k, n, "cell benchmarks")
+    out = (out[0].upper() + out[1:] + " our arithmetic, a reported cost divided by a reported "
+           "capacity (each row's note on the \"Data and sources\" page shows it)")
+    rest = n - k
+    if rest:
+        out += "; the other is" if rest == 1 else "; the others are"
+        out += " stated per GWh"
+    return out + "."
+
+
+def global_intro(r: JapanResult) -> str:
+    """The global estimate(s) introduced with their number and years."""
+    cx = r.capex
+    years = _years(cx.global_year_first, cx.global_year_last)
+    if _int(cx.n_global_benchmarks) == 1:
+        return f"a global estimate from {years} is"
+    return f"{show(cx.n_global_benchmarks)} global estimates from {years} give"
+
+
+def bench_below(r: JapanResult, low_end: bool = False) -> str:
+    """How many benchmarks lie under the capex at which an end of the range builds one
+    smallest plant: "5 of the 7 benchmarks are", "none of the 7 benchmarks is", with the
+    ones under it only at their low end named apart."""
+    g, n = r.pli_gap, _int(r.capex.n_cell_benchmarks)
+    k, partly = ((_int(g.n_bench_below_low), _int(g.n_bench_partly_low)) if low_end
+                 else (_int(g.n_bench_below), _int(g.n_bench_partly)))
+    out = _n_of(k, n, "benchmarks")
+    if partly:
+        out += (f", and {partly} more {'is' if partly == 1 else 'are'} only at the low end of "
+                f"{'its' if partly == 1 else 'their'} range")
+    return out
+
+
+def floor_vs_cost(r: JapanResult) -> str:
+    """Which of the two PLI shares is the smaller, from where this page's capex sits
+    against the scheme's floor (the capacity share is smaller where capex is above it)."""
+    cell, floor = r.capex.cell_capex.value, float(r.pli_gap.pli_floor.value)
+    n, above = _int(r.capex.n_cell_benchmarks), _int(r.pli_gap.n_bench_above_floor)
+    bench = _n_of(above, n, "benchmarks", ("lies", "lie"))
+    bench = bench[0].upper() + bench[1:] + " above it"
+    if cell.low > floor:
+        mine = ("" if not r.capex.cell_from_parameters
+                else ", and so does this run's whole capex range")
+        return f"{bench}{mine}, so the first share is the smaller one."
+    if cell.high > floor:
+        return (f"{bench}, but this page's capex range starts below it, so the first share is "
+                "the smaller one only at its low end.")
+    return (f"{bench}, but this page's capex is at or below it, so the first share is the "
+            "larger one.")
+
+
+def rec_capex_sentence(r: JapanResult) -> str:
+    """Where the recycling capex comes from: the benchmarks, or the run's parameters set
+    beside them."""
+    cx = r.capex
+    n = _int(cx.n_rec_benchmarks)
+    bench = "The one benchmark in the data puts" if n == 1 else \
+        f"The {n} benchmarks in the data put"
+    if not cx.rec_from_parameters:
+        return f"{bench} a plant at {show(cx.rec_capex)} of capacity."
+    them = "the one benchmark in the data gives" if n == 1 else \
+        f"the {n} benchmarks in the data give"
+    return (f"This run sets a plant's cost at {show(cx.rec_capex)} of capacity; "
+            f"{them} {show(cx.rec_capex_bench)}.")
+
+
+def rec_bench_kinds(r: JapanResult) -> str:
+    """What the recycling benchmarks are: their kinds, and how many are from abroad."""
+    kinds = r.frames.rec_benchmarks["kind"].value_counts()
+    words = {"plan": ("a company plan", "company plans"), "estimate": ("an estimate", "estimates"),
+             "forecast": ("a forecast", "forecasts")}
+    parts = []
+    for kind, k in kinds.items():
+        one, many = words.get(kind, (f"a {kind}", f"{kind}s"))
+        parts.append(one if k == 1 else f"{k} {many}")
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    n, abroad = _int(r.capex.n_rec_benchmarks), _int(r.capex.n_rec_abroad)
+    where = ("all from outside India" if abroad == n and n > 1 else
+             "from outside India" if abroad == n else
+             "none from outside India" if abroad == 0 else
+             f"{abroad} of them from outside India")
+    return f"The benchmarks are {listed}, {where}, so treat the result as an order of magnitude."
+
+
+def pli_when(r: JapanResult) -> str:
+    """When the installed figures are from: one date for all, or each beneficiary's latest
+    report (with the ones that have none named apart)."""
+    g = r.pli_gap
+    n, none = _int(g.n_pli_awards), _int(g.n_pli_unreported)
+    run_day = show(r.dating.run_as_of)
+    if none == n:
+        return f"by {run_day}, as far as the data shows: no beneficiary had reported any"
+    if g.pli_obs_first.value == g.pli_as_of.value:
+        out = f"by {show(g.pli_as_of)}"
+    else:
+        out = (f"according to each beneficiary's latest report, dated {show(g.pli_obs_first)} "
+               f"to {show(g.pli_as_of)}")
+    if none:
+        out += (f" ({none} of the {n} beneficiaries had no report by {run_day} and "
+                f"{'counts' if none == 1 else 'count'} as none installed)")
+    return out
+
+
+def targets_compared(r: JapanResult) -> str:
+    """Whether the two yen targets can be set against each other: only if they count the
+    same money."""
+    c = r.context
+    if c.target_scope.value == c.target_2022_scope.value:
+        ratio = float(c.target_jpy.value) / float(c.target_jpy_2022.value)  # type: ignore[arg-type]
+        return (f"Both count the same kind of money ({c.target_scope.value}); the new target is "
+                f"{fmt.number(ratio)} times the earlier one.")
+    return ("The two count different money, so the new target cannot be read as a multiple "
+            "of the earlier one.")
+
+
+def flip_driver(r: JapanResult) -> str:
+    """What the verdict depends on more: the spread of the cost benchmarks against the
+    spread of exchange rates the chart spans (each as its highest over its lowest)."""
+    capex, rate = r.capex.capex_bench.value, r.sensitivity.fx_grid.value
+    cost, fx = capex.high / capex.low - 1, rate.high / rate.low - 1
+    if cost >= FAR_MORE * fx:
+        return "far more on what a GWh costs than on the exchange rate"
+    if cost > fx:
+        return "more on what a GWh costs than on the exchange rate"
+    if fx >= FAR_MORE * cost:
+        return "far more on the exchange rate than on what a GWh costs"
+    return "more on the exchange rate than on what a GWh costs"
+
+
+def run_dating(r: JapanResult) -> str:
+    """How the run's date sits with the Japanese reports (they are not cut at it)."""
+    d = r.dating
+    day = show(d.run_as_of)
+    how = "set for this run" if r.analysis_date.from_parameter else \
+        "the date of the latest PLI report in the data"
+    out = (f"This run is taken at {day} ({how}): the PLI figures and the exchange rate are "
+           "as of that date. The Japanese reports and meetings are not cut at it; the newest "
+           f"dated fact on this page is of {show(d.newest_fact)}.")
+    if d.run_as_of.value < d.range_reported.value:
+        out += (f" The range itself was reported in {show(d.range_reported)}, after the run's "
+                "date, so the page shows what it would have meant then.")
+    return out
+
+
 def phrases(r: JapanResult) -> dict[str, Quantity]:
     """The chapter's phrases whose wording depends on the data, each chosen by a rule."""
     rp, cx, cap, g, al = r.rupees, r.capex, r.capacity, r.pli_gap, r.allocation
+    ctx, d = r.context, r.dating
     return {
         "fx_source": _phrase(fx_basis(r), "Where the exchange rate comes from",
                              rp.fx_run.sources),
+        "fx_why": _phrase(fx_why(r), "Why this exchange rate", rp.fx_run.sources,
+                          d.run_as_of.sources, rp.n_fx_newer.sources),
+        "fx_rule": _phrase(fx_rule(r), "The rule behind the exchange rate", rp.fx_run.sources,
+                           d.run_as_of.sources),
+        "fx_day_note": _phrase(fx_day_note(r), "Other closes for the same day",
+                               rp.n_closes_on_day.sources),
+        "fx_vs_window": _phrase(fx_vs_window(r), "The implied rate against the market",
+                                rp.fx_implied.sources, rp.fx_window.sources),
+        "fx_reading": _phrase(fx_reading(r), "What the reported rupee figures are",
+                              rp.fx_implied.sources, rp.fx_window.sources),
         "cell_basis": _phrase(_basis(cx.cell_from_parameters, cx.n_cell_benchmarks),
                               "Where the cell capex comes from", cx.cell_capex.sources),
         "rec_basis": _phrase(_basis(cx.rec_from_parameters, cx.n_rec_benchmarks),
                              "Where the recycling capex comes from", cx.rec_capex.sources),
-        "bench_below": _phrase(f"{show(g.n_bench_below)} of the {show(cx.n_cell_benchmarks)}",
-                               "Benchmarks under that capex", g.n_bench_below.sources,
-                               cx.n_cell_benchmarks.sources),
+        "bench_derived": _phrase(bench_derived(r), "Which benchmarks are our arithmetic",
+                                 cx.n_bench_derived.sources),
+        "india_years": _phrase(_years(cx.india_year_first, cx.india_year_last),
+                               "Years of the Indian benchmarks", cx.india_year_first.sources,
+                               cx.india_year_last.sources),
+        "global_intro": _phrase(global_intro(r), "The global estimates",
+                                cx.n_global_benchmarks.sources),
+        "bench_below": _phrase(bench_below(r), "Benchmarks under that capex",
+                               g.n_bench_below.sources, cx.n_cell_benchmarks.sources),
+        "bench_below_low": _phrase(bench_below(r, low_end=True),
+                                   "Benchmarks under the low end's capex",
+                                   g.n_bench_below_low.sources, cx.n_cell_benchmarks.sources),
+        "floor_vs_cost": _phrase(floor_vs_cost(r), "Which PLI share is the smaller",
+                                 cx.cell_capex.sources, g.pli_floor.sources,
+                                 g.n_bench_above_floor.sources),
+        "rec_capex_sentence": _phrase(rec_capex_sentence(r), "Where the recycling capex "
+                                      "comes from", cx.rec_capex.sources,
+                                      cx.rec_capex_bench.sources),
+        "rec_bench_kinds": _phrase(rec_bench_kinds(r), "What the recycling benchmarks are",
+                                   cx.rec_capex_bench.sources),
+        "pli_when": _phrase(pli_when(r), "When the installed figures are from",
+                            g.pli_as_of.sources, g.pli_obs_first.sources,
+                            g.n_pli_unreported.sources),
+        "targets_compared": _phrase(targets_compared(r), "Whether the two targets compare",
+                                    ctx.target_scope.sources, ctx.target_2022_scope.sources),
+        "flip_driver": _phrase(flip_driver(r), "What the verdict depends on more",
+                               cx.capex_bench.sources, r.sensitivity.fx_grid.sources),
+        "run_dating": _phrase(run_dating(r), "How this run is dated", d.run_as_of.sources,
+                              d.range_reported.sources, d.newest_fact.sources),
         "plant_verdict": _phrase(ends_reaching(g.plant_reach.verdict),
                                  "Which ends of the range pay for one smallest PLI plant",
                                  g.plant_reach.sources),
@@ -83,7 +378,8 @@ def phrases(r: JapanResult) -> dict[str, Quantity]:
             al.alloc_first_share_recycling.sources, al.alloc_first_share_ev.sources),
         "lede": _phrase(
             f"Japan's reported {show(rp.usd_range)} is {show(rp.inr_run)} at "
-            f"{show(rp.fx_run)}: enough for about {show(cap.cell_gwh)} of cell factories, or "
+            f"{show(rp.fx_run)} ({fx_basis(r)}): enough for about {show(cap.cell_gwh)} of "
+            "cell factories, or "
             f"{show(g.gap_share_capacity)} of the PLI capacity that was awarded but has not "
             "been built.",
             "In one sentence", rp.usd_range.sources, rp.inr_run.sources, rp.fx_run.sources,
@@ -381,6 +677,11 @@ def sensitivity_chart(r: JapanResult) -> charts.Figure:
                       "Black: this page's exchange rate and capex range."]))
     s = r.sensitivity
     low_grid = s.breakeven_low_grid.with_(value=s.breakeven_low_grid.value.high, sig=2)
+    if s.breakeven_low_grid.value.high < capex_grid[0]:
+        low_text = (f"the low end builds one nowhere on the grid: it would need capex below "
+                    f"{show(low_grid)}")
+    else:
+        low_text = f"the low end only below {show(s.breakeven_low_grid)}"
     return charts.figure(
         chart, name="japan_sensitivity",
         title="Where the answer flips: exchange rate against cell-plant capex",
@@ -389,7 +690,7 @@ def sensitivity_chart(r: JapanResult) -> charts.Figure:
             f"{fmt.span(Range(capex_grid[0], capex_grid[-1]), per_gwh, sig=None)}. "
             f"Each cell gives the GWh the range builds there. The high end builds a {plant} "
             f"plant only below a capex of {show(s.breakeven_grid)}, depending on the exchange "
-            f"rate; the low end builds one nowhere on the grid above {show(low_grid)}. "
+            f"rate; {low_text}. "
             f"This page's assumption, {show(r.rupees.fx_run)} and {show(r.capex.cell_capex)}, "
             f"gives {show(r.capacity.cell_gwh)}."),
         source_note="Computed from the reported range (japan_india_investments), the "

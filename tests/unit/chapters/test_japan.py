@@ -25,6 +25,7 @@ from japan_tiny import (
 from batteryreport.chapters import japan
 from batteryreport.core import units as u
 from batteryreport.core.ranges import Range
+from batteryreport.present.fmt import show as show_date
 
 # --------------------------------------------------------------------------- money
 
@@ -72,6 +73,32 @@ def test_other_closes_of_the_same_day_are_the_differing_final_ones():
     assert (out.loc[0, "inr_low"], out.loc[0, "inr_high"]) == (pytest.approx(904),
                                                                pytest.approx(3616))
     assert japan.other_closes(fx_rates(), run_rate(day=None), Range(100, 400)).empty
+
+
+def test_window_closes_and_their_dates():
+    r = result().rupees
+    assert (r.fx_window_from.value, r.fx_window_to.value) == (ts("2025-07-02").date(),
+                                                              ts("2025-07-04").date())
+    assert r.fx_window_from.sources == ("close_a",) and r.fx_window_to.sources == ("close_b",)
+
+
+def test_newer_closes_are_the_unused_ones_up_to_the_analysis_date_with_why():
+    out = japan.newer_closes(fx_rates(), run_rate(), ts("2026-01-15"))
+    # After the run's day (30 Jul 2025), on or before the analysis date; 1 Feb 2026 is after.
+    assert list(out["date"]) == [ts("2025-12-01"), ts("2026-01-05")]
+    assert list(out["reason"]) == ["disputed", "unchecked"]  # 95.0 against 95.5; unchecked
+    assert (out.loc[0, "low"], out.loc[0, "high"]) == (95.0, 95.5)
+    assert out.loc[0, "source_ids"] == ("fx_new_a", "fx_new_b")
+    assert japan.newer_closes(fx_rates(), run_rate(day=None), ts("2026-01-15")).empty
+    # A day whose closes agree and were checked, but none is preferred.
+    agree = fx_rates()
+    agree.loc[agree["source_id"] == "fx_new_b", "inr_per_usd"] = 95.02
+    assert japan.newer_closes(agree, run_rate(), ts("2025-12-31"))["reason"].tolist() == [
+        "not preferred"]
+    r = result().rupees
+    assert r.n_fx_newer.value == 2 and "fx_unchecked" in r.n_fx_newer.sources
+    assert r.n_closes_on_day.value == 3  # 90.0, 90.4 and 90.02: the final closes of 30 July
+    assert result(rate=run_rate(95.0, day=None)).rupees.n_closes_on_day.value == 0
 
 
 # --------------------------------------------------------------------------- benchmarks
@@ -155,6 +182,30 @@ def test_shares_of_a_total():
     assert japan.share_of(Range(1, 14), 39) == Range(1 / 39, 14 / 39)
     with pytest.raises(ValueError):
         japan.share_of(Range(1, 2), 0)
+
+
+def test_counting_benchmarks_under_a_capex():
+    bench = japan.cell_capex_benchmarks(benchmarks(), 90.0)  # 300; 360-450; 900
+    assert japan.count_below(bench, 720) == (2, 0)
+    assert japan.count_below(bench, 400) == (1, 1)  # the global range straddles it
+    assert japan.count_below(bench, 100) == (0, 0)
+    assert japan.count_below(bench, 900) == (3, 0)  # exactly enough counts
+
+
+def test_benchmark_counts_in_the_result():
+    r = result()
+    g, cx = r.pli_gap, r.capex
+    assert (g.n_bench_below.value, g.n_bench_partly.value) == (2, 0)  # under ₹720
+    assert (g.n_bench_below_low.value, g.n_bench_partly_low.value) == (0, 0)  # under ₹180
+    assert g.n_bench_above_floor.value == 3  # all above ₹200
+    assert cx.capex_bench.value == Range(300, 900) and cx.bench_spread.value == 3
+    # The benchmarks stay what they are when the run sets its own capex.
+    mine = result(cell_capex_inr_cr_per_gwh_low=600.0, cell_capex_inr_cr_per_gwh_high=1200.0)
+    assert mine.capex.capex_bench.value == Range(300, 900)
+    assert (cx.n_india_benchmarks.value, cx.n_global_benchmarks.value) == (2, 1)
+    assert (cx.india_year_first.value, cx.global_year_last.value) == (2023, 2021)
+    assert cx.n_bench_derived.value == 2  # the global estimate is stated per GWh
+    assert cx.rec_capex_bench.value == Range(30, 36) and cx.n_rec_abroad.value == 1
 
 
 # --------------------------------------------------------------------------- allocation
@@ -361,3 +412,39 @@ def test_every_quantity_has_a_unit_and_a_label_and_the_result_is_frozen():
     assert all(q.label and isinstance(q.unit, u.Unit) for q in qs.values())
     with pytest.raises(dataclasses.FrozenInstanceError):
         r.rupees.fx_run = r.rupees.inr_run  # type: ignore[misc]
+
+
+def test_when_the_installed_figures_are_from():
+    g = result().pli_gap
+    assert g.pli_obs_first.value == g.pli_as_of.value == ts("2026-01-15").date()
+    assert (g.n_pli_awards.value, g.n_pli_unreported.value) == (2, 1)
+    assert g.n_pli_unreported.sources == ("award_src2",)
+    pli = pli_result()
+    pli.frames.progress["observed_date"] = [ts("2026-01-15"), ts("2025-06-17")]
+    g = japan.analyse(tables(), params(), pli).pli_gap
+    assert g.pli_obs_first.value == ts("2025-06-17").date() and g.n_pli_unreported.value == 0
+
+
+def test_targets_keep_their_scopes_and_suzuki_its_whole_mou():
+    c = result().context
+    assert japan.scope_of("Japan (private sector only)") == "private sector only"
+    assert japan.scope_of("Japan") == "Japan" and japan.scope_of(None) == ""
+    assert c.target_scope.value == "private sector only"
+    assert c.target_2022_scope.value == "public and private; investment and financing"
+    assert c.target_2022_date.value == ts("2022-03-19").date()
+    assert (c.suzuki_inr.value, c.suzuki_total_inr.value) == (7200, 10445)
+    assert c.suzuki_total_inr.sources == ("src_suzuki_total_2022",)
+    assert c.japan_home_base_year.value == 2022
+
+
+def test_ioc_panasonic_reports_are_the_same_two_parties_rows():
+    c = result().context
+    assert c.ioc_latest.value == c.ioc_sheet_date.value and c.n_ioc_amounts.value == 0
+
+
+def test_dating_the_run():
+    d = result().dating
+    assert d.run_as_of.value == ts("2026-01-15").date()
+    assert show_date(d.range_reported) == "July 2025"
+    # The newest dated row the page shows: the 15 Jan 2026 PLI report (after the summit).
+    assert d.newest_fact.value == ts("2026-01-15").date() and d.newest_fact.sources == ("obs_src",)
