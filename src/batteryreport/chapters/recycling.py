@@ -870,7 +870,7 @@ def _pack_check(capacity: pd.DataFrame, span: Range) -> dict[str, Any]:
         "lohum_kg_per_kwh": _q(implied, u.KG_PER_KWH,
                                f"kg per kWh implied by {company}'s tonnes and GWh",
                                t["source_id"], g["source_id"], sig=2),
-        "check_in_span": span.low <= implied <= span.high,
+        "check_in_span": bool(span.low <= implied <= span.high),
     }
     conflicts = capacity_conflicts(capacity)
     mine = conflicts[conflicts["rc_id"].isin([t["rc_id"], g["rc_id"]])
@@ -893,7 +893,7 @@ def _pack_check(capacity: pd.DataFrame, span: Range) -> dict[str, Any]:
             "check_alt_kg_per_kwh": _q(alt, u.KG_PER_KWH,
                                        f"kg per kWh implied with {company}'s other report",
                                        c["sources"], t["source_id"], sig=2),
-            "check_alt_in_span": span.low <= alt <= span.high}
+            "check_alt_in_span": bool(span.low <= alt <= span.high)}
 
 
 def _volumes(eol: pd.DataFrame, kg: float, span: Range, pack_src: tuple[str, ...]):
