@@ -643,6 +643,8 @@ class Capacity:
     cap_excluded_undated: Quantity  # of those, how many are undated
     cap_undated_other: Quantity  # undated claims left out that are not unverifiable
     cap_plans_counted: Quantity  # plans whose date has passed, in the high end
+    cap_company_claims: Quantity  # of the claims in the total, how many are company claims
+    cap_in_total: Quantity  # claims in the total in the newest year
     n_claims: Quantity  # every numeric Li-ion capacity claim, verified or not
     n_claim_firms: Quantity
     n_claims_unverifiable: Quantity
@@ -1042,6 +1044,10 @@ def _capacity(capacity: pd.DataFrame, horizon: int, niti: pd.Series, niti_t: flo
                                    & candidates["target_year"].notna())]
     late = claims[(claims["status"] == "planned") & (claims["from_year"] > cutoff)]
     counted_plans = claims[(claims["status"] == "planned") & (claims["from_year"] <= cutoff)]
+    in_total = claims[claims["source_id"].astype(str).isin(now["sources"])
+                      & ~claims.index.isin(late.index) & (claims["from_year"] <= cutoff)]
+    # Only each firm's claims that count in the newest year (the latest of each kind).
+    in_total = in_total.sort_values("from_year").groupby(["company", "status"]).tail(1)
     end = cum.loc[cum["year"] == horizon].iloc[0]
     cap_cum = Range(float(end["low"]), float(end["high"]))
     cap_year = cap_now  # held at the newest claims until the horizon
@@ -1051,8 +1057,12 @@ def _capacity(capacity: pd.DataFrame, horizon: int, niti: pd.Series, niti_t: flo
                              sig=None),
         cap_cutoff_year=_q(cutoff, u.YEAR, "Year of the newest capacity claim", cap_src),
         cap_start_year=_q(start, u.YEAR, "Year of the oldest capacity claim used", cap_src),
-        cap_companies=_q(int(claims["company"].nunique()), u.FIRMS,
+        cap_companies=_q(int(in_total["company"].nunique()), u.FIRMS,
                          "Recyclers in the capacity total", cap_src),
+        cap_company_claims=_q(int((in_total.get("reliability", pd.Series(
+            "company_claim", index=in_total.index)) == "company_claim").sum()), u.COUNT,
+            "Claims in the total that are company claims", in_total),
+        cap_in_total=_q(len(in_total), u.COUNT, "Claims in the capacity total", in_total),
         cap_excluded=_q(len(excluded), u.COUNT, "Unverifiable capacity claims left out",
                         excluded),
         cap_excluded_undated=_q(int(excluded["statement_date"].isna().sum()), u.COUNT,

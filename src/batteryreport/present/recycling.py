@@ -299,7 +299,13 @@ def capacity_phrases(r: RecyclingResult) -> dict[str, Quantity]:
     out_text = ("We leave out " + _list(left) + ".") if left else "We leave out no claim."
     out_src = source_ids(c.cap_excluded.sources, c.cap_undated_other.sources,
                          *(pl.tonnes.sources for pl in c.late_plans))
-    return {"cap_ends": _phrase(ends, "What the capacity range counts", src),
+    n_company, n_total = int(c.cap_company_claims.value), int(c.cap_in_total.value)
+    basis = ("all of it company claims" if n_company == n_total else
+             "none of it company claims" if n_company == 0 else
+             f"{fmt.number(n_company)} of its {fmt.number(n_total)} figures company claims")
+    return {"cap_basis": _phrase(basis, "What the capacity figures are",
+                                 c.cap_company_claims.sources),
+            "cap_ends": _phrase(ends, "What the capacity range counts", src),
             "cap_left_out": _phrase(out_text, "Capacity claims left out", out_src)}
 
 
@@ -374,12 +380,14 @@ def sodium_phrases(r: RecyclingResult, reliability: dict[str, str] | None = None
     }
 
 
-def latest_fact(qs: dict[str, Quantity], register: pd.DataFrame) -> Quantity:
-    """The newest ``date_published`` among the sources the quantities cite, as precisely as
-    it is known, citing the source(s) of that date. Sources without a date are skipped.
+def latest_fact(qs: dict[str, Quantity], register: pd.DataFrame,
+                also: tuple[str, ...] = ()) -> Quantity:
+    """The newest ``date_published`` among the sources the quantities cite (and the source
+    ids ``also`` given, e.g. those of the page's tables), as precisely as it is known, citing
+    the source(s) of that date. Sources without a date are skipped.
 
     Generic over any chapter's quantities: it could live with the glue for every page."""
-    cited = sorted({s for q in qs.values() for s in q.sources})
+    cited = sorted({s for q in qs.values() for s in q.sources} | set(also))
     rows = register.loc[[s for s in cited if s in register.index]]
     rows = rows[rows["date_published"].notna()]
     if rows.empty:
@@ -402,8 +410,17 @@ def phrases(r: RecyclingResult) -> dict[str, Quantity]:
     out = {**gap_phrases(r), **rules_phrases(r), **pack_phrases(r), **volume_phrases(r),
            **capacity_phrases(r),
            **scheme_phrases(r), **sodium_phrases(r, reliability)}
-    out["latest_fact_date"] = latest_fact({**quantities(r), **out}, register)
+    out["latest_fact_date"] = latest_fact({**quantities(r), **out}, register, table_sources(r))
     return out
+
+
+def table_sources(r: RecyclingResult) -> tuple[str, ...]:
+    """The source ids the page's reader tables and charts cite."""
+    f = r.frames
+    ids = [*f.projections["source_id"], *f.targets["source_id"], *f.sodium_india["source_id"],
+           *(s for ss in f.capacity["sources"] for s in ss),
+           *(s for ss in f.metals["sources"] for s in ss)]
+    return source_ids(ids)
 
 
 def glue(r: RecyclingResult) -> None:

@@ -423,7 +423,7 @@ def test_every_number_carries_a_unit_a_label_and_its_sources():
     from batteryreport.present.glue import quantities
 
     qs = quantities(analyse())
-    assert len(qs) == 115
+    assert len(qs) == 117
     for key, q in qs.items():
         assert q.label, key
         # A value the tiny tables do not give is written as missing, with no sources.
@@ -732,6 +732,12 @@ def test_what_the_capacity_total_leaves_out():
     assert (c.cap_excluded.value, c.cap_excluded_undated.value) == (1, 1)
     assert c.cap_undated_other.value == 0
     assert c.cap_plans_counted.value == 1  # A's 19,500 t, due 2023
+    # In the newest year: A's 4,500 t and its 19,500 t plan, B's and C's 20,000 t.
+    assert (c.cap_in_total.value, c.cap_companies.value) == (4, 3)
+    assert c.cap_company_claims.value == 4  # the fixture has no reliability: claims
+    cap = tables()["recycler_capacity"].assign(reliability="company_claim")
+    cap.loc[cap["rc_id"] == "b", "reliability"] = "official"
+    assert analyse(recycler_capacity=cap).capacity.cap_company_claims.value == 3
     (late,) = c.late_plans
     assert (late.company, late.tonnes.value, late.year.value) == ("A", 300_000, 2027)
     assert late.facility == ""  # the fixture names no facility

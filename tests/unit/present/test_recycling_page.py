@@ -299,6 +299,14 @@ def _count(n):
     return Quantity(n, u.COUNT, "count", ("x",))
 
 
+@pytest.mark.parametrize("company,total,words", [
+    (4, 4, "all of it company claims"), (0, 4, "none of it company claims"),
+    (3, 4, "3 of its 4 figures company claims")])
+def test_what_the_capacity_figures_are(result, company, total, words):
+    r = _with(result, "capacity", cap_company_claims=_count(company), cap_in_total=_count(total))
+    assert page.capacity_phrases(r)["cap_basis"].value == words
+
+
 def test_capacity_phrases_branches(result):
     plain = _with(result, "capacity", disputes=(), cap_plans_counted=_count(0), late_plans=(),
                   cap_excluded=_count(3), cap_excluded_undated=_count(1),
