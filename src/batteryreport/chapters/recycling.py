@@ -206,37 +206,145 @@ def last_claim_year(capacity: pd.DataFrame) -> int:
     return int(pd.Timestamp(dates.max()).year)
 
 
-def capacity_by_year(capacity: pd.DataFrame, years: Iterable[int],
-                     cutoff_year: int | None = None) -> pd.DataFrame:
-    """Stated Li-ion recycling capacity in India by year, tonnes a year, as two series.
+# Two reports of one firm's capacity describe the same time when their dates (as precisely
+# as they are known) lie within this many days of each other, and disagree when one figure
+# is more than CONFLICT_FACTOR times the other. An older figure outside the window that a
+# newer one replaces is history, not a disagreement.
+CONFLICT_WINDOW_DAYS = 365
+CONFLICT_FACTOR = 1.5
 
-    ``low``: each company's latest *existing* claim made by that year. ``high``: also
-    counts planned capacity whose target year has come, if that target year is no later
-    than ``cutoff_year`` (the newest statement; plans due later are not counted). A claim
-    stays in force until the same company states another; nothing grows after the cutoff.
-    Returns columns year, low, high and the source ids used.
+
+def period(date: Any, precision: Any = "day") -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The span of time a date stands for: the day itself, its month or its year."""
+    d = pd.Timestamp(date).normalize()
+    if precision == "year":
+        return pd.Timestamp(d.year, 1, 1), pd.Timestamp(d.year, 12, 31)
+    if precision == "month":
+        start = d.replace(day=1)
+        return start, start + pd.offsets.MonthEnd(0)
+    return d, d
+
+
+def within(a: tuple[pd.Timestamp, pd.Timestamp], b: tuple[pd.Timestamp, pd.Timestamp],
+           days: int = CONFLICT_WINDOW_DAYS) -> bool:
+    """Whether two periods lie within ``days`` of each other (overlapping ones do)."""
+    gap = max(a[0], b[0]) - min(a[1], b[1])
+    return gap.days <= days
+
+
+def _statements(capacity: pd.DataFrame) -> pd.DataFrame:
+    """Dated reports of a firm's existing Li-ion recycling capacity, preferred or not, in
+    one of two measures: tonnes of batteries a year ("t") or GWh of batteries a year."""
+    dated = capacity[capacity["statement_date"].notna() & (capacity["status"] == "existing")]
+    tonnes = dated[(dated["feedstock"] == "li_ion_batteries")
+                   & dated["metric"].isin(["recycling_capacity", "input_capacity"])
+                   & dated["capacity_tonnes_per_year"].notna()]
+    out = [tonnes.assign(measure="t", value=tonnes["capacity_tonnes_per_year"].astype(float))]
+    if "capacity_gwh_per_year" in dated:
+        gwh = dated[(dated["feedstock"] == "battery_capacity")
+                    & (dated["metric"] == "recycling_capacity")
+                    & dated["capacity_gwh_per_year"].notna()]
+        out.append(gwh.assign(measure="GWh", value=gwh["capacity_gwh_per_year"].astype(float)))
+    rows = pd.concat(out, ignore_index=True)
+    if "date_precision" not in rows:
+        rows["date_precision"] = "day"
+    return rows
+
+
+def capacity_conflicts(capacity: pd.DataFrame, window_days: int = CONFLICT_WINDOW_DAYS,
+                       factor: float = CONFLICT_FACTOR) -> pd.DataFrame:
+    """Reports that disagree about one firm's existing recycling capacity: the same company
+    and measure, dated within ``window_days`` of each other, one figure more than ``factor``
+    times the other. One row per pair, the preferred (else the older) report first: company,
+    measure, rc_id, value, date, precision, and other_rc_id, other_value, other_date,
+    other_precision, sources."""
+    rows = _statements(capacity)
+    rows = rows.assign(pref=rows["preferred"].fillna(False).astype(bool))
+    out = []
+    for (company, measure), group in rows.groupby(["company", "measure"]):
+        g = group.sort_values(["pref", "statement_date"], ascending=[False, True])
+        recs = list(g.iterrows())
+        for i, (_, a) in enumerate(recs):
+            for _, b in recs[i + 1:]:
+                lo, hi = sorted((float(a["value"]), float(b["value"])))
+                if not (lo > 0 and hi > factor * lo):
+                    continue
+                if not within(period(a["statement_date"], a["date_precision"]),
+                              period(b["statement_date"], b["date_precision"]), window_days):
+                    continue
+                out.append({
+                    "company": company, "measure": measure,
+                    "rc_id": a["rc_id"], "value": float(a["value"]),
+                    "date": a["statement_date"], "precision": a["date_precision"],
+                    "other_rc_id": b["rc_id"], "other_value": float(b["value"]),
+                    "other_date": b["statement_date"], "other_precision": b["date_precision"],
+                    "sources": sources_of(a["source_id"], b["source_id"])})
+    cols = ["company", "measure", "rc_id", "value", "date", "precision", "other_rc_id",
+            "other_value", "other_date", "other_precision", "sources"]
+    return pd.DataFrame(out, columns=cols)
+
+
+def disputed_claims(capacity: pd.DataFrame, conflicts: pd.DataFrame | None = None,
+                    window_days: int = CONFLICT_WINDOW_DAYS) -> set[str]:
+    """The tonnes claims (those that may enter the total) of a firm whose reports disagree
+    (:func:`capacity_conflicts`), dated within the window of the disagreeing reports."""
+    conflicts = capacity_conflicts(capacity) if conflicts is None else conflicts
+    claims = _claims(capacity)
+    if "date_precision" not in claims:
+        claims = claims.assign(date_precision="day")
+    out: set[str] = set()
+    for _, c in conflicts.iterrows():
+        spans = [period(c["date"], c["precision"]),
+                 period(c["other_date"], c["other_precision"])]
+        mine = claims[(claims["company"] == c["company"]) & claims["statement_date"].notna()]
+        for _, r in mine.iterrows():
+            if any(within(period(r["statement_date"], r["date_precision"]), s, window_days)
+                   for s in spans):
+                out.add(str(r["rc_id"]))
+    return out
+
+
+def capacity_by_year(capacity: pd.DataFrame, years: Iterable[int],
+                     cutoff_year: int | None = None,
+                     disputed: set[str] | None = None) -> pd.DataFrame:
+    """Stated Li-ion recycling capacity in India by year, tonnes a year.
+
+    A claim stays in force until the same company states another; plans count from their
+    target year, if that year is no later than ``cutoff_year`` (the newest statement; plans
+    due later are not counted); nothing grows after the cutoff. ``disputed`` claims (by
+    default :func:`disputed_claims`) are those another report of the same firm contradicts.
+    Columns:
+
+    - ``low``: each company's latest *existing* claim that no report contradicts;
+    - ``low_all``: each company's latest existing claim, disputed or not;
+    - ``high``: each company's latest claim, planned capacity whose date has come included;
+    - ``high_undisputed``: the same without disputed claims;
+    - ``sources``: the source ids used.
     """
     rows = _claims(capacity)
     cutoff = last_claim_year(capacity) if cutoff_year is None else cutoff_year
     rows = rows[~((rows["status"] == "planned") & (rows["from_year"] > cutoff))]
+    disputed = disputed_claims(capacity) if disputed is None else disputed
     out = []
     for year in years:
-        low = high = 0.0
+        totals = {"low": 0.0, "low_all": 0.0, "high": 0.0, "high_undisputed": 0.0}
         used: set[str] = set()
         for _, group in rows.groupby("company"):
-            live = group[group["from_year"] <= year].sort_values("from_year")
-            existing = live[live["status"] == "existing"]
-            if not existing.empty:
-                row = existing.iloc[-1]
-                low += float(row["capacity_tonnes_per_year"])
-                used.add(str(row["source_id"]))
-            if not live.empty:
-                row = live.iloc[-1]
-                high += float(row["capacity_tonnes_per_year"])
-                used.add(str(row["source_id"]))
-        out.append({"year": int(year), "low": low, "high": max(high, low),
+            live = group[group["from_year"] <= year].sort_values("from_year", kind="stable")
+            sure = live[~live["rc_id"].astype(str).isin(disputed)]
+            for key, frame in (("low", sure[sure["status"] == "existing"]),
+                               ("low_all", live[live["status"] == "existing"]),
+                               ("high", live), ("high_undisputed", sure)):
+                if not frame.empty:
+                    row = frame.iloc[-1]
+                    totals[key] += float(row["capacity_tonnes_per_year"])
+                    used.add(str(row["source_id"]))
+        out.append({"year": int(year), "low": totals["low"], "low_all": totals["low_all"],
+                    "high": max(totals["high"], totals["low_all"]),
+                    "high_undisputed": max(totals["high_undisputed"], totals["low"]),
                     "sources": sorted(used)})
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, columns=["year", "low", "low_all", "high", "high_undisputed",
+                                      "sources"])
 
 
 def cumulative(frame: pd.DataFrame, columns: Iterable[str] = ("low", "high")) -> pd.DataFrame:
@@ -251,6 +359,32 @@ def coverage(capacity_tonnes: Range, need_tonnes: Range) -> Range:
     """Share of a need that capacity covers, pessimistic to optimistic (may exceed 1)."""
     _positive(need_tonnes, "need")
     return capacity_tonnes / need_tonnes
+
+
+def larger_gap(cover: Range, recycled: Range) -> tuple[str, Range, Range]:
+    """Which stands more between a year's spent batteries and recycling: plant capacity or
+    collection. ``cover`` is stated capacity as a share of the year's spent batteries,
+    ``recycled`` the share of them recycled into materials that year.
+
+    The capacity gap is the share plants could not take even if every battery were
+    collected (one less ``cover``, not below zero). The collection gap is the share plants
+    could take but that is not recycled (``cover``, at most one, less ``recycled``). One gap
+    is the larger only if it is larger at both ends of the ranges: "collection" or
+    "capacity"; otherwise "unclear". Returns the verdict and the two gaps (shares).
+    """
+    _share(recycled, "recycled share")
+    if cover.low < 0:
+        raise ValueError("capacity cannot be negative")
+    cap_gap = Range(max(0.0, 1 - cover.high), max(0.0, 1 - cover.low))
+    coll_gap = Range(max(0.0, min(cover.low, 1.0) - recycled.high),
+                     max(0.0, min(cover.high, 1.0) - recycled.low))
+    if coll_gap.low > cap_gap.high:
+        verdict = "collection"
+    elif cap_gap.low > coll_gap.high:
+        verdict = "capacity"
+    else:
+        verdict = "unclear"
+    return verdict, cap_gap, coll_gap
 
 
 def scheme_value(scheme: pd.DataFrame, term_id: str) -> tuple[Range, str]:
@@ -359,16 +493,17 @@ def recycler_pair(capacity: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
     return None
 
 
-_HEDGE = re.compile(r"(?:^|')(about|nearly|close to|at least|more than|over|up to|maximum)\b",
-                    re.IGNORECASE)
-_HEDGE_AS = {"over": "more than", "maximum": "up to"}
+_HEDGE = re.compile(r"(?:^|'|stated as )(about|approximately|nearly|close to|at least|more than|"
+                    r"over|up to|maximum)\b", re.IGNORECASE)
+_HEDGE_AS = {"over": "more than", "maximum": "up to", "approximately": "about"}
 
 
 def stated_qualifier(note: Any, *, open_ended: bool = False,
                      open_word: str = "more than") -> str:
     """The word a source hedges its figure with, as the row's note records it: the note
-    starts with it ("about", "up to 80% of ...") or quotes it ("'nearly 70' companies",
-    "'over 3,000'"); "over" is written "more than" and "maximum" "up to". Without one, a
+    starts with it ("about", "up to 80% of ...", "stated as approximately 60 kilotonnes") or
+    quotes it ("'nearly 70' companies", "'over 3,000'"); "over" is written "more than",
+    "maximum" "up to" and "approximately" "about". Without one, a
     figure with no upper end (``open_ended``) takes ``open_word``; else no word."""
     m = _HEDGE.search(note if isinstance(note, str) else "")
     if m:
@@ -397,6 +532,7 @@ PARAMS = ("pack_kg_per_kwh",)
 NEEDS: tuple[str, ...] = ()
 
 PROCESSES = ("Hydrometallurgy", "Pyrometallurgy")
+PRODUCTION_STAGES = ("production", "commercial_launch", "commercial", "pilot_production")
 METALS = ("lithium", "cobalt", "nickel")
 CONTAINED = "Contained in the batteries"
 
@@ -413,7 +549,19 @@ class PackMass:
     pack_years_modern: Quantity
     pack_whkg_old: Quantity
     pack_year_old: Quantity
-    lohum_kg_per_kwh: Quantity
+    pack_kg_heaviest_recent: Quantity  # the heaviest recent pack, kg per kWh
+    # A recycler's two statements of the same plants' capacity (tonnes and GWh, same date)
+    # as a check on the pack mass, and a report of the same plants that disagrees.
+    check_firm: Quantity
+    check_t: Quantity
+    check_gwh: Quantity
+    check_date: Quantity
+    lohum_kg_per_kwh: Quantity  # kg per kWh the pair implies
+    check_in_span: bool | None  # None: no pair in the data
+    check_alt_value: Quantity  # the disagreeing report's figure (GWh or tonnes a year)
+    check_alt_date: Quantity
+    check_alt_kg_per_kwh: Quantity  # what the pair would imply with that figure instead
+    check_alt_in_span: bool | None  # None: no report disagrees
 
 
 @dataclass(frozen=True)
@@ -433,7 +581,10 @@ class Volumes:
     niti_vs_rmi: Quantity
     eol_niti_ev_gwh: Quantity
     recycled_share_now: Quantity
+    recycled_share_year: Quantity
     informal_share: Quantity
+    rmi_accounting: str  # "cumulative", "annual" or "unspecified": what RMI's figure counts
+    niti_ev_verification: str  # the fact-check's verdict on NITI's EV-only sub-figure
 
 
 @dataclass(frozen=True)
@@ -452,27 +603,76 @@ class Rules:
     bwmr_content_last: Quantity
     bwmr_content_last_fy: Quantity
     bwmr_loop_share: Quantity
-    bwmr_loop_vs_now: Quantity
+    bwmr_loop_fy: Quantity  # the year from which both targets apply
     bwmr_rmi_recovered_t: Quantity
     demand_horizon_gwh: Quantity
     content_need_t: Quantity
 
 
 @dataclass(frozen=True)
+class Dispute:
+    """A capacity claim in the total that another report of the same firm contradicts."""
+
+    company: str
+    claim_t: Quantity  # the claim, tonnes a year
+    claim_date: Quantity
+    value: Quantity  # the report that goes with the claim (GWh or tonnes a year)
+    other_value: Quantity  # the report that disagrees, in the same measure
+    other_date: Quantity
+
+
+@dataclass(frozen=True)
+class LatePlan:
+    """A capacity plan left out because it falls due after the newest claim."""
+
+    company: str
+    facility: str  # "" when the data name none
+    tonnes: Quantity  # tonnes a year
+    year: Quantity
+
+
+@dataclass(frozen=True)
 class Capacity:
     """Stated recycling capacity (company claims) against the projected volumes."""
 
-    capacity_stated_t: Quantity
+    capacity_stated_t: Quantity  # low: undisputed existing plants; high: every claim
     cap_cutoff_year: Quantity
     cap_start_year: Quantity
     cap_companies: Quantity
-    cap_excluded: Quantity
+    cap_excluded: Quantity  # unverifiable claims left out
+    cap_excluded_undated: Quantity  # of those, how many are undated
+    cap_undated_other: Quantity  # undated claims left out that are not unverifiable
+    cap_plans_counted: Quantity  # plans whose date has passed, in the high end
+    cap_company_claims: Quantity  # of the claims in the total, how many are company claims
+    cap_in_total: Quantity  # claims in the total in the newest year
     n_claims: Quantity  # every numeric Li-ion capacity claim, verified or not
     n_claim_firms: Quantity
     n_claims_unverifiable: Quantity
     capacity_cum_t: Quantity
     cover_niti: Quantity
-    cover_rmi: Quantity
+    cover_rmi: Quantity  # RMI's figure read as a total to the horizon
+    cover_rmi_annual: Quantity  # RMI's figure read as the flow of the horizon year
+    disputes: tuple[Dispute, ...]
+    late_plans: tuple[LatePlan, ...]
+
+
+@dataclass(frozen=True)
+class AnnualGap:
+    """One year's spent batteries against that year's stated capacity and what is recycled:
+    is plant capacity or collection the larger gap (:func:`larger_gap`)?"""
+
+    eol_flow_t: Quantity  # spent Li-ion batteries a year, all uses
+    eol_flow_year: Quantity
+    cap_flow_year_t: Quantity  # stated capacity in that year (as capacity_stated_t)
+    cover_flow: Quantity  # capacity as a share of the flow
+    cover_flow_face: Quantity  # ... counting disputed claims at face value
+    cover_flow_undisputed: Quantity  # ... leaving disputed claims out
+    gap_capacity: Quantity  # share of the flow plants could not take
+    gap_collection: Quantity  # share plants could take that is not recycled
+    verdict: str  # "collection", "capacity", "unclear"; "no flow"; "other years"
+    verdict_face: str
+    verdict_undisputed: str
+    eol_flow_verification: str  # the fact-check's verdict on the yearly flow ("" if none)
 
 
 @dataclass(frozen=True)
@@ -491,6 +691,14 @@ class Scheme:
     scheme_years_niti: Quantity
     scheme_other_alloc: Quantity
     scheme_other_share: Quantity
+    scheme_investment_expected: Quantity
+    scheme_window_closes: Quantity
+    scheme_eligible: Quantity  # entities cleared as eligible (newest count)
+    scheme_eligible_date: Quantity
+    scheme_pledged_t: Quantity  # capacity they pledged, all feedstocks
+    scheme_pledged_inr: Quantity  # investment they pledged
+    scheme_pledge_vs_expected: Quantity  # pledged capacity over the Cabinet's expectation
+    scheme_pledges_checked: bool  # the pledges are confirmed by the fact-check
 
 
 @dataclass(frozen=True)
@@ -504,11 +712,14 @@ class Metals:
     content_cobalt: Quantity
     content_nickel: Quantity
     content_year: Quantity
+    hydro_leach_share: Quantity
     hydro_li_share: Quantity
     pyro_li_share: Quantity
+    recovery_claims: Quantity  # recyclers' own stated recovery rates (company claims)
     eu_li_target: Quantity
     eu_li_year: Quantity
     circular_value: Quantity
+    circular_year: Quantity
 
 
 @dataclass(frozen=True)
@@ -531,6 +742,11 @@ class Sodium:
     naion_kpit_cost: Quantity
     naion_faradion: Quantity
     naion_faradion_year: Quantity
+    india_stages: tuple[str, ...]  # stages of the Indian work, as the data name them
+    n_figures: int  # sodium-ion figures the section shows
+    n_figures_confirmed: int  # of those, confirmed by the fact-check
+    faradion_production: bool  # production reported since the acquisition
+    kpit_source: str  # the source id of KPIT's claim
 
 
 @dataclass(frozen=True)
@@ -560,6 +776,7 @@ class RecyclingResult:
     volumes: Volumes
     rules: Rules
     capacity: Capacity
+    gap: AnnualGap
     scheme: Scheme
     metals: Metals
     japan_talks: JapanTalks
@@ -591,23 +808,15 @@ def _pack(intensity: pd.DataFrame, capacity: pd.DataFrame, kg: float) -> PackMas
     modern, oldest = packs.iloc[-1], packs.iloc[0]
     src = sources_of(packs)
     heaviest_recent = kg_per_kwh(float(modern["value_low"]))
+    span = pack_mass_span(intensity)
     years = re.search(r"model years (\d{4})\s*[-\u2013]\s*(\d{4})", str(modern["subject"]))
-    pair = recycler_pair(capacity)
-    if pair is not None:
-        t, g = pair
-        lohum = _q(derived_kg_per_kwh(float(t["capacity_tonnes_per_year"]),
-                                      float(g["capacity_gwh_per_year"])), u.KG_PER_KWH,
-                   f"kg per kWh implied by {t['company']}'s tonnes and GWh", t["source_id"],
-                   g["source_id"], sig=2)
-    else:
-        lohum = q_missing(u.KG_PER_KWH, "kg per kWh implied by a recycler's tonnes and GWh",
-                          "not stated")
+    check = _pack_check(capacity, span)
     return PackMass(
         pack_kg_per_kwh=_q(kg, u.KG_PER_KWH, "Pack mass per kWh (assumption)", src),
         pack_is_heaviest_recent=abs(kg - round(heaviest_recent, 1)) < 1e-9,
         pack_sources=src,
-        pack_kg_span=_q(pack_mass_span(intensity), u.KG_PER_KWH,
-                        "Plausible span of pack mass per kWh", src, sig=None, decimals=1),
+        pack_kg_span=_q(span, u.KG_PER_KWH, "Plausible span of pack mass per kWh", src,
+                        sig=None, decimals=1),
         pack_whkg_modern=_q(Range(float(modern["value_low"]), float(modern["value_high"])),
                             u.WH_PER_KG, "Pack energy density, EV packs of recent years",
                             modern["source_id"], sig=None),
@@ -618,8 +827,75 @@ def _pack(intensity: pd.DataFrame, capacity: pd.DataFrame, kg: float) -> PackMas
                          "Pack energy density, oldest pack", oldest["source_id"]),
         pack_year_old=_q(int(oldest["year"]), u.YEAR, "Model year of the oldest pack",
                          oldest["source_id"]),
-        lohum_kg_per_kwh=lohum,
+        pack_kg_heaviest_recent=_q(heaviest_recent, u.KG_PER_KWH,
+                                   "Pack mass of the heaviest recent pack", modern["source_id"],
+                                   sig=2),
+        **check,
     )
+
+
+def _pack_check(capacity: pd.DataFrame, span: Range) -> dict[str, Any]:
+    """The recycler pair as a check on the pack mass, and the report that disagrees with it
+    (a conflict, :func:`capacity_conflicts`, involving either figure of the pair)."""
+    none = {
+        "check_firm": q_missing(u.TEXT, "Recycler whose figures check the pack mass", "none"),
+        "check_t": q_missing(u.TONNES_A_YEAR, "Its capacity in tonnes", "not stated"),
+        "check_gwh": q_missing(u.GWH, "Its capacity in GWh a year", "not stated"),
+        "check_date": q_missing(u.DATE, "Date of its two figures", "not stated"),
+        "lohum_kg_per_kwh": q_missing(u.KG_PER_KWH,
+                                      "kg per kWh implied by a recycler's tonnes and GWh",
+                                      "not stated"),
+        "check_in_span": None,
+    }
+    no_alt = {
+        "check_alt_value": q_missing(u.GWH, "A report that disagrees", "none"),
+        "check_alt_date": q_missing(u.DATE, "Date of the report that disagrees", "none"),
+        "check_alt_kg_per_kwh": q_missing(u.KG_PER_KWH, "kg per kWh with that report instead",
+                                          "none"),
+        "check_alt_in_span": None,
+    }
+    pair = recycler_pair(capacity)
+    if pair is None:
+        return {**none, **no_alt}
+    t, g = pair
+    tonnes, gwh = float(t["capacity_tonnes_per_year"]), float(g["capacity_gwh_per_year"])
+    implied = derived_kg_per_kwh(tonnes, gwh)
+    company = str(t["company"])
+    out: dict[str, Any] = {
+        "check_firm": _text(company, "Recycler whose figures check the pack mass",
+                            t["source_id"], g["source_id"]),
+        "check_t": _q(tonnes, u.TONNES_A_YEAR, f"{company}'s capacity in tonnes",
+                      t["source_id"]),
+        "check_gwh": _q(gwh, u.GWH, f"{company}'s capacity in GWh a year", g["source_id"]),
+        "check_date": _date(t["statement_date"], f"Date of {company}'s two figures",
+                            t["source_id"], precision=t.get("date_precision", "day")),
+        "lohum_kg_per_kwh": _q(implied, u.KG_PER_KWH,
+                               f"kg per kWh implied by {company}'s tonnes and GWh",
+                               t["source_id"], g["source_id"], sig=2),
+        "check_in_span": bool(span.low <= implied <= span.high),
+    }
+    conflicts = capacity_conflicts(capacity)
+    mine = conflicts[conflicts["rc_id"].isin([t["rc_id"], g["rc_id"]])
+                     | conflicts["other_rc_id"].isin([t["rc_id"], g["rc_id"]])]
+    if mine.empty:
+        return {**out, **no_alt}
+    c = mine.iloc[0]
+    ours_first = c["rc_id"] in (t["rc_id"], g["rc_id"])
+    other = ((c["other_value"], c["other_date"], c["other_precision"]) if ours_first
+             else (c["value"], c["date"], c["precision"]))
+    value, date, precision = other
+    alt = derived_kg_per_kwh(tonnes, value) if c["measure"] == "GWh" \
+        else derived_kg_per_kwh(value, gwh)
+    unit = u.GWH if c["measure"] == "GWh" else u.TONNES_A_YEAR
+    return {**out,
+            "check_alt_value": _q(value, unit, f"{company}'s capacity in another report",
+                                  c["sources"]),
+            "check_alt_date": _date(date, "Date of the report that disagrees", c["sources"],
+                                    precision=precision),
+            "check_alt_kg_per_kwh": _q(alt, u.KG_PER_KWH,
+                                       f"kg per kWh implied with {company}'s other report",
+                                       c["sources"], t["source_id"], sig=2),
+            "check_alt_in_span": bool(span.low <= alt <= span.high)}
 
 
 def _volumes(eol: pd.DataFrame, kg: float, span: Range, pack_src: tuple[str, ...]):
@@ -640,8 +916,8 @@ def _volumes(eol: pd.DataFrame, kg: float, span: Range, pack_src: tuple[str, ...
     niti_span_t = gwh_to_tonnes(niti["gwh"], span)
     rmi_t = gwh_to_tonnes(rmi["gwh"], kg)
     rmi_span_t = gwh_to_tonnes(rmi["gwh"], span)
-    recycled_now, src_r = share_of(eol, _pick(eol, "the share recycled today",
-                                              metric="recycled_share")["eol_id"])
+    recycled_row = _pick(eol, "the share recycled today", metric="recycled_share")
+    recycled_now, src_r = share_of(eol, recycled_row["eol_id"])
     informal, src_i = share_of(eol, _pick(eol, "the share handled informally",
                                           metric="informal_share")["eol_id"])
     up_to = informal.low == 0 < informal.high  # stated with no low end: "up to 80%"
@@ -673,16 +949,20 @@ def _volumes(eol: pd.DataFrame, kg: float, span: Range, pack_src: tuple[str, ...
                            niti_ev["source_id"]),
         recycled_share_now=_q(_share_or_range(recycled_now), u.SHARE,
                               "End-of-life Li-ion recycled into materials today", src_r),
+        recycled_share_year=_q(int(recycled_row["horizon_year"]), u.YEAR,
+                               "Year of the share recycled", src_r),
         informal_share=_q(informal.high if up_to else _share_or_range(informal), u.SHARE,
                           "Collected batteries handled informally", src_i,
                           qualifier="up to" if up_to else ""),
+        rmi_accounting=str(rmi["accounting"]) if pd.notna(rmi.get("accounting"))
+        else "unspecified",
+        niti_ev_verification=str(niti_ev.get("verification", "unchecked")),
     )
     return q, niti, rmi, niti_t, rmi_t, (recycled_now, src_r), every
 
 
 def _rules(bwmr: pd.DataFrame, events: pd.DataFrame, demand: pd.DataFrame, horizon: int,
-           kg: float, rmi: pd.Series, rmi_t: Range, recycled_now: Range,
-           src_recycled: str, pack_src: tuple[str, ...]) -> Rules:
+           kg: float, rmi: pd.Series, rmi_t: Range, pack_src: tuple[str, ...]) -> Rules:
     ev = bwmr[bwmr["battery_type"] == "ev"]
     notified = _pick(events, "the rules' notification", event_id="bwmr_notified")
     rec = ev[ev["target_type"] == "material_recovery"].sort_values("fy_end_year")
@@ -722,9 +1002,8 @@ def _rules(bwmr: pd.DataFrame, events: pd.DataFrame, demand: pd.DataFrame, horiz
         bwmr_loop_share=_q(loop_share, u.SHARE,
                            "Share of EV battery mass to be recovered once both targets apply",
                            coll["source_id"], last_rec["source_id"]),
-        bwmr_loop_vs_now=_q(loop_share / recycled_now.high, u.RATIO,
-                            "Required recovery as a multiple of today's", coll["source_id"],
-                            last_rec["source_id"], src_recycled, sig=2),
+        bwmr_loop_fy=fy(coll if int(coll["fy_end_year"]) >= int(last_rec["fy_end_year"])
+                        else last_rec, "Year from which both targets apply"),
         bwmr_rmi_recovered_t=_q(rmi_recovered, u.TONNES,
                                 "Material the EV rules would recover from RMI's volume",
                                 rmi["source_id"], pack_src, coll["source_id"],
@@ -743,8 +1022,10 @@ def _capacity(capacity: pd.DataFrame, horizon: int, niti: pd.Series, niti_t: flo
     cutoff = last_claim_year(capacity)
     claims = _claims(capacity)
     start = int(claims["from_year"].min())
-    yearly = capacity_by_year(capacity, range(start, horizon + 1), cutoff)
-    cum = cumulative(yearly)
+    conflicts = capacity_conflicts(capacity)
+    disputed = disputed_claims(capacity, conflicts)
+    yearly = capacity_by_year(capacity, range(start, horizon + 1), cutoff, disputed)
+    cum = cumulative(yearly, ("low", "low_all", "high", "high_undisputed"))
     cap_src = sorted({s for ss in yearly["sources"] for s in ss})
     now = yearly.loc[yearly["year"] == cutoff].iloc[0]
     cap_now = Range(float(now["low"]), float(now["high"]))
@@ -752,41 +1033,161 @@ def _capacity(capacity: pd.DataFrame, horizon: int, niti: pd.Series, niti_t: flo
                         & capacity["capacity_tonnes_per_year"].notna()]
     all_claims = capacity[capacity["capacity_tonnes_per_year"].notna()
                           & (capacity["feedstock"] == "li_ion_batteries")]
+    # Claims in tonnes that could enter the total but are undated (and not unverifiable).
+    candidates = capacity[(capacity["feedstock"] == "li_ion_batteries")
+                          & capacity["metric"].isin(["recycling_capacity", "input_capacity"])
+                          & capacity["capacity_tonnes_per_year"].notna()
+                          & capacity["preferred"].astype(bool)
+                          & (capacity["verification"] != "unverifiable")]
+    undated_other = candidates[candidates["statement_date"].isna()
+                               & ~((candidates["status"] == "planned")
+                                   & candidates["target_year"].notna())]
+    late = claims[(claims["status"] == "planned") & (claims["from_year"] > cutoff)]
+    counted_plans = claims[(claims["status"] == "planned") & (claims["from_year"] <= cutoff)]
+    in_total = claims[claims["source_id"].astype(str).isin(now["sources"])
+                      & ~claims.index.isin(late.index) & (claims["from_year"] <= cutoff)]
+    # Only each firm's claims that count in the newest year (the latest of each kind).
+    in_total = in_total.sort_values("from_year").groupby(["company", "status"]).tail(1)
     end = cum.loc[cum["year"] == horizon].iloc[0]
     cap_cum = Range(float(end["low"]), float(end["high"]))
+    cap_year = cap_now  # held at the newest claims until the horizon
     q = Capacity(
         capacity_stated_t=_q(cap_now, u.TONNES_A_YEAR,
                              "Stated Li-ion recycling capacity (company claims)", cap_src,
                              sig=None),
         cap_cutoff_year=_q(cutoff, u.YEAR, "Year of the newest capacity claim", cap_src),
         cap_start_year=_q(start, u.YEAR, "Year of the oldest capacity claim used", cap_src),
-        cap_companies=_q(int(claims["company"].nunique()), u.FIRMS,
+        cap_companies=_q(int(in_total["company"].nunique()), u.FIRMS,
                          "Recyclers in the capacity total", cap_src),
+        cap_company_claims=_q(int((in_total.get("reliability", pd.Series(
+            "company_claim", index=in_total.index)) == "company_claim").sum()), u.COUNT,
+            "Claims in the total that are company claims", in_total),
+        cap_in_total=_q(len(in_total), u.COUNT, "Claims in the capacity total", in_total),
         cap_excluded=_q(len(excluded), u.COUNT, "Unverifiable capacity claims left out",
                         excluded),
+        cap_excluded_undated=_q(int(excluded["statement_date"].isna().sum()), u.COUNT,
+                                "Of those, claims with no date", excluded),
+        cap_undated_other=_q(len(undated_other), u.COUNT,
+                             "Other undated capacity claims left out",
+                             undated_other if len(undated_other) else cap_src),
+        cap_plans_counted=_q(len(counted_plans), u.COUNT,
+                             "Plans whose date has passed, in the high end",
+                             counted_plans if len(counted_plans) else cap_src),
         n_claims=_q(len(all_claims), u.COUNT, "Li-ion recycling capacity claims", all_claims),
         n_claim_firms=_q(int(all_claims["company"].nunique()), u.FIRMS,
                          "Firms making capacity claims", all_claims),
         n_claims_unverifiable=_q(int((all_claims["verification"] == "unverifiable").sum()),
                                  u.COUNT, "Capacity claims that could not be verified",
                                  all_claims),
-        capacity_cum_t=_q(cap_cum, u.TONNES, f"Tonnes stated capacity could process by {horizon}",
+        capacity_cum_t=_q(cap_cum, u.TONNES,
+                          f"Tonnes stated capacity could process in total by {horizon}",
                           cap_src),
         cover_niti=_q(coverage(cap_cum, Range.point(niti_t)), u.SHARE,
-                      "Share of NITI's volume that stated capacity could process", cap_src,
-                      niti["source_id"], pack_src),
+                      f"Share of NITI's total to {horizon} that stated capacity could process "
+                      "(both totals)", cap_src, niti["source_id"], pack_src),
         cover_rmi=_q(coverage(cap_cum, rmi_t), u.RATIO,
-                     "Stated capacity as a multiple of RMI's volume", cap_src,
-                     rmi["source_id"], pack_src),
+                     "Stated capacity over the years as a multiple of RMI's volume read as a "
+                     "total", cap_src, rmi["source_id"], pack_src),
+        cover_rmi_annual=_q(coverage(cap_year, rmi_t), u.RATIO,
+                            "Stated capacity a year as a multiple of RMI's volume read as one "
+                            "year's flow", cap_src, rmi["source_id"], pack_src),
+        disputes=_disputes(capacity, claims, conflicts, disputed),
+        late_plans=tuple(
+            LatePlan(company=str(r["company"]),
+                     facility=str(r["facility"]) if pd.notna(r.get("facility")) else "",
+                     tonnes=_q(float(r["capacity_tonnes_per_year"]), u.TONNES_A_YEAR,
+                               f"{r['company']}'s plan", r["source_id"]),
+                     year=_q(int(r["from_year"]), u.YEAR, "Year the plan falls due",
+                             r["source_id"]))
+            for _, r in late.sort_values(["company", "from_year"]).iterrows()),
     )
-    return q, cum, cap_now, cap_src
+    return q, cum, cap_now, cap_src, disputed
+
+
+def _disputes(capacity: pd.DataFrame, claims: pd.DataFrame, conflicts: pd.DataFrame,
+              disputed: set[str]) -> tuple[Dispute, ...]:
+    out = []
+    for _, r in claims[claims["rc_id"].astype(str).isin(disputed)].iterrows():
+        c = conflicts[conflicts["company"] == r["company"]].iloc[0]
+        unit = u.GWH if c["measure"] == "GWh" else u.TONNES_A_YEAR
+        out.append(Dispute(
+            company=str(r["company"]),
+            claim_t=_q(float(r["capacity_tonnes_per_year"]), u.TONNES_A_YEAR,
+                       f"{r['company']}'s disputed claim", r["source_id"]),
+            claim_date=_date(r["statement_date"], "Date of the disputed claim", r["source_id"],
+                             precision=r.get("date_precision", "day")),
+            value=_q(float(c["value"]), unit, "The report that goes with the claim",
+                     c["sources"]),
+            other_value=_q(float(c["other_value"]), unit, "The report that disagrees",
+                           c["sources"]),
+            other_date=_date(c["other_date"], "Date of the report that disagrees",
+                             c["sources"], precision=c["other_precision"]),
+        ))
+    return tuple(out)
+
+
+def _gap(eol: pd.DataFrame, capacity: pd.DataFrame, disputed: set[str], cutoff: int,
+         recycled_now: Range, recycled_year: int, src_recycled: str) -> AnnualGap:
+    """The newest yearly flow of spent batteries against stated capacity that year."""
+    flows = usable(eol[(eol["metric"] == "eol_volume") & (eol["accounting"] == "annual")
+                       & (eol["unit"] == "tonnes")])
+    if flows.empty:
+        def gone(unit: u.Unit, label: str) -> Quantity:
+            return q_missing(unit, label, "not in our data")
+        return AnnualGap(
+            eol_flow_t=gone(u.TONNES_A_YEAR, "Spent Li-ion batteries a year"),
+            eol_flow_year=gone(u.YEAR, "Year of that figure"),
+            cap_flow_year_t=gone(u.TONNES_A_YEAR, "Stated capacity that year"),
+            cover_flow=gone(u.SHARE, "Stated capacity as a share of the flow"),
+            cover_flow_face=gone(u.SHARE, "Counting disputed claims"),
+            cover_flow_undisputed=gone(u.SHARE, "Leaving out disputed claims"),
+            gap_capacity=gone(u.SHARE, "Capacity gap"),
+            gap_collection=gone(u.SHARE, "Collection gap"),
+            verdict="no flow", verdict_face="no flow", verdict_undisputed="no flow",
+            eol_flow_verification="")
+    row = flows.sort_values("horizon_year").iloc[-1]
+    year = int(row["horizon_year"])
+    flow = projection_range(row)
+    by = capacity_by_year(capacity, [year], cutoff, disputed).iloc[0]
+    cap = Range(float(by["low"]), float(by["high"]))
+    face = Range(float(by["low_all"]), float(by["high"]))
+    sure = Range(float(by["low"]), float(by["high_undisputed"]))
+    src = sources_of(row["source_id"], by["sources"])
+    both = sources_of(src, src_recycled)
+    cover = coverage(cap, flow)
+    verdict, cap_gap, coll_gap = larger_gap(cover, recycled_now)
+    verdict_face = larger_gap(coverage(face, flow), recycled_now)[0]
+    verdict_sure = larger_gap(coverage(sure, flow), recycled_now)[0]
+    if recycled_year != year:  # not the same year: not set against each other
+        verdict = verdict_face = verdict_sure = "other years"
+    label = str(row["organisation"])
+    return AnnualGap(
+        eol_flow_t=_q(_share_or_range(flow), u.TONNES_A_YEAR,
+                      f"Spent Li-ion batteries a year, all uses ({label}, {year})",
+                      row["source_id"], sig=2, qualifier=stated_qualifier(row["note"])),
+        eol_flow_year=_q(year, u.YEAR, "Year of the yearly flow", row["source_id"]),
+        cap_flow_year_t=_q(cap, u.TONNES_A_YEAR, f"Stated Li-ion recycling capacity in {year}",
+                           by["sources"], sig=None),
+        cover_flow=_q(cover, u.SHARE, f"Stated capacity as a share of {year}'s spent batteries",
+                      src),
+        cover_flow_face=_q(coverage(face, flow), u.SHARE,
+                           "The same, counting disputed claims at face value", src),
+        cover_flow_undisputed=_q(coverage(sure, flow), u.SHARE,
+                                 "The same, leaving disputed claims out", src),
+        gap_capacity=_q(cap_gap, u.SHARE,
+                        "Share of the year's spent batteries plants could not take", src),
+        gap_collection=_q(coll_gap, u.SHARE,
+                          "Share plants could take that is not recycled into materials", both),
+        verdict=verdict, verdict_face=verdict_face, verdict_undisputed=verdict_sure,
+        eol_flow_verification=str(row.get("verification", "unchecked")),
+    )
 
 
 _KILO = {"kilotonnes per year": 1000.0, "tonnes per year": 1.0}
 
 
-def _scheme(scheme: pd.DataFrame, niti: pd.Series, niti_t: float, cap_now: Range,
-            cap_src: list[str], pack_src: tuple[str, ...]) -> Scheme:
+def _scheme(scheme: pd.DataFrame, events: pd.DataFrame, niti: pd.Series, niti_t: float,
+            cap_now: Range, cap_src: list[str], pack_src: tuple[str, ...]) -> Scheme:
     def term(term_id: str) -> tuple[Range, str, pd.Series]:
         r, src = scheme_value(scheme, term_id)
         return r, src, _pick(scheme, f"scheme term {term_id}", term_id=term_id)
@@ -829,7 +1230,9 @@ def _scheme(scheme: pd.DataFrame, niti: pd.Series, niti_t: float, cap_now: Range
                           src_cap, src_l, src_g, sig=2, qualifier="about"),
         scheme_vs_now=_q(Range(liion_t / cap_now.high, liion_t / cap_now.low), u.RATIO,
                          "Scheme Li-ion capacity as a multiple of stated capacity", src_cap,
-                         src_l, src_g, cap_src),
+                         src_l, src_g, cap_src) if cap_now.low > 0 else
+        q_missing(u.RATIO, "Scheme Li-ion capacity as a multiple of stated capacity",
+                  "not defined (no undisputed capacity)"),
         scheme_years_niti=_q(niti_t / liion_t, u.YEARS,
                              "Years of scheme Li-ion capacity to process NITI's volume",
                              src_cap, src_l, src_g, niti["source_id"], pack_src, sig=2,
@@ -838,7 +1241,65 @@ def _scheme(scheme: pd.DataFrame, niti: pd.Series, niti_t: float, cap_now: Range
                               "Scheme money for other scrap such as catalytic converters", src_o),
         scheme_other_share=_q(other.high / guide.high, u.SHARE,
                               "Share of the scheme for other scrap", src_o, src_g),
+        **_scheme_progress(scheme, events, target, src_cap),
     )
+
+
+def _scheme_progress(scheme: pd.DataFrame, events: pd.DataFrame, target: Range,
+                     src_cap: str) -> dict[str, Any]:
+    """What the scheme expected in investment, when applications closed, and the newest
+    count of eligible entities with what they pledged (all feedstocks). Missing rows are
+    written as not reported."""
+    def row(term: str) -> pd.Series | None:
+        rows = scheme[scheme["term"] == term] if "term" in scheme else scheme.iloc[0:0]
+        rows = rows[rows["value_low"].notna() | rows["value_high"].notna()]
+        if rows.empty:
+            return None
+        return rows.sort_values("effective_date").iloc[-1]
+
+    def value(r: pd.Series) -> float:
+        return float(r["value_high"]) if pd.notna(r["value_high"]) else float(r["value_low"])
+
+    def gone(unit: u.Unit, label: str) -> Quantity:
+        return q_missing(unit, label, "not reported")
+
+    out: dict[str, Any] = {}
+    inv = row("expected_investment")
+    out["scheme_investment_expected"] = gone(u.INR_CRORE, "Investment the scheme should bring") \
+        if inv is None else _q(value(inv), u.INR_CRORE, "Investment the scheme should bring",
+                               inv["source_id"], qualifier=stated_qualifier(inv["note"]))
+    close = events[events["event_id"] == "recycling_window_closes"] \
+        if "event_id" in events else events.iloc[0:0]
+    out["scheme_window_closes"] = gone(u.DATE, "Applications close") if close.empty else \
+        _date(close.iloc[0]["event_date"], "Scheme applications set to close",
+              close.iloc[0]["source_id"], precision=close.iloc[0]["date_precision"])
+    eligible, cap, money = row("eligible_entities"), row("pledged_capacity"), \
+        row("pledged_investment")
+    out["scheme_eligible"] = gone(u.COUNT, "Entities eligible") if eligible is None else _q(
+        int(value(eligible)), u.COUNT, "Entities cleared as eligible under the scheme",
+        eligible["source_id"])
+    out["scheme_eligible_date"] = gone(u.DATE, "Date") if eligible is None else _date(
+        eligible["effective_date"], "Date of the newest eligibility decision",
+        eligible["source_id"], precision=eligible["date_precision"])
+    if cap is not None and cap["unit"] in _KILO:
+        pledged = value(cap) * _KILO[cap["unit"]]
+        out["scheme_pledged_t"] = _q(pledged, u.TONNES_A_YEAR,
+                                     "Capacity pledged by the eligible entities (all feedstocks)",
+                                     cap["source_id"], sig=2,
+                                     qualifier=stated_qualifier(cap["note"]))
+        out["scheme_pledge_vs_expected"] = _q(pledged / target.low, u.RATIO,
+                                              "Pledged capacity over the Cabinet's expected "
+                                              "minimum", cap["source_id"], src_cap, sig=2)
+    else:
+        out["scheme_pledged_t"] = gone(u.TONNES_A_YEAR, "Capacity pledged")
+        out["scheme_pledge_vs_expected"] = gone(u.RATIO, "Pledged over expected capacity")
+    out["scheme_pledged_inr"] = gone(u.INR_CRORE, "Investment pledged") if money is None else \
+        _q(value(money), u.INR_CRORE, "Investment pledged by the eligible entities",
+           money["source_id"], qualifier=stated_qualifier(money["note"]))
+    pledge_rows = [r for r in (eligible, cap, money) if r is not None]
+    out["scheme_pledges_checked"] = bool(pledge_rows) and all(
+        r.get("verification") == "confirmed" for r in pledge_rows)
+    return out
 
 
 def _metals(intensity: pd.DataFrame, rates: pd.DataFrame, eol: pd.DataFrame,
@@ -878,6 +1339,12 @@ def _metals(intensity: pd.DataFrame, rates: pd.DataFrame, eol: pd.DataFrame,
                    metric="content_per_energy", preferred=True)
     value = _pick(eol, "the circular-economy value", metric="circular_economy_value")
     li_proc = proc[proc["metal"] == "lithium"]["share"]
+    leach = _pick(rates, "the leach yield", process="hydrometallurgy", metric="leach_transfer")
+    claimed = rates[(rates["metric"] == "efficiency_claim")
+                    & (rates.get("basis", pd.Series("company_claim", index=rates.index))
+                       == "company_claim")]
+    claimed_values = [float(v) / 100 for v in claimed["rate_pct_low"].fillna(
+        claimed["rate_pct_high"]).dropna()]
     q = Metals(
         metals_li_t=recovered("lithium", "Lithium recoverable from NITI's volume"),
         metals_co_t=recovered("cobalt", "Cobalt recoverable from NITI's volume"),
@@ -890,6 +1357,14 @@ def _metals(intensity: pd.DataFrame, rates: pd.DataFrame, eol: pd.DataFrame,
                           "Nickel per kWh, average EV battery", content_src["nickel"], sig=2),
         content_year=_q(int(li_row["year"]), u.YEAR,
                         "Year of the average-battery metal content", li_row["source_id"]),
+        hydro_leach_share=_q(float(leach["rate_pct_low"]) / 100, u.SHARE,
+                             "Metals moved into solution, hydrometallurgy", leach["source_id"],
+                             qualifier=stated_qualifier(leach.get("note"),
+                                                        open_ended=pd.isna(
+                                                            leach["rate_pct_high"]))),
+        recovery_claims=_q(Range.of(*claimed_values), u.SHARE,
+                           "Recovery rates recyclers claim for their own plants", claimed)
+        if claimed_values else q_missing(u.SHARE, "Recovery rates recyclers claim", "none"),
         hydro_li_share=_q(_share_or_range(hyd_li["share"]), u.SHARE,
                           "Lithium recovery, hydrometallurgy", hyd_li["sources"]),
         pyro_li_share=_q(pyr_li["share"].high, u.SHARE,
@@ -898,9 +1373,13 @@ def _metals(intensity: pd.DataFrame, rates: pd.DataFrame, eol: pd.DataFrame,
         eu_li_target=_q(eu_li["share"].high, u.SHARE, "EU lithium recovery target, latest year",
                         eu_li["sources"]),
         eu_li_year=_q(int(eu_li["year"]), u.YEAR, "Year of that EU target", eu_li["sources"]),
-        circular_value=_q(float(value["value_high"]), u.USD_MILLION,
+        circular_value=_q(float(value["value_high"]),
+                          u.USD_MILLION_A_YEAR if value.get("accounting") == "annual"
+                          else u.USD_MILLION,
                           f"Circular battery economy, potential by {int(value['horizon_year'])} "
                           "(ICEA)", value["source_id"]),
+        circular_year=_q(int(value["horizon_year"]), u.YEAR,
+                         "Year of the circular-economy estimate", value["source_id"]),
     )
     li_routes = routes[routes["metal"] == "lithium"]["share"]
     whatif = WhatIf(
@@ -937,6 +1416,10 @@ def _sodium(chem: pd.DataFrame) -> Sodium:
     proto, ref = row("naion_typical_ed"), row("liion_typical_ed")
     tcg, jnc, kpit = row("tcg_crest_ed"), row("jncasr_cycles"), row("kpit_cost")
     fara = row("faradion_ev")
+    india = chem[chem["indian_activity"].astype(bool)]
+    shown = pd.concat([chem[chem["chem_id"].isin(
+        [catl["chem_id"], catl2["chem_id"], proto["chem_id"], ref["chem_id"]])], india])
+    makers = india[india["developer"] == fara["developer"]]
     return Sodium(
         naion_catl_whkg=_q(float(catl["value_high"]), u.WH_PER_KG, "CATL first sodium-ion cell",
                            catl["source_id"]),
@@ -960,6 +1443,11 @@ def _sodium(chem: pd.DataFrame) -> Sodium:
                           "Reliance's Faradion deal, enterprise value", fara["source_id"]),
         naion_faradion_year=_q(int(fara["statement_date"].year), u.YEAR,
                                "Year of the Faradion deal", fara["source_id"]),
+        india_stages=tuple(dict.fromkeys(str(x) for x in india["stage"])),
+        n_figures=len(shown),
+        n_figures_confirmed=int((shown["verification"] == "confirmed").sum()),
+        faradion_production=bool(makers["stage"].isin(PRODUCTION_STAGES).any()),
+        kpit_source=str(kpit["source_id"]),
     )
 
 
@@ -996,15 +1484,17 @@ def analyse(tables: Mapping[str, pd.DataFrame], params: Any) -> RecyclingResult:
     volumes, niti, rmi, niti_t, rmi_t, (recycled_now, src_recycled), every = _volumes(
         eol, kg, span, pack_src)
     horizon = int(niti["horizon_year"])
-    rules = _rules(bwmr, events, demand, horizon, kg, rmi, rmi_t, recycled_now, src_recycled,
-                   pack_src)
-    cap, cum, cap_now, cap_src = _capacity(capacity, horizon, niti, niti_t, rmi, rmi_t,
-                                           pack_src)
+    rules = _rules(bwmr, events, demand, horizon, kg, rmi, rmi_t, pack_src)
+    cap, cum, cap_now, cap_src, disputed = _capacity(capacity, horizon, niti, niti_t, rmi,
+                                                     rmi_t, pack_src)
+    gap = _gap(eol, capacity, disputed, int(cap.cap_cutoff_year.value), recycled_now,
+               int(volumes.recycled_share_year.value), src_recycled)
     metals_q, metals, whatif = _metals(intensity, rates, eol, niti)
     proj, targets = _frames(every, bwmr, kg, span)
     return RecyclingResult(
-        pack=pack, volumes=volumes, rules=rules, capacity=cap,
-        scheme=_scheme(scheme, niti, niti_t, cap_now, cap_src, pack_src), metals=metals_q,
+        pack=pack, volumes=volumes, rules=rules, capacity=cap, gap=gap,
+        scheme=_scheme(scheme, events, niti, niti_t, cap_now, cap_src, pack_src),
+        metals=metals_q,
         japan_talks=_talks(meetings), sodium=_sodium(chem), whatif=whatif,
         frames=Frames(projections=proj, targets=targets, capacity=cum, metals=metals,
                       sodium_india=chem[chem["indian_activity"].astype(bool)].copy()),

@@ -13,14 +13,21 @@ import dataclasses
 import altair as alt
 import pandas as pd
 
-from batteryreport.chapters.recycling import CONTAINED, PROCESSES, RecyclingResult
+from batteryreport.chapters.recycling import (
+    CONTAINED,
+    PROCESSES,
+    PRODUCTION_STAGES,
+    RecyclingResult,
+)
 from batteryreport.core import units as u
-from batteryreport.core.quantity import Quantity
+from batteryreport.core.quantity import Quantity, source_ids
+from batteryreport.core.quantity import date as q_date
+from batteryreport.core.quantity import missing as q_missing
 from batteryreport.core.quantity import text as q_text
 from batteryreport.core.ranges import Range
 from batteryreport.present import charts, fmt, whatif
 from batteryreport.present.fmt import show
-from batteryreport.present.glue import glue_result
+from batteryreport.present.glue import glue_result, quantities
 from batteryreport.present.tables import Cite, Column, Html, table
 
 KT = 1000  # tonnes in a thousand tonnes: the charts count in thousands
@@ -28,12 +35,392 @@ KT = 1000  # tonnes in a thousand tonnes: the charts count in thousands
 # ----------------------------------------------------------------------------- phrases
 
 
-def phrases(r: RecyclingResult) -> dict[str, Quantity]:
-    """The chapter's phrases whose wording depends on the data, each chosen by a rule."""
-    p = r.pack
+def _phrase(text: str, label: str, *sources) -> Quantity:
+    return q_text(text, label, source_ids(*sources))
+
+
+def _srcs(*qs: Quantity) -> tuple[str, ...]:
+    return source_ids(*(q.sources for q in qs))
+
+
+def _low(q: Quantity) -> Quantity:
+    """The low end of a range quantity, to be written on its own."""
+    v = q.value
+    return q.with_(value=v.low if isinstance(v, Range) else v, sig=2)
+
+
+def _list(items: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# Which gap is larger, as the prose says it (see chapters.recycling.larger_gap).
+_VERDICT = {"collection": "collection is the larger gap",
+            "capacity": "plant capacity is the larger gap"}
+
+
+def gap_phrases(r: RecyclingResult) -> dict[str, Quantity]:
+    """Capacity or collection: the verdict on one year's spent batteries, in one sentence
+    for the brief (``lede``) and in a paragraph for the page (``gap_verdict``).
+
+    Rule: one gap is the larger only if it is larger at both ends of the ranges; when the
+    verdict with a disputed claim counted differs from the verdict without it, say so."""
+    g, c, v = r.gap, r.capacity, r.volumes
+    src = _srcs(g.cover_flow, g.gap_capacity, g.gap_collection, v.recycled_share_now,
+                c.capacity_stated_t)
+    if g.verdict in ("no flow", "other years"):
+        why = ("Our data hold no yearly figure for spent batteries" if g.verdict == "no flow"
+               else f"Our newest yearly figure for spent batteries ({show(g.eol_flow_year)}) "
+                    f"and the share recycled ({show(v.recycled_share_year)}) are for "
+                    "different years")
+        text = f"{why}, so we cannot say whether plant capacity or collection is the larger gap."
+        lede = (f"India's recyclers claim {show(c.capacity_stated_t)} of lithium-ion recycling "
+                f"capacity, and {show(v.recycled_share_now)} of spent lithium-ion batteries "
+                "are recycled into materials.")
+        return {"gap_verdict": _phrase(text, "Capacity or collection", src),
+                "lede": _phrase(lede, "In short", src)}
+    disputed = [d for d in c.disputes]
+    flips = g.verdict_face != g.verdict_undisputed and bool(disputed)
+    both_real = g.gap_capacity.value.low > 0 and g.gap_collection.value.low > 0
+    if g.verdict in _VERDICT:
+        verdict = f"By that test, {_VERDICT[g.verdict]}."
+    elif flips:
+        who = _list([f"{d.company}'s {show(d.claim_t)}" for d in disputed])
+        face = _VERDICT.get(g.verdict_face, "neither gap is clearly larger")
+        sure = _VERDICT.get(g.verdict_undisputed, "neither gap is clearly larger")
+        what = "a disputed figure" if len(disputed) == 1 else "disputed figures"
+        verdict = ("By that test neither gap is clearly larger, and the answer turns on "
+                   f"{what}: counting {who} at face value, {face}; leaving "
+                   f"{'it' if len(disputed) == 1 else 'them'} out, {sure}.")
+    else:
+        verdict = "By that test neither gap is clearly larger."
+    if both_real:
+        verdict += (" Either way, both gaps are real: at least "
+                    f"{show(_low(g.gap_collection))} of the year's spent batteries could be "
+                    "processed by existing plants but are not, and at least "
+                    f"{show(_low(g.gap_capacity))} could not be processed even if all were "
+                    "collected.")
+    text = (f"The capacity gap, the share of the year's spent batteries that claimed plants "
+            f"could not take even if every battery were collected, is "
+            f"{show(g.gap_capacity)}. The collection gap, the share the plants could take "
+            f"but that is not recycled into materials, is {show(g.gap_collection)}. We call "
+            f"one gap larger only if it is larger at both ends of these ranges. {verdict}")
+    yet = "yet" if g.cover_flow.value.low > v.recycled_share_now.number else "and"
+    if g.verdict == "collection":
+        clause = "collection, not plant capacity, is the larger gap"
+    elif g.verdict == "capacity":
+        clause = "plant capacity is the larger gap" + (
+            ", and collection falls short too" if both_real else "")
+    elif flips:
+        clause = ("both collection and plant capacity fall short, and which gap is larger "
+                  "turns on one disputed company figure" if len(disputed) == 1 else
+                  "both collection and plant capacity fall short, and which gap is larger "
+                  "turns on disputed company figures")
+    elif both_real:
+        clause = "both collection and plant capacity fall short"
+    else:
+        clause = "our data cannot say whether capacity or collection is the larger gap"
+    only = "only " if yet == "yet" else ""
+    lede = (f"India's recyclers claim capacity for {show(g.cover_flow)} of the lithium-ion "
+            f"batteries that reach end of life each year "
+            f"({show(g.eol_flow_t).replace(' a year', '')} in {show(g.eol_flow_year)}), {yet} "
+            f"{only}{show(v.recycled_share_now)} are recycled into materials: {clause}.")
+    return {"gap_verdict": _phrase(text, "Capacity or collection", src),
+            "lede": _phrase(lede, "In short", src, g.eol_flow_t.sources)}
+
+
+def rules_phrases(r: RecyclingResult) -> dict[str, Quantity]:
+    """The rules against today's practice, in words only where the gap is plain: "most" is
+    more than half, "almost none" less than one in twenty. The two figures measure different
+    things (a share of EV battery mass, a share of all spent batteries): never a ratio."""
+    rl, v = r.rules, r.volumes
+    loop, now = float(rl.bwmr_loop_share.value), v.recycled_share_now.value
+    now_high = now.high if isinstance(now, Range) else float(now)
+    if loop > 0.5 and now_high < 0.05:
+        text = ("The battery-waste rules ask for most of the material in spent EV batteries "
+                f"to come back from {show(rl.bwmr_loop_fy)}; today almost none comes back.")
+    else:
+        text = (f"The battery-waste rules ask for {show(rl.bwmr_loop_share)} of the material in "
+                f"spent EV batteries to come back from {show(rl.bwmr_loop_fy)}; today "
+                f"{show(v.recycled_share_now)} of spent batteries are recycled into materials.")
+    return {"rules_vs_practice": _phrase(text, "The rules against today's practice",
+                                         _srcs(rl.bwmr_loop_share, v.recycled_share_now))}
+
+
+def pack_phrases(r: RecyclingResult) -> dict[str, Quantity]:
+    """The pack-mass basis, the default's reason, and the check against one recycler's
+    figures (inside or outside the span; a report that disagrees, if any)."""
+    p, v = r.pack, r.volumes
     basis = ("the heaviest recent pack" if p.pack_is_heaviest_recent
              else "a value set for this run")
-    return {"pack_kg_basis": q_text(basis, "Basis of the pack-mass value", p.pack_sources)}
+    if p.pack_is_heaviest_recent:
+        default = ("This page takes the heavy end of the recent range, rounded, because the "
+                   f"batteries that reach end of life by {show(v.eol_year)} were mostly built "
+                   "before the newest models.")
+    else:
+        default = (f"This run sets {show(p.pack_kg_per_kwh)}; the heaviest recent pack in our "
+                   f"data is about {show(p.pack_kg_heaviest_recent)}.")
+    if p.check_in_span is None:
+        check = ("No recycler in our data states the same plants' capacity both in tonnes "
+                 "and in GWh on the same date, so we cannot check the assumption that way.")
+        check_src: tuple[str, ...] = ()
+    else:
+        firm = show(p.check_firm)
+        where = "inside" if p.check_in_span else "outside"
+        check = (f"As a check, {firm} stated its plants' capacity as {show(p.check_t)} and "
+                 f"{show(p.check_gwh)} a year ({show(p.check_date)}), which implies "
+                 f"{show(p.lohum_kg_per_kwh)}, {where} the span.")
+        check_src = _srcs(p.check_t, p.check_gwh, p.lohum_kg_per_kwh)
+        if p.check_alt_in_span is not None:
+            alt_where = "inside" if p.check_alt_in_span else "outside"
+            check += (f" But a report of {show(p.check_alt_date)} gives the same plants "
+                      f"{show(p.check_alt_value)} a year, which would imply "
+                      f"{show(p.check_alt_kg_per_kwh)}, {alt_where} the span. The company's "
+                      "figures disagree, so this check settles nothing.")
+            check_src = source_ids(check_src, p.check_alt_value.sources)
+        elif not p.check_in_span:
+            check += " The company's figures and the assumption do not agree."
+    return {
+        "pack_kg_basis": _phrase(basis, "Basis of the pack-mass value", p.pack_sources),
+        "pack_default_note": _phrase(default, "Why this pack mass", p.pack_sources),
+        "pack_check": _phrase(check, "A recycler's figures as a check", check_src),
+    }
+
+
+def volume_phrases(r: RecyclingResult) -> dict[str, Quantity]:
+    """How far apart the two projections are; what stated capacity could do with each."""
+    v, c, p = r.volumes, r.capacity, r.pack
+    ratio = v.niti_vs_rmi.value
+    if ratio.low >= 10:
+        apart = "more than ten times apart"
+    elif ratio.low >= 2:
+        apart = "far apart"
+    elif ratio.low >= 0.5 and ratio.high <= 2:
+        apart = "close"
+    else:
+        apart = "apart"
+    cover = c.cover_niti.value
+    if cover.high < 1:
+        niti = f"only {show(c.cover_niti)} of it"
+    elif cover.low >= 1:
+        niti = f"all of it ({show(c.cover_niti)})"
+    else:
+        niti = f"between part and all of it ({show(c.cover_niti)})"
+    total, yearly = c.cover_rmi.value, c.cover_rmi_annual.value
+    as_total = ("it compares with claimed capacity summed over the same years, which is "
+                f"{show(c.cover_rmi)} as large")
+    as_year = ("it compares with one year of claimed capacity, which is "
+               f"{show(c.cover_rmi_annual)} as large")
+    if v.rmi_accounting == "cumulative":
+        rmi, ends = f"RMI's figure is a total to {show(v.eol_year)}: {as_total}.", [total]
+    elif v.rmi_accounting == "annual":
+        rmi, ends = f"RMI's figure is the flow of {show(v.eol_year)}: {as_year}.", [yearly]
+    else:
+        rmi, ends = ("RMI does not say whether its figure is a total to "
+                     f"{show(v.eol_year)} or the flow of that year alone. Read as a total, "
+                     f"{as_total}; read as one year's flow, {as_year}."), [total, yearly]
+    if all(e.low >= 1 for e in ends):
+        rmi += " Either way, claimed capacity exceeds the vehicle batteries alone." \
+            if len(ends) > 1 else " Claimed capacity exceeds the vehicle batteries alone."
+    elif all(e.high < 1 for e in ends):
+        rmi += " Either way, claimed capacity falls short even of the vehicle batteries." \
+            if len(ends) > 1 else " Claimed capacity falls short even of the vehicle batteries."
+    else:
+        rmi += (" So our data do not settle whether claimed capacity could handle even the "
+                "vehicle batteries alone.")
+    rmi_what = {"cumulative": "in total by then", "annual": "in that year"}.get(
+        v.rmi_accounting, "by then, without saying whether that is a total or one year's flow")
+    ev_note = ("appears in one secondary quote only and our fact-check could not verify it; "
+               "we show it for completeness but do not use it"
+               if v.niti_ev_verification == "unverifiable" else
+               "is a part of that total; we show it for completeness but do not use it")
+    g = r.gap
+    flow_note = {"confirmed": "a figure our fact-check confirmed",
+                 "unverifiable": "a figure our fact-check could not verify",
+                 "": ""}.get(g.eol_flow_verification,
+                             "a figure our fact-check has not reviewed")
+    return {
+        "rmi_accounting_words": _phrase(rmi_what, "What RMI's figure counts",
+                                        v.eol_rmi_gwh.sources),
+        "niti_ev_note": _phrase(ev_note, "Status of NITI's EV-only figure",
+                                v.eol_niti_ev_gwh.sources),
+        "flow_note": _phrase(flow_note or "no yearly figure", "Status of the yearly figure",
+                             g.eol_flow_t.sources),
+        "niti_rmi_apart": _phrase(apart, "How far apart the projections are",
+                                  v.niti_vs_rmi.sources),
+        "cover_niti_words": _phrase(niti, "What stated capacity could do with NITI's total",
+                                    c.cover_niti.sources),
+        "rmi_compare": _phrase(rmi, "Stated capacity against RMI's volume",
+                               _srcs(c.cover_rmi, c.cover_rmi_annual), p.pack_sources),
+    }
+
+
+def capacity_phrases(r: RecyclingResult) -> dict[str, Quantity]:
+    """What the ends of the capacity range count, and what is left out, from the data."""
+    c = r.capacity
+    plans = int(c.cap_plans_counted.value) > 0
+    if c.disputes:
+        who = _list([f"{d.company}'s {show(d.claim_t)} (dated only to {show(d.claim_date)})"
+                     if d.claim_date.precision == "year" else
+                     f"{d.company}'s {show(d.claim_t)} ({show(d.claim_date)})"
+                     for d in c.disputes])
+        verb = "contradicts" if len(c.disputes) == 1 else "contradict"
+        ends = ("The low end counts only plants said to exist whose size no other report of "
+                f"the same firm contradicts. The high end also counts {who}, which "
+                f"{'another report' if len(c.disputes) == 1 else 'other reports'} {verb} "
+                "(see the pack-mass check above)"
+                + (", and plans whose date has passed." if plans else "."))
+        src = source_ids(*(d.claim_t.sources + d.other_value.sources for d in c.disputes))
+    else:
+        ends = ("The low end counts only plants said to exist"
+                + ("; the high end adds plans whose date has passed." if plans
+                   else "; no plan has fallen due, so the high end is the same."))
+        src = c.capacity_stated_t.sources
+    left: list[str] = []
+    n_out, n_undated = int(c.cap_excluded.value), int(c.cap_excluded_undated.value)
+    if n_out:
+        claims = f"{fmt.number(n_out)} claim{'s' if n_out > 1 else ''}"
+        if n_undated == n_out:
+            left.append(f"{fmt.number(n_out)} undated claim{'s' if n_out > 1 else ''} the "
+                        "fact-check could not verify")
+        elif n_undated:
+            left.append(f"{claims} the fact-check could not verify "
+                        f"({fmt.number(n_undated)} of them undated)")
+        else:
+            left.append(f"{claims} the fact-check could not verify")
+    n_other = int(c.cap_undated_other.value)
+    if n_other:
+        left.append(f"{fmt.number(n_other)} other undated claim{'s' if n_other > 1 else ''}")
+    for plan in c.late_plans:
+        facility = plan.facility.replace(" (", ", ").replace("(", "").replace(")", "")
+        where = f" ({facility})" if facility else ""
+        left.append(f"{plan.company}'s plan for {show(plan.tonnes)} by {show(plan.year)}"
+                    f"{where}, due after the newest claim")
+    out_text = ("We leave out " + _list(left) + ".") if left else "We leave out no claim."
+    out_src = source_ids(c.cap_excluded.sources, c.cap_undated_other.sources,
+                         *(pl.tonnes.sources for pl in c.late_plans))
+    n_company, n_total = int(c.cap_company_claims.value), int(c.cap_in_total.value)
+    basis = ("all of it company claims" if n_company == n_total else
+             "none of it company claims" if n_company == 0 else
+             f"{fmt.number(n_company)} of its {fmt.number(n_total)} figures company claims")
+    return {"cap_basis": _phrase(basis, "What the capacity figures are",
+                                 c.cap_company_claims.sources),
+            "cap_ends": _phrase(ends, "What the capacity range counts", src),
+            "cap_left_out": _phrase(out_text, "Capacity claims left out", out_src)}
+
+
+def scheme_phrases(r: RecyclingResult) -> dict[str, Quantity]:
+    """The eligible entities' pledges against what the Cabinet expected."""
+    s = r.scheme
+    checked = ("" if s.scheme_pledges_checked
+               else " Our fact-check has not yet reviewed these figures.")
+    if s.scheme_pledge_vs_expected.value is None:
+        cap = "No capacity figure for the pledges is in our data."
+    else:
+        floor = s.scheme_capacity_t.with_(qualifier="")
+        cap = (f"The capacity pledged is {show(s.scheme_pledge_vs_expected)} the "
+               f"{show(floor).replace(' a year', '')} a year the Cabinet expected as a minimum")
+        if s.scheme_pledged_inr.value is not None and s.scheme_investment_expected.value \
+                is not None:
+            a, b = float(s.scheme_pledged_inr.value), float(s.scheme_investment_expected.value)
+            rel = ("less than" if a < 0.95 * b else "more than" if a > 1.05 * b
+                   else "about the same as")
+            cap += (f", while the investment pledged is {rel} the investment it expected "
+                    f"({show(s.scheme_investment_expected)})")
+        cap += "."
+    return {"pledge_compare": _phrase(
+        cap + checked, "Pledges against expectations",
+        _srcs(s.scheme_pledged_t, s.scheme_pledge_vs_expected, s.scheme_pledged_inr,
+              s.scheme_investment_expected))}
+
+
+_STAGES = {"lab": "laboratory work", "claim": "company claims", "acquisition": "an acquisition",
+           "prototype": "prototypes", "pilot": "pilot lines", "announcement": "announcements"}
+
+
+def sodium_phrases(r: RecyclingResult, reliability: dict[str, str] | None = None,
+                   ) -> dict[str, Quantity]:
+    """Where Indian sodium-ion work stands, CATL's cell against lithium-ion, what the
+    fact-check says of the figures, and how KPIT's claim is sourced."""
+    n = r.sodium
+    src = _srcs(n.naion_tcg_whkg, n.naion_jncasr_cycles, n.naion_kpit_cost, n.naion_faradion)
+    producing = [x for x in n.india_stages if x in PRODUCTION_STAGES]
+    kinds = _list([_STAGES.get(x, x.replace("_", " ")) for x in n.india_stages
+                   if x not in PRODUCTION_STAGES] or ["none"])
+    stage = ("No Indian sodium-ion cell is in production in our data: the Indian work we "
+             f"found is {kinds}." if not producing else
+             f"Some Indian sodium-ion work has reached production; the rest is {kinds}.")
+    catl, ref = float(n.naion_catl_whkg.value), n.liion_ref_whkg.value
+    catl_words = ("within the range given for lithium-ion cells" if ref.low <= catl <= ref.high
+                  else "below the range given for lithium-ion cells" if catl < ref.low
+                  else "above the range given for lithium-ion cells")
+    if n.n_figures_confirmed == 0:
+        checked = ("None of these figures has been checked by our fact-check, so none of them "
+                   "carries a recommendation on its own.")
+    elif n.n_figures_confirmed < n.n_figures:
+        checked = (f"Our fact-check confirmed {fmt.number(n.n_figures_confirmed)} of these "
+                   f"{fmt.number(n.n_figures)} figures; the others carry no recommendation on "
+                   "their own.")
+    else:
+        checked = "Our fact-check confirmed all of these figures."
+    rel = (reliability or {}).get(n.kpit_source, "")
+    kpit = {"secondary": "a claim found in a secondary source only",
+            "press": "a claim reported in the press",
+            "official": "a claim in an official source"}.get(rel, "a claim")
+    since = ("we found no report of production since" if not n.faradion_production
+             else "production has been reported since")
+    return {
+        "sodium_stage": _phrase(stage, "Stage of Indian sodium-ion work", src),
+        "catl_vs_liion": _phrase(catl_words, "CATL's cell against lithium-ion",
+                                 _srcs(n.naion_catl_whkg, n.liion_ref_whkg)),
+        "sodium_checked": _phrase(checked, "What the fact-check says of these figures", src),
+        "kpit_source_note": _phrase(kpit, "How KPIT's claim is sourced", n.naion_kpit_cost.sources),
+        "faradion_since": _phrase(since, "Production since the acquisition",
+                                  n.naion_faradion.sources),
+    }
+
+
+def latest_fact(qs: dict[str, Quantity], register: pd.DataFrame,
+                also: tuple[str, ...] = ()) -> Quantity:
+    """The newest ``date_published`` among the sources the quantities cite (and the source
+    ids ``also`` given, e.g. those of the page's tables), as precisely as it is known, citing
+    the source(s) of that date. Sources without a date are skipped.
+
+    Generic over any chapter's quantities: it could live with the glue for every page."""
+    cited = sorted({s for q in qs.values() for s in q.sources} | set(also))
+    rows = register.loc[[s for s in cited if s in register.index]]
+    rows = rows[rows["date_published"].notna()]
+    if rows.empty:
+        return q_missing(u.DATE, "Newest fact on this page", "not dated")
+    newest = rows["date_published"].max()
+    top = rows[rows["date_published"] == newest]
+    order = {"day": 0, "month": 1, "year": 2}
+    precision = min((str(p) for p in top["date_precision"]), key=lambda p: order.get(p, 0))
+    return q_date(newest, "Newest fact on this page (date published)", list(top.index),
+                  precision)
+
+
+def phrases(r: RecyclingResult) -> dict[str, Quantity]:
+    """The chapter's phrases whose wording depends on the data, each chosen by a rule, and
+    the date of the newest fact it cites."""
+    from batteryreport.data import sources
+
+    register = sources()
+    reliability = {str(k): str(v) for k, v in register["reliability"].items()}
+    out = {**gap_phrases(r), **rules_phrases(r), **pack_phrases(r), **volume_phrases(r),
+           **capacity_phrases(r),
+           **scheme_phrases(r), **sodium_phrases(r, reliability)}
+    out["latest_fact_date"] = latest_fact({**quantities(r), **out}, register, table_sources(r))
+    return out
+
+
+def table_sources(r: RecyclingResult) -> tuple[str, ...]:
+    """The source ids the page's reader tables and charts cite."""
+    f = r.frames
+    ids = [*f.projections["source_id"], *f.targets["source_id"], *f.sodium_india["source_id"],
+           *(s for ss in f.capacity["sources"] for s in ss),
+           *(s for ss in f.metals["sources"] for s in ss)]
+    return source_ids(ids)
 
 
 def glue(r: RecyclingResult) -> None:
@@ -138,9 +525,16 @@ def sodium_table(r: RecyclingResult) -> Html:
 
 # ----------------------------------------------------------------------------- charts
 
-_CAPACITY = "Stated recycler capacity, cumulative (company claims)"
-_NITI = "NITI Aayog: all sectors, recycled by the horizon"
-_RMI = "RMI: vehicles only, end of life by the horizon"
+_CAPACITY = "Stated recycler capacity, summed over the years (company claims)"
+_NITI = "NITI Aayog: all sectors, recycled in total by the horizon"
+_RMI_BY = {"cumulative": "RMI: vehicles only, end of life in total by the horizon",
+           "annual": "RMI: vehicles only, end of life in the horizon year",
+           "unspecified": "RMI: vehicles only, end of life by the horizon (total or one year: "
+                          "not stated)"}
+
+
+def _rmi_label(r: RecyclingResult) -> str:
+    return _RMI_BY.get(r.volumes.rmi_accounting, _RMI_BY["unspecified"])
 
 
 def capacity_chart(r: RecyclingResult) -> charts.Figure:
@@ -155,11 +549,11 @@ def capacity_chart(r: RecyclingResult) -> charts.Figure:
     need = pd.DataFrame([
         {"year": horizon + 0.25, "series": _NITI, "low_kt": niti_span.low / KT,
          "high_kt": niti_span.high / KT, "at_default_kt": v.eol_niti_t.value / KT},
-        {"year": horizon + 0.5, "series": _RMI, "low_kt": rmi_span.low / KT,
+        {"year": horizon + 0.5, "series": _rmi_label(r), "low_kt": rmi_span.low / KT,
          "high_kt": rmi_span.high / KT, "at_default_kt": v.eol_rmi_t.value.high / KT},
     ])
     color = alt.Color("series:N", title=None,
-                      scale=alt.Scale(domain=[_CAPACITY, _NITI, _RMI]),
+                      scale=alt.Scale(domain=[_CAPACITY, _NITI, _rmi_label(r)]),
                       legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=480))
     x = alt.X("year:Q", title="Year", scale=alt.Scale(domain=[start, horizon + 0.75]),
               axis=alt.Axis(format="d", values=[int(y) for y in cum["year"]]))
@@ -178,16 +572,21 @@ def capacity_chart(r: RecyclingResult) -> charts.Figure:
         columns={"low_kt": "low_thousand_tonnes", "high_kt": "high_thousand_tonnes",
                  "at_default_kt": "at_default_thousand_tonnes"})
     cap_cum = c.capacity_cum_t.value
+    low_end = ("plants said to exist whose size no other report contradicts" if c.disputes
+               else "plants said to exist")
+    rmi_what = {"cumulative": "a total to the horizon", "annual": "the horizon year's flow"}.get(
+        v.rmi_accounting, "RMI does not say whether a total or one year's flow")
     return charts.figure(
         chart, name="recycling_capacity_vs_need",
-        title="Recycling capacity against end-of-life volumes",
+        title=f"Recycling capacity summed to {horizon} against end-of-life volumes",
         description=(
             "Shaded band: tonnes that India's stated lithium-ion recycling capacity could "
             f"process in total from {start} to each year, if run at full load, from "
-            f"{_tonnes(cap_cum.low)} to {_tonnes(cap_cum.high)} by {horizon}. Vertical bars at "
-            f"{horizon}: NITI Aayog's all-sector recycled volume, {show(v.eol_niti_t_span)} "
-            f"(diamond at {show(v.eol_niti_t)} with {show(p.pack_kg_per_kwh)}), and RMI's "
-            f"vehicle-only end-of-life volume, {show(v.eol_rmi_t_span)}, over pack masses of "
+            f"{_tonnes(cap_cum.low)} (low end: {low_end}) to {_tonnes(cap_cum.high)} (every "
+            f"claim) by {horizon}. Vertical bars at {horizon}: NITI Aayog's all-sector volume "
+            f"recycled in total, {show(v.eol_niti_t_span)} (diamond at {show(v.eol_niti_t)} "
+            f"with {show(p.pack_kg_per_kwh)}), and RMI's vehicle-only end-of-life volume "
+            f"({rmi_what}), {show(v.eol_rmi_t_span)}, over pack masses of "
             f"{show(p.pack_kg_span)}."),
         source_note=("Sources: recycler statements (Attero via BusinessLine, Lohum via Industrial "
                      "Economist, Recyclekaro via smallnews.in), company claims; NITI Aayog-GGEF "
@@ -217,11 +616,14 @@ def metals_chart(r: RecyclingResult) -> charts.Figure:
         x="low_t:Q", y=y, yOffset=alt.YOffset("Route:N", sort=order))
     li = metals[metals["metal"] == "lithium"].set_index("route")
 
-    def recovered(metal: str) -> str:
-        m = metals[(metals["metal"] == metal) & (metals["route"] != CONTAINED)]
-        return _tonnes(Range(float(m["low_t"].min()), float(m["high_t"].max())))
+    def required(metal: str) -> str:
+        """What the EU targets would require of this metal (not a process result)."""
+        m = metals[(metals["metal"] == metal) & metals["route"].isin(eu_routes)]
+        return _tonnes(Range(float(m["low_t"].min()), float(m["high_t"].max()))) \
+            if len(m) else "no target"
 
     hydro = li.loc["Hydrometallurgy"]
+    m = r.metals
     return charts.figure(
         (bars + ticks).properties(height=300), name="recycling_metals",
         title="Metal recoverable from NITI's projected recycled volume",
@@ -231,8 +633,10 @@ def metals_chart(r: RecyclingResult) -> charts.Figure:
             f"targets would require. Lithium: {_tonnes(li.loc[CONTAINED, 'high_t'])} "
             f"contained; hydrometallurgy {_tonnes(Range(hydro['low_t'], hydro['high_t']))} "
             "(black tick at the low end); pyrometallurgy up to "
-            f"{_tonnes(li.loc['Pyrometallurgy', 'high_t'])}. Cobalt: {recovered('cobalt')} "
-            f"recovered across processes and targets. Nickel: {recovered('nickel')}."),
+            f"{_tonnes(li.loc['Pyrometallurgy', 'high_t'])}. Across the two processes: "
+            f"lithium {show(m.metals_li_t)}, cobalt {show(m.metals_co_t)}, nickel "
+            f"{show(m.metals_ni_t)}, the figures in the text. EU targets would require "
+            f"{required('cobalt')} of cobalt and {required('nickel')} of nickel."),
         source_note=("Sources: NITI Aayog-GGEF TCF via Mercom (volume); Transport & Environment "
                      "via Visual Capitalist (metal per kWh); Marcinov et al. 2023 and Sommerfeld "
                      "et al. 2020 (process yields); Fastmarkets (EU targets). Our arithmetic."),

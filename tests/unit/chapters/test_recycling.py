@@ -423,9 +423,11 @@ def test_every_number_carries_a_unit_a_label_and_its_sources():
     from batteryreport.present.glue import quantities
 
     qs = quantities(analyse())
-    assert len(qs) == 84  # the 81 the page glues, and the three claim counts
+    assert len(qs) == 117
     for key, q in qs.items():
-        assert q.label and q.sources, key
+        assert q.label, key
+        # A value the tiny tables do not give is written as missing, with no sources.
+        assert q.sources or (q.value is None and q.missing), key
 
 
 def test_volumes_in_tonnes_at_the_run_pack_mass():
@@ -481,8 +483,8 @@ def test_rules_targets_and_what_they_imply():
     assert r.bwmr_recovery_last.label == "EV material-recovery target from FY2026-27"
     assert (r.bwmr_content_first.value, r.bwmr_content_last.value) == (0.05, 0.2)
     assert r.bwmr_loop_share.value == pytest.approx(0.63)  # 70% collected, 90% recovered
-    assert r.bwmr_loop_vs_now.value == pytest.approx(63)  # against 1% recycled today
-    assert r.bwmr_loop_vs_now.sources == ("iea", "k")
+    assert not hasattr(r, "bwmr_loop_vs_now")  # a share of mass over a share of batteries: gone
+    assert r.bwmr_loop_fy.value == "FY2027-28"  # collection (FY2027-28) comes after recovery
     assert r.bwmr_rmi_recovered_t.value.as_tuple() == pytest.approx((14_994, 72_828))
     assert r.bwmr_notified.value.isoformat() == "2022-08-22"
     # Base-case demand only: the accelerated scenario, a non-preferred row and storage
@@ -557,3 +559,251 @@ def test_frames_behind_the_tables():
         [4760, 4760, 5440, 6120, 340, 1360])
     assert list(f.sodium_india["chem_id"]) == ["tcg_crest_ed", "jncasr_cycles", "kpit_cost",
                                                "faradion_ev"]
+
+
+# --------------------------------------------------------------------------- issue 14 rules
+# Disagreement means the same firm at the same time; one year's flow against one year's
+# capacity; the words the page chooses come from these.
+
+
+@pytest.mark.parametrize("note,expected", [
+    ("stated as approximately 60 kilotonnes a year", "about"),
+    ("stated as about 850 KTPA; pledged, not built", "about"),
+    ("stated as 3 lakh tonnes", ""),
+    ("stated as one-third", ""),
+])
+def test_stated_qualifier_reads_stated_as(note, expected):
+    assert rc.stated_qualifier(note) == expected
+
+
+def test_periods_and_windows():
+    year = rc.period("2024-01-01", "year")
+    assert year == (pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-31"))
+    assert rc.period("2024-07-25", "month") == (pd.Timestamp("2024-07-01"),
+                                                pd.Timestamp("2024-07-31"))
+    day = rc.period("2024-07-25")
+    assert rc.within(year, day, 0)  # a date inside a year-precise date overlaps it
+    assert rc.within(rc.period("2022-11-01", "month"), rc.period("2023-11-15"), 365)
+    assert not rc.within(rc.period("2022-11-01", "month"), rc.period("2024-01-15"), 365)
+
+
+def _lohum(other_date="2024-07-25", other_gwh=0.15):
+    """One firm's tonnes and GWh on one (year-precise) date, and a later report in GWh."""
+    return pd.DataFrame({
+        "rc_id": ["l_t", "l_gwh", "l_other", "r"],
+        "company": ["L", "L", "L", "R"],
+        "feedstock": ["li_ion_batteries", "battery_capacity", "battery_capacity",
+                      "li_ion_batteries"],
+        "metric": ["input_capacity", "recycling_capacity", "recycling_capacity",
+                   "input_capacity"],
+        "status": ["existing"] * 4,
+        "capacity_tonnes_per_year": [20_000.0, None, None, 10_000.0],
+        "capacity_gwh_per_year": [None, 2.0, other_gwh, None],
+        "target_year": [None] * 4,
+        "statement_date": pd.to_datetime(["2024-01-01", "2024-01-01", other_date,
+                                          "2025-01-01"]),
+        "date_precision": ["year", "year", "day", "year"],
+        "preferred": [True, True, False, True],
+        "verification": ["confirmed"] * 4,
+        "source_id": ["ie", "ie", "nie", "sn"],
+    })
+
+
+def test_reports_conflict_only_for_the_same_firm_within_the_window():
+    c = rc.capacity_conflicts(_lohum())
+    assert len(c) == 1
+    row = c.iloc[0]
+    assert (row["rc_id"], row["other_rc_id"]) == ("l_gwh", "l_other")  # preferred first
+    assert (row["value"], row["other_value"]) == (2.0, 0.15)
+    assert row["sources"] == ("ie", "nie")
+    assert rc.disputed_claims(_lohum()) == {"l_t"}
+    # Two years later the smaller figure is history (a change), not a disagreement.
+    assert rc.capacity_conflicts(_lohum(other_date="2026-03-01")).empty
+    assert rc.disputed_claims(_lohum(other_date="2026-03-01")) == set()
+    # Figures within the stated factor agree.
+    assert rc.capacity_conflicts(_lohum(other_gwh=1.6)).empty
+    # The test fixture's firms never contradict themselves.
+    assert rc.capacity_conflicts(_capacity().assign(capacity_gwh_per_year=None)).empty
+
+
+def test_a_disputed_claim_leaves_the_low_end_only():
+    by = rc.capacity_by_year(_lohum(), [2024, 2025]).set_index("year")
+    assert by.loc[2025, ["low", "low_all", "high", "high_undisputed"]].tolist() == [
+        10_000, 30_000, 30_000, 10_000]
+    assert by.loc[2024, "low"] == 0 and by.loc[2024, "low_all"] == 20_000
+    undisputed = rc.capacity_by_year(_lohum(), [2025], disputed=set()).iloc[0]
+    assert undisputed["low"] == undisputed["low_all"] == 30_000
+
+
+@pytest.mark.parametrize("cover,recycled,verdict,cap_gap,coll_gap", [
+    # Plants could take most of the flow but almost none is recycled: collection.
+    (Range(0.58, 0.83), Range.point(0.01), "collection", (0.17, 0.42), (0.57, 0.82)),
+    # Plants could take under half: capacity.
+    (Range(0.24, 0.49), Range.point(0.01), "capacity", (0.51, 0.76), (0.23, 0.48)),
+    # The ranges overlap: unclear.
+    (Range(0.24, 0.83), Range.point(0.01), "unclear", (0.17, 0.76), (0.23, 0.82)),
+    # More capacity than batteries: no capacity gap; the collection gap stops at all of them.
+    (Range(1.2, 1.5), Range.point(0.1), "collection", (0.0, 0.0), (0.9, 0.9)),
+])
+def test_larger_gap(cover, recycled, verdict, cap_gap, coll_gap):
+    got, cap, coll = rc.larger_gap(cover, recycled)
+    assert got == verdict
+    assert cap.as_tuple() == pytest.approx(cap_gap)
+    assert coll.as_tuple() == pytest.approx(coll_gap)
+
+
+def test_larger_gap_rejects_bad_inputs():
+    with pytest.raises(ValueError):
+        rc.larger_gap(Range(0.2, 0.5), Range.point(1.5))
+
+
+def _with_flow(value=60_000.0, year=2025, verification="unchecked"):
+    eol = tables()["eol_projections"]
+    eol.loc[eol["eol_id"] == "rec_share", "horizon_year"] = 2025
+    flow = pd.DataFrame({
+        "eol_id": ["flow"], "organisation": ["Mines"], "metric": ["eol_volume"],
+        "scope": ["all_sectors"], "accounting": ["annual"], "horizon_year": [year],
+        "value_low": [value], "value_high": [value], "unit": ["tonnes"],
+        "preferred": [True], "verification": [verification], "source_id": ["mines"],
+        "note": ["stated as approximately 60 kilotonnes a year"]})
+    return pd.concat([eol, flow], ignore_index=True)
+
+
+def test_the_yearly_gap_compares_one_year_with_the_same_year():
+    g = analyse(eol_projections=_with_flow()).gap
+    assert (g.eol_flow_t.value, g.eol_flow_t.qualifier) == (60_000, "about")
+    assert g.eol_flow_year.value == 2025
+    # 2025: A 4,500 t (19,500 t with its plan), B 20,000 t, C 20,000 t; nothing disputed.
+    assert g.cap_flow_year_t.value == Range(44_500, 59_500)
+    assert g.cover_flow.value.as_tuple() == pytest.approx((44_500 / 60_000, 59_500 / 60_000))
+    assert g.verdict == g.verdict_face == g.verdict_undisputed == "collection"
+    assert g.eol_flow_verification == "unchecked"
+    assert "mines" in g.gap_collection.sources and "k" in g.gap_collection.sources
+    # A bigger flow: capacity becomes the larger gap.
+    assert analyse(eol_projections=_with_flow(200_000.0)).gap.verdict == "capacity"
+
+
+def test_the_yearly_gap_needs_a_flow_and_the_same_year():
+    g = analyse().gap  # the tiny tables hold no yearly flow
+    assert g.verdict == "no flow" and g.eol_flow_t.value is None
+    assert g.eol_flow_t.missing == "not in our data"
+    other = analyse(eol_projections=_with_flow(year=2024)).gap  # share recycled is for 2025
+    assert other.verdict == "other years"
+
+
+def test_a_disputed_figure_can_decide_the_verdict():
+    cap = pd.concat([tables()["recycler_capacity"], pd.DataFrame({
+        "rc_id": ["c_other"], "company": ["C"], "feedstock": ["battery_capacity"],
+        "metric": ["recycling_capacity"], "status": ["existing"],
+        "capacity_tonnes_per_year": [None], "capacity_gwh_per_year": [0.15],
+        "target_year": [None], "statement_date": pd.to_datetime(["2024-07-25"]),
+        "preferred": [False], "verification": ["confirmed"], "source_id": ["nie"]})],
+        ignore_index=True)
+    r = analyse(recycler_capacity=cap, eol_projections=_with_flow(85_000.0))
+    c, g = r.capacity, r.gap
+    assert c.capacity_stated_t.value == Range(24_500, 59_500)  # C's 20,000 t: high end only
+    (d,) = c.disputes
+    assert (d.company, d.claim_t.value, d.other_value.value) == ("C", 20_000, 0.15)
+    assert d.claim_date.precision == "day" and d.other_date.value.isoformat() == "2024-07-25"
+    assert (g.verdict, g.verdict_face, g.verdict_undisputed) == ("unclear", "collection",
+                                                                 "capacity")
+    p = r.pack
+    assert p.check_in_span and p.check_alt_in_span is False
+    assert p.check_alt_kg_per_kwh.value == pytest.approx(20_000 / 0.15 / 1000)
+    assert p.check_alt_value.sources == ("nie", "s4") and p.check_firm.value == "C"
+
+
+def test_pack_check_without_a_pair_or_a_conflict():
+    p = analyse().pack
+    assert p.check_in_span is True and p.check_alt_in_span is None
+    assert p.check_alt_value.value is None and p.check_alt_value.missing == "none"
+    assert (p.check_t.value, p.check_gwh.value) == (20_000, 2.0)
+    cap = tables()["recycler_capacity"]
+    alone = analyse(recycler_capacity=cap[cap["rc_id"] != "c_gwh"]).pack
+    assert alone.check_in_span is None and alone.check_firm.missing == "none"
+    # A pair implying a pack mass outside the span.
+    heavy = cap.assign(capacity_tonnes_per_year=cap["capacity_tonnes_per_year"].where(
+        cap["rc_id"] != "c_t", 40_000.0))
+    assert analyse(recycler_capacity=heavy).pack.check_in_span is False  # 20 kg per kWh
+
+
+def test_what_the_capacity_total_leaves_out():
+    c = analyse().capacity
+    assert (c.cap_excluded.value, c.cap_excluded_undated.value) == (1, 1)
+    assert c.cap_undated_other.value == 0
+    assert c.cap_plans_counted.value == 1  # A's 19,500 t, due 2023
+    # In the newest year: A's 4,500 t and its 19,500 t plan, B's and C's 20,000 t.
+    assert (c.cap_in_total.value, c.cap_companies.value) == (4, 3)
+    assert c.cap_company_claims.value == 4  # the fixture has no reliability: claims
+    cap = tables()["recycler_capacity"].assign(reliability="company_claim")
+    cap.loc[cap["rc_id"] == "b", "reliability"] = "official"
+    assert analyse(recycler_capacity=cap).capacity.cap_company_claims.value == 3
+    (late,) = c.late_plans
+    assert (late.company, late.tonnes.value, late.year.value) == ("A", 300_000, 2027)
+    assert late.facility == ""  # the fixture names no facility
+    assert c.disputes == ()
+    # Both readings of RMI's figure: a total (capacity summed) and one year's flow.
+    assert c.cover_rmi_annual.value.as_tuple() == pytest.approx((44_500 / 115_600,
+                                                                 59_500 / 23_800))
+
+
+def test_rmi_accounting_and_the_ev_sub_figure_status():
+    v = analyse().volumes
+    assert v.rmi_accounting == "unspecified" and v.niti_ev_verification == "unverifiable"
+    assert v.recycled_share_year.value == 2030  # the fixture's horizon
+
+
+def _scheme_progress():
+    base = tables()["recycling_scheme"].assign(term=None, verification="confirmed")
+    return pd.concat([base, pd.DataFrame({
+        "term_id": ["inv", "elig", "pledge_t", "pledge_inr"],
+        "term": ["expected_investment", "eligible_entities", "pledged_capacity",
+                 "pledged_investment"],
+        "value_low": [8000, 58, 850, 5000], "value_high": [8000, 58, 850, 5000],
+        "unit": ["INR crore", "entities", "kilotonnes per year", "INR crore"],
+        "effective_date": pd.to_datetime(["2025-09-04", "2026-04-29", "2026-04-29",
+                                          "2026-04-29"]),
+        "date_precision": ["day"] * 4, "verification": ["confirmed", "unchecked",
+                                                        "unchecked", "unchecked"],
+        "source_id": ["mp", "pib", "pib", "pib"],
+        "note": ["about", "", "stated as about 850 KTPA", "stated as about INR 5,000 crore"]})],
+        ignore_index=True)
+
+
+def test_scheme_pledges_and_what_was_expected():
+    events = tables()["policy_events"]
+    events = pd.concat([events, pd.DataFrame({
+        "event_id": ["recycling_window_closes"], "event_date": pd.to_datetime(["2026-04-01"]),
+        "date_precision": ["day"], "source_id": ["pib0"]})], ignore_index=True)
+    s = analyse(recycling_scheme=_scheme_progress(), policy_events=events).scheme
+    assert (s.scheme_eligible.value, s.scheme_eligible_date.value.isoformat()) == (
+        58, "2026-04-29")
+    assert (s.scheme_pledged_t.value, s.scheme_pledged_t.qualifier) == (850_000, "about")
+    assert s.scheme_pledged_inr.value == 5000 and s.scheme_pledged_inr.qualifier == "about"
+    assert s.scheme_pledge_vs_expected.value == pytest.approx(850 / 270)
+    assert s.scheme_investment_expected.value == 8000
+    assert s.scheme_window_closes.value.isoformat() == "2026-04-01"
+    assert s.scheme_pledges_checked is False
+    # Without those rows every one is written as not reported.
+    bare = analyse().scheme
+    for q in (bare.scheme_eligible, bare.scheme_pledged_t, bare.scheme_pledge_vs_expected,
+              bare.scheme_window_closes):
+        assert q.value is None and q.missing == "not reported"
+
+
+def test_metals_recovery_claims_and_sodium_status():
+    m = analyse().metals
+    assert (m.hydro_leach_share.value, m.hydro_leach_share.qualifier) == (0.99, "more than")
+    assert m.recovery_claims.value == Range.point(0.98)  # one company claim in the fixture
+    assert m.circular_year.value == 2030
+    assert m.circular_value.unit.per == "a year"  # the row is an annual figure
+    n = analyse().sodium
+    assert n.india_stages == ("lab", "claim", "acquisition")
+    assert (n.n_figures, n.n_figures_confirmed) == (8, 0)
+    assert n.faradion_production is False and n.kpit_source == "e2b"
+    chem = tables()["chemistry_alternatives"]
+    more = pd.concat([chem, chem[chem["chem_id"] == "faradion_ev"].assign(
+        chem_id="faradion_line", stage="production", verification="confirmed")],
+        ignore_index=True)
+    n2 = analyse(chemistry_alternatives=more).sodium
+    assert n2.faradion_production and n2.n_figures_confirmed == 1
