@@ -45,6 +45,7 @@ class RecommendationsResult:
     recycled_content: Evidence
     data: Evidence
     relief_latest: str | None  # the PLI chapter's latest relief event: requested, refused, ...
+    recycling_gap: str  # the recycling chapter's verdict: collection, capacity, unclear, ...
 
     @property
     def all(self) -> tuple[Evidence, ...]:
@@ -70,7 +71,7 @@ def analyse(tables: Mapping[str, pd.DataFrame], params: Any, pli_delays: Any,
             "window": rec.scheme.scheme_other_alloc}),
         recycling=Evidence("rec_recycling", "Recommendation: recycling", {
             "recycled_now": rec.volumes.recycled_share_now,
-            "capacity": rec.capacity.capacity_stated_t,
+            "cover_flow": rec.gap.cover_flow, "flow": rec.gap.eol_flow_t,
             "collection": rec.rules.bwmr_collection,
             "outlay": rec.scheme.scheme_outlay}),
         recycled_content=Evidence("rec_recycled_content", "Recommendation: recycled content", {
@@ -80,4 +81,5 @@ def analyse(tables: Mapping[str, pd.DataFrame], params: Any, pli_delays: Any,
             "claims": rec.capacity.n_claims, "firms": rec.capacity.n_claim_firms,
             "unverifiable": rec.capacity.n_claims_unverifiable}),
         relief_latest=pen.relief.latest,
+        recycling_gap=rec.gap.verdict,
     )

@@ -38,6 +38,25 @@ def _japan(n) -> str:
             f"{show(n['unbuilt'])} of awarded PLI capacity still unbuilt.")
 
 
+def _recycling(r: RecommendationsResult, n) -> str:
+    """Collection first, capacity first, or both, as the recycling chapter's comparison of
+    one year's spent batteries with that year's capacity finds."""
+    now = (f"only {show(n['recycled_now'])} of spent lithium-ion batteries are recycled into "
+           f"materials, while recyclers claim capacity for {show(n['cover_flow'])} of the "
+           f"{show(n['flow'])} that reach end of life")
+    target = (f"enforce the {show(n['collection'])} EV collection target with traceable "
+              "records")
+    if r.recycling_gap == "collection":
+        return (f"Make collection the first job of recycling policy: {now}. So {target} and let "
+                f"the {show(n['outlay'])} recycling scheme fund collection networks.")
+    if r.recycling_gap == "capacity":
+        return (f"Build recycling capacity first: {now}. So steer the {show(n['outlay'])} "
+                f"recycling scheme to verified lithium-ion plants, and {target}.")
+    return (f"Close the collection gap and the capacity gap together: {now}. So {target}, and "
+            f"let the {show(n['outlay'])} recycling scheme fund both collection networks and "
+            "verified plant capacity.")
+
+
 def texts(r: RecommendationsResult) -> dict[str, Quantity]:
     """Each recommendation as glued text, keyed as the pages cite it."""
     n = {e.key: e.numbers for e in r.all}
@@ -57,12 +76,7 @@ def texts(r: RecommendationsResult) -> dict[str, Quantity]:
             f"scheme's {show(n['rec_catalytic']['window'])} window for other scrap, starting "
             "with a pilot that measures how much platinum and palladium India's scrapped "
             "converters hold.")),
-        "rec_recycling": _rec(r.recycling, (
-            "Make collection the first job of recycling policy: only "
-            f"{show(rec['recycled_now'])} of spent lithium-ion batteries are recycled into "
-            f"materials while recyclers claim {show(rec['capacity'])} of capacity, so enforce "
-            f"the {show(rec['collection'])} EV collection target with traceable records and "
-            f"let the {show(rec['outlay'])} recycling scheme fund collection networks.")),
+        "rec_recycling": _rec(r.recycling, _recycling(r, rec)),
         "rec_recycled_content": _rec(r.recycled_content, (
             "State the recycled-content target per metal (lithium, cobalt, nickel) and phase it "
             "against domestic supply: read as a share of battery mass, "
