@@ -309,7 +309,12 @@ def prepare_book_inputs(layout: Layout, params: RunParams, data_folder: Path) ->
     Returns the manifest of the edition this build will publish.
     """
     from batteryreport.build.editions import plan_edition
-    from batteryreport.build.pages import write_edition_pages, write_generated_pages
+    from batteryreport.build.pages import (
+        CITATION_FILE,
+        write_citation,
+        write_edition_pages,
+        write_generated_pages,
+    )
     from batteryreport.present.charts import write_bundle
     from batteryreport.present.glue import read_all_glued
 
@@ -319,6 +324,7 @@ def prepare_book_inputs(layout: Layout, params: RunParams, data_folder: Path) ->
                                   layout.generated, published=published_editions(layout.build))
     write_edition_pages(layout.generated, manifest, base, read_all_glued(layout.generated),
                         data_folder)
+    write_citation(layout.generated, layout.root / CITATION_FILE, manifest)
     return manifest
 
 
