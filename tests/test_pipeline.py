@@ -144,7 +144,10 @@ def test_glued_values_carry_provenance(built):
     rec = read_glued(root / "book" / "_generated" / "alpha.ipynb")["total_gwh"]
     assert rec["sources"] == ["bs_2025", "pib_2025"]
     page = (root / "_build" / "html" / "book" / "index.html").read_text()
-    assert "data_sources.html#src-" in page and "br-prov" in page
+    # The pop-up is built in the browser (reader.js) from the number's source ids and the
+    # page's source register, which links each source to its entry on "Data and sources".
+    assert 'data-src="bs_2025 pib_2025"' in page and 'id="br-sources"' in page
+    assert "data_sources.html#src-" in page
     state = json.loads((root / ".cache" / "state.json").read_text())
     assert set(state) == {"alpha", "beta"}
 

@@ -209,8 +209,8 @@
     var num = current.num;
     var inLinks = focusedInside(num) && document.activeElement !== num;
     dismissed = num;
+    if (inLinks) { num.focus(); }  // before hiding: a hidden link would drop the focus
     hide();
-    if (inLinks) { num.focus(); }
     ev.stopPropagation();
   }
 
@@ -279,13 +279,41 @@
       });
     }
     if (!best) { return null; }
+    var term = termFor(best, words);
+    if (term) { return term; }
     var heading = best.querySelector("h1, h2, h3, h4, h5, h6");
     return { id: best.id, title: heading ? heading.textContent.trim() : "" };
+  }
+
+  // In a glossary or another definition list, the entry the words occur in.
+  function termFor(section, words) {
+    var found = null;
+    section.querySelectorAll("dl > dt[id]").forEach(function (dt) {
+      if (found) { return; }
+      var text = dt.textContent;
+      for (var dd = dt.nextElementSibling; dd && dd.tagName !== "DT"; dd = dd.nextElementSibling) {
+        text += " " + dd.textContent;
+      }
+      text = text.toLowerCase();
+      if (words.some(function (w) { return text.indexOf(w) > -1; })) {
+        found = { id: dt.id, title: dt.textContent.trim(), context: section.id };
+      }
+    });
+    return found;
   }
 
   function searchSections() {
     if (typeof Search === "undefined" || typeof Search.makeSearchSummary !== "function") {
       return;
+    }
+    // Snippets are cut from the page's HTML: leave out what is not the page's text.
+    var toText = Search.htmlToText;
+    if (typeof toText === "function") {
+      Search.htmlToText = function (htmlString, anchor) {
+        var doc = new DOMParser().parseFromString(htmlString, "text/html");
+        doc.querySelectorAll("[data-nosnippet]").forEach(function (el) { el.remove(); });
+        return toText(doc.documentElement.outerHTML, anchor);
+      };
     }
     var original = Search.makeSearchSummary;
     Search.makeSearchSummary = function (htmlText, keywords, anchor) {
@@ -296,13 +324,21 @@
       } catch (err) {
         console.warn("search sections: " + err);
       }
-      var summary = original(htmlText, keywords, section ? "#" + CSS.escape(section.id) : anchor);
+      var summary = original(htmlText, keywords,
+                             section ? "#" + CSS.escape(section.context || section.id) : anchor);
       if (section && summary) {
         // _displayItem appends the summary to its result right after this returns.
         Promise.resolve().then(function () {
           var link = summary.parentElement && summary.parentElement.querySelector("a");
           if (!link || link.hash) { return; }
-          link.href = link.getAttribute("href") + "#" + encodeURIComponent(section.id);
+          var href = link.getAttribute("href") + "#" + encodeURIComponent(section.id);
+          var twin = Array.from(document.querySelectorAll("#search-results li > a")).some(
+            function (a) { return a !== link && a.getAttribute("href") === href; });
+          if (twin) {  // e.g. a glossary term, already found as an object
+            summary.parentElement.remove();
+            return;
+          }
+          link.href = href;
           if (section.title) {
             var where = document.createElement("span");
             where.className = "br-search-section";

@@ -151,7 +151,7 @@ def depart_glued_html(self: Any, node: glued) -> None:
     if node["long"]:
         # The marker's word is not document text either: it is not indexed or quoted.
         self.body.append(f'<span class="br-num br-num-marker" {_num_attrs(node)}>'
-                         '<span class="br-marker-text">sources</span></span>')
+                         '<span class="br-marker-text" data-nosnippet>sources</span></span>')
 
 
 def _pass(self: Any, node: nodes.Node) -> None:
@@ -248,8 +248,11 @@ def page_context(app: Any, pagename: str, templatename: str, context: dict[str, 
     context["metatags"] = context.get("metatags", "") + "\n".join(meta) + "\n"
 
     # The footer's licence line (templates/br-licence.html).
-    about = ABOUT_PAGE in app.env.found_docs
-    context["br_about_url"] = depth(ABOUT_PAGE) if about else ""
+    if ABOUT_PAGE not in app.env.found_docs:
+        context["br_cite_url"] = ""
+    else:
+        context["br_cite_url"] = ("" if pagename == ABOUT_PAGE
+                                  else depth(ABOUT_PAGE)) + "#cite-this-report"
 
 
 # ---------------------------------------------------------------------------- doctree
@@ -368,6 +371,25 @@ def escape_search_titles(app: Any, exception: Exception | None) -> None:
     path.write_text(m.group(1) + out + m.group(3), encoding="utf-8")
 
 
+def static_changed(app: Any, env: Any, added: set[str], changed: set[str],
+                   removed: set[str]) -> list[str]:
+    """Sphinx copies static files only when some page is out of date: with only a CSS or JS
+    file changed it reports "no targets are out of date" and publishes the old file. Re-read
+    the root page when the static files changed, so the build runs and copies them."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for entry in app.config.html_static_path:
+        folder = Path(app.confdir) / entry
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    value = digest.hexdigest()
+    if getattr(env, "br_static_digest", None) == value:
+        return []
+    env.br_static_digest = value
+    return [app.config.root_doc]
+
+
 def add_templates(app: Any, config: Any) -> None:
     config.templates_path.append(str(Path(__file__).parent / "templates" / "html"))
 
@@ -390,6 +412,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_role("screen-only", screen_only_role)
     app.connect("config-inited", add_templates)
     app.connect("doctree-read", add_newest_fact)
+    app.connect("env-get-outdated", static_changed)
     app.connect("html-page-context", page_context)
     app.connect("build-finished", escape_search_titles)
     app.connect("build-finished", write_images)
