@@ -1,6 +1,7 @@
 """The build pipeline on a two-notebook mini book: cache, atomic publish, validation first."""
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -150,6 +151,18 @@ def test_glued_values_carry_provenance(built):
     assert "data_sources.html#src-" in page
     state = json.loads((root / ".cache" / "state.json").read_text())
     assert set(state) == {"alpha", "beta"}
+
+
+def test_chapter_shows_its_newest_fact_under_the_title(built):
+    """alpha glues latest_fact_date: "Newest fact: <date>" follows its title, with the
+    date's sources like any glued number; beta glues none and shows nothing."""
+    root, _ = built
+    site = root / "_build" / "html" / "book" / "_generated"
+    alpha = (site / "alpha.html").read_text(encoding="utf-8")
+    m = re.search(r"</h1>\s*<p class=\"br-newest-fact\">Newest fact: <span class=\"br-num\""
+                  r"[^>]*data-key=\"latest_fact_date\"[^>]*>([^<]+)</span>", alpha)
+    assert m and m.group(1) == "2 December 2025", alpha[alpha.find("</h1>"):][:400]
+    assert "br-newest-fact" not in (site / "beta.html").read_text(encoding="utf-8")
 
 
 BAD = HERE / "bad_inputs"

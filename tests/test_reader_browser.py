@@ -134,7 +134,8 @@ def test_popup_covers_neither_its_number_nor_the_next_item(ctx, base):
             m.scrollIntoView({block: 'center'});
             m.focus();
             const pop = m.querySelector('.br-prov').getBoundingClientRect();
-            if (overlap(pop, m.getBoundingClientRect())) out.push(`item ${i + 1}: covers its marker`);
+            if (overlap(pop, m.getBoundingClientRect()))
+              out.push(`item ${i + 1}: covers its marker`);
             if (next && overlap(pop, next.getBoundingClientRect()))
               out.push(`item ${i + 1}: covers the next item`);
             m.blur();

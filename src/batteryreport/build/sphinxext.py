@@ -281,11 +281,13 @@ def add_newest_fact(app: Any, doctree: nodes.document) -> None:
 
 # ---------------------------------------------------------------------------- images
 
-PREVIEW_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630" viewBox="0 0 1200 630">
+PREVIEW_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630"
+     viewBox="0 0 1200 630">
 <rect width="1200" height="630" fill="#0f2c4a"/>
 <rect x="0" y="600" width="1200" height="30" fill="#e07b24"/>
 <g transform="translate(80 96)">
-  <rect x="0" y="0" width="230" height="120" rx="18" fill="none" stroke="#ffffff" stroke-width="14"/>
+  <rect x="0" y="0" width="230" height="120" rx="18" fill="none" stroke="#ffffff"
+        stroke-width="14"/>
   <rect x="238" y="36" width="22" height="48" rx="6" fill="#ffffff"/>
   <rect x="22" y="22" width="40" height="76" rx="6" fill="#e07b24"/>
 </g>
