@@ -110,7 +110,7 @@ def test_reader_pages_are_in_the_sidebar(real_book):
                  "BWMR 2022", "DVA", "Appointed date", "Performance security", "Black mass"):
         assert f'id="term-{term.replace(" ", "-")}"' in glossary, f"glossary: no term {term}"
     methodology = plain(read(site, "book/methodology.html"))
-    for heading in ("When sources disagree", "Editions", "What the build checks"):
+    for heading in ("When sources disagree", "Editions", "What is checked"):
         assert heading in methodology, f"methodology: no section {heading!r}"
 
 

@@ -55,7 +55,7 @@
     pop.setAttribute("data-nosnippet", "");
     var label = document.createElement("span");
     label.className = "br-prov-label";
-    label.textContent = (num.getAttribute("data-label") || "") + ". ";
+    label.textContent = (num.getAttribute("data-label") || "").replace(/[.\s]+$/, "") + ". ";
     pop.appendChild(label);
     var body = document.createElement("span");
     body.className = "br-prov-sources";
