@@ -32,8 +32,8 @@ def page(root: Path, name: str) -> str:
 
 
 def shown_keys(html: str) -> set[str]:
-    return set(re.findall(r'class="br-num"[^>]*data-key="([^"]+)"', html)) | set(
-        re.findall(r'data-key="([^"]+)"[^>]*class="br-num"', html))
+    return set(re.findall(r'class="br-num[^"]*"[^>]*data-key="([^"]+)"', html)) | set(
+        re.findall(r'data-key="([^"]+)"[^>]*class="br-num[^"]*"', html))
 
 
 @pytest.fixture(scope="module")

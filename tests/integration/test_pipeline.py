@@ -1,6 +1,7 @@
 """The build pipeline on a two-notebook mini book: cache, atomic publish, validation first."""
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -134,9 +135,24 @@ def test_glued_values_carry_provenance(built):
     rec = read_glued(root / "book" / "_generated" / "alpha.ipynb")["total_gwh"]
     assert rec["sources"] == ["bs_2025", "pib_2025"]
     page = (root / "_build" / "html" / "book" / "index.html").read_text()
-    assert "data_sources.html#src-" in page and "br-prov" in page
+    # The pop-up is built in the browser (reader.js) from the number's source ids and the
+    # page's source register, which links each source to its entry on "Data and sources".
+    assert 'data-src="bs_2025 pib_2025"' in page and 'id="br-sources"' in page
+    assert "data_sources.html#src-" in page
     state = json.loads((root / ".cache" / "state.json").read_text())
     assert set(state) == {"alpha", "beta"}
+
+
+def test_chapter_shows_its_newest_fact_under_the_title(built):
+    """alpha glues latest_fact_date: "Newest fact: <date>" follows its title, with the
+    date's sources like any glued number; beta glues none and shows nothing."""
+    root, _ = built
+    site = root / "_build" / "html" / "book" / "_generated"
+    alpha = (site / "alpha.html").read_text(encoding="utf-8")
+    m = re.search(r"</h1>\s*<p class=\"br-newest-fact\">Newest fact: <span class=\"br-num\""
+                  r"[^>]*data-key=\"latest_fact_date\"[^>]*>([^<]+)</span>", alpha)
+    assert m and m.group(1) == "2 December 2025", alpha[alpha.find("</h1>"):][:400]
+    assert "br-newest-fact" not in (site / "beta.html").read_text(encoding="utf-8")
 
 
 BAD = HERE / "bad_inputs"

@@ -11,12 +11,13 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
-from batteryreport.build.sphinxext import source_label
+from batteryreport.build.sphinxext import cite_date, source_label
 from batteryreport.core.errors import DataError, Problem
 from batteryreport.data import load_table, package_descriptor, sources, table_meta, table_names
 from batteryreport.data.params import RunParams
-from batteryreport.present.text import md_inline, web_url
+from batteryreport.present.text import md_inline, one_line, web_url
 
 # Data text goes into these pages only through _cell (escaped, one line). Identifiers that
 # become parts of roles, targets or paths must be plain slugs: checked, never escaped.
@@ -52,6 +53,7 @@ def data_sources_page(folder: Path, dataset: Path | None = None) -> str:
                   "**The whole dataset of this edition** (every table below and "
                   f"`datapackage.json`, one zip file, {kb} KB): "
                   f"{{download}}`{dataset.name} <data/{dataset.name}>`.", ""]
+    src = sources(folder)
     for name in table_names(folder):
         if name == "sources":
             continue
@@ -64,7 +66,8 @@ def data_sources_page(folder: Path, dataset: Path | None = None) -> str:
         frame = load_table(name, folder)
         ids = sorted({_ident(v, "a source id", meta.path) for c in frame.columns
                       if c.endswith("source_id") for v in frame[c].dropna()})
-        links = ", ".join(f"{{ref}}`{sid} <{source_label(sid)}>`" for sid in ids)
+        links = "; ".join(_source_link(src.loc[sid]) if sid in src.index else _cell(sid)
+                          for sid in sorted(ids, key=lambda i: _source_order(src, i)))
         lines += [f"(table-{name})=", f"## {_cell(meta.title)}", "",
                   f"{_cell(meta.description)}", "",
                   f"{{download}}`data/{meta.path} <data/{meta.path}>`: "
@@ -80,23 +83,25 @@ def data_sources_page(folder: Path, dataset: Path | None = None) -> str:
               "Reliability: *official* (Government of India, a regulator, a company filing), "
               "*press* (a news outlet), *secondary* (blogs, aggregators, mirrors), "
               "*company_claim* (a company's own statement about itself).", ""]
-    src = sources(folder)
-    for _, row in src.sort_values("source_id").iterrows():
-        sid = _ident(row["source_id"], "a source id", "sources.csv")
+    for sid in sorted(src.index, key=lambda i: _source_order(src, i)):
+        row = src.loc[sid]
+        sid = _ident(sid, "a source id", "sources.csv")
         date = row["date_published"]
         precision = str(row.get("date_precision", "day"))
         shown = {"year": "%Y", "month": "%b %Y"}.get(precision, "%d %b %Y")
-        date_text = "" if str(date) == "NaT" else f", {date.strftime(shown)}"
+        date_text = "" if str(date) == "NaT" else f" ({date.strftime(shown)})"
         url = web_url(row["url"])
         title = _cell(row["title"])
         # Only web links become links: a data row must never inject a script URL. Inside
         # <...> a link destination ends at ">" and may not hold spaces or line breaks.
         linked = (f"[{title}](<{_url_dest(url)}>)" if url
                   else f"{title} ({_cell(row['url'])})")
+        # Publisher, title, date first; the id (what data rows cite) last, small.
         lines += [
             f"({source_label(sid)})=",
-            f"{_cell(sid)}: {_cell(row['publisher'])}, {linked}{date_text}. "
-            f"Reliability: {_cell(row['reliability'])}. Licence: {_cell(row.get('licence', ''))}.",
+            f"**{_cell(row['publisher'])}**, {linked}{date_text}.  ",
+            f"Reliability: {_cell(row['reliability'])}. Licence: {_cell(row.get('licence', ''))}."
+            f" Id `{sid}`.",
             "",
         ]
     lines += [f"Data package: {_cell(desc.get('title', ''))}.", ""]
@@ -104,6 +109,25 @@ def data_sources_page(folder: Path, dataset: Path | None = None) -> str:
 
 
 DESCRIPTOR_FILE = "datapackage.json"
+
+
+def _source_order(src: pd.DataFrame, sid: str) -> tuple[str, str, str]:
+    """Sources in the register, and in a table's list, by publisher, then date."""
+    if sid not in src.index:
+        return ("~", "", sid)
+    row = src.loc[sid]
+    date = row["date_published"]
+    return (str(row["publisher"]).casefold(), "" if str(date) == "NaT" else date.isoformat(),
+            sid)
+
+
+def _source_link(row: pd.Series) -> str:
+    """A citation linking to the source's entry below: "Publisher (May 2021)". The text is
+    data (escaped); the target is a checked slug."""
+    sid = _ident(row["source_id"], "a source id", "sources.csv")
+    date = cite_date(row["date_published"], row.get("date_precision"))
+    text = _cell(row["publisher"]) + (f" \\({_cell(date)}\\)" if date else "")
+    return f"[{text}](#{source_label(sid)})"
 
 
 def _url_dest(url: str) -> str:
@@ -350,3 +374,57 @@ def write_edition_pages(folder: Path, manifest: dict, base, values: dict,
     write_if_changed(folder / "what_changed.md", text)
     write_if_changed(folder / "editions.md", editions_page(manifest, changed, base,
                                                           list(published)))
+
+
+CITATION_FILE = "CITATION.cff"
+
+
+def _bibtex_value(text: object) -> str:
+    """One line with no brace, backslash or backtick (inside a BibTeX value in a code block)."""
+    return re.sub(r"[{}\\`]", "", one_line(text))
+
+
+def citation_section(cff: Path, manifest: dict) -> str:
+    """ "Cite this report", from the repository's CITATION.cff and this edition."""
+    lines = ["## Cite this report", ""]
+    if not cff.is_file():
+        return "\n".join(lines + [f"This book has no `{CITATION_FILE}`.", ""])
+    meta = yaml.safe_load(cff.read_text(encoding="utf-8")) or {}
+    authors = "; ".join(one_line(a.get("name") or " ".join(
+        str(a.get(k, "")) for k in ("given-names", "family-names")).strip())
+        for a in meta.get("authors") or [] if isinstance(a, dict))
+    title = one_line(meta.get("title", ""))
+    version = one_line(meta.get("version", ""))
+    released = str(meta.get("date-released", ""))
+    year = released[:4]
+    licences = meta.get("license") or []
+    licences = [licences] if isinstance(licences, str) else list(licences)
+    edition = (f"edition {manifest['edition_number']} "
+               f"({_day(manifest.get('built_on'), '')})")
+    url = web_url(meta.get("url")) or web_url(meta.get("repository-code"))
+    text = (f"{_cell(authors)} ({_cell(year)}). *{_cell(title)}*, version {_cell(version)}, "
+            f"{_cell(edition)}.")
+    if url:
+        text += f" <{_url_dest(url)}>"
+    lines += [text, "",
+              "The same as BibTeX:", "",
+              "```bibtex",
+              f"@techreport{{indias_battery_gap_{_bibtex_value(year)},",
+              f"  author      = {{{{{_bibtex_value(authors)}}}}},",
+              f"  title       = {{{_bibtex_value(title)}}},",
+              f"  year        = {{{_bibtex_value(year)}}},",
+              f"  institution = {{{{{_bibtex_value(authors)}}}}},",
+              f"  note        = {{Version {_bibtex_value(version)}, "
+              f"{_bibtex_value(edition)}}},"]
+    if url:
+        lines.append(f"  url         = {{{_bibtex_value(url)}}},")
+    lines += ["}", "```", "",
+              f"Both come from `{CITATION_FILE}` at the root of the repository (the "
+              "Citation File Format, which GitHub and reference managers read), and from the "
+              "edition you are reading. Licence identifiers in the file: "
+              + (", ".join(_cell(x) for x in licences) or "none") + ".", ""]
+    return "\n".join(lines)
+
+
+def write_citation(folder: Path, cff: Path, manifest: dict) -> None:
+    write_if_changed(folder / "citation.md", citation_section(cff, manifest))

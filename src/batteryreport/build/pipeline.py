@@ -336,7 +336,12 @@ def prepare_book_inputs(layout: Layout, params: RunParams, data_folder: Path) ->
     Returns the manifest of the edition this build will publish.
     """
     from batteryreport.build.editions import list_editions, plan_edition
-    from batteryreport.build.pages import write_edition_pages, write_generated_pages
+    from batteryreport.build.pages import (
+        CITATION_FILE,
+        write_citation,
+        write_edition_pages,
+        write_generated_pages,
+    )
     from batteryreport.present.charts import write_bundle
     from batteryreport.present.glue import read_all_glued
 
@@ -348,6 +353,7 @@ def prepare_book_inputs(layout: Layout, params: RunParams, data_folder: Path) ->
     write_generated_pages(layout.generated, params, data_folder, manifest)
     write_edition_pages(layout.generated, manifest, base, read_all_glued(layout.generated),
                         data_folder, list_editions(store(layout.build), published))
+    write_citation(layout.generated, layout.root / CITATION_FILE, manifest)
     return manifest
 
 
