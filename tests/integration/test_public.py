@@ -149,7 +149,8 @@ def test_editions_page_lists_every_edition(story):
     rows = re.findall(r"<tr><td>(.*?)</tr>", page, re.S)
     assert len(rows) == 2 and "Edition 2" in rows[0] and "Edition 1" in rows[1]
     assert "default" in rows[0] and "first edition" in rows[1]
-    assert "2 numbers moved" in rows[0] and "1 data row" in rows[0]
+    # the total, the exchange rate and the newest fact date moved
+    assert "3 numbers moved" in rows[0] and "1 data row" in rows[0]
     assert "fx_inr_per_usd" in rows[0]  # the parameter that changed
     assert "strong-rupee" not in page  # scenarios are not published
     for href in re.findall(r'href="([^"]+)"', rows[0] + rows[1]):

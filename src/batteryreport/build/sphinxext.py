@@ -102,7 +102,7 @@ def is_sentence(notebook: str, key: str, text: str) -> bool:
 def glued_node(notebook: str, key: str, record: dict[str, Any]) -> glued:
     text = str(record["text"])
     node = glued("", text, classes=[])
-    node["key"] = key
+    node["key"] = f"{notebook}::{key}"  # the full key: the same name can be on two pages
     node["label"] = one_line(record.get("label") or key)
     node["sources"] = [str(s) for s in record.get("sources") or []]
     node["long"] = is_sentence(notebook, key, text)

@@ -147,6 +147,20 @@ def phrases(r: PliResult) -> dict[str, Quantity]:
                                  [s for e in r.earlier_reports for s in e.installed.sources],
                                  r.conflict.ola_installed_alt.sources if r.conflict else ())
     out["gap_spread"] = _phrase(_gap_spread(r), "Where the gap is", p.share_achieved.sources)
+    share = float(p.share_achieved.value)
+    out["industry_state"] = _phrase(
+        "India has promised incentives to a battery-cell industry that has barely started"
+        if share < 0.1 else
+        "India's battery-cell industry under the scheme has started, but is far behind what it "
+        "promised" if share < 0.5 else
+        "Most of the cell capacity India awarded under the scheme is now built",
+        "How far the scheme's industry has got", p.share_achieved.sources)
+    claimed = r.incentives.incentive_claimed
+    out["incentive_state"] = _phrase(
+        "No incentive had been claimed" if claimed.value == 0 else
+        "Incentive claims are not reported" if claimed.value is None else
+        f"Incentives of {show(claimed)} had been claimed",
+        "Incentive paid so far", claimed.sources)
     lead, text = _reports(r)
     earlier_src = [s for e in r.earlier_reports for s in e.installed.sources]
     out["reports_lead"] = _phrase(lead, "How the reports of installed capacity compare")
