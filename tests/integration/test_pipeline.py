@@ -150,7 +150,7 @@ def test_chapter_shows_its_newest_fact_under_the_title(built):
     site = root / "_build" / "html" / "book" / "_generated"
     alpha = (site / "alpha.html").read_text(encoding="utf-8")
     m = re.search(r"</h1>\s*<p class=\"br-newest-fact\">Newest fact: <span class=\"br-num\""
-                  r"[^>]*data-key=\"latest_fact_date\"[^>]*>([^<]+)</span>", alpha)
+                  r"[^>]*data-key=\"alpha::latest_fact_date\"[^>]*>([^<]+)</span>", alpha)
     assert m and m.group(1) == "2 December 2025", alpha[alpha.find("</h1>"):][:400]
     assert "br-newest-fact" not in (site / "beta.html").read_text(encoding="utf-8")
 
