@@ -296,8 +296,24 @@ def _public_link(href: str, text: str) -> str:
            f"{html.escape(text)}</a>"
 
 
+def _past_summary(e, old, cache: Path | None) -> str:
+    """What changed in a past edition, in one line. A past edition never changes, so its
+    line is worked out once and kept in ``cache`` (derived data: safe to delete)."""
+    if old is None:
+        return "first edition"
+    stored = cache / f"{e.id}--{old.id}.txt" if cache is not None else None
+    if stored is not None and stored.is_file():
+        return stored.read_text(encoding="utf-8")
+    moved, data_rows = changes(old, e.values(), e.folder / "data")
+    text = _change_summary(moved, data_rows, _params_changed(old.manifest, e.manifest))
+    if stored is not None:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        stored.write_text(text, encoding="utf-8")
+    return text
+
+
 def editions_page(manifest: dict, changed: tuple[pd.DataFrame, pd.DataFrame],
-                  base, published: list) -> str:
+                  base, published: list, summaries: Path | None = None) -> str:
     """The "Editions" page: every published edition of the public scenario, newest first,
     with its dates, scenario and what changed, each linked at its own address.
 
@@ -311,10 +327,7 @@ def editions_page(manifest: dict, changed: tuple[pd.DataFrame, pd.DataFrame],
     for e in published:
         if e.id == manifest["edition_id"] or e.manifest.get("scenario") != PUBLIC_SCENARIO:
             continue
-        old = by_id.get(e.manifest.get("base_edition") or "")
-        moved, data_rows = changes(old, e.values(), e.folder / "data")
-        text = (_change_summary(moved, data_rows, _params_changed(old.manifest, e.manifest))
-                if old is not None else "first edition")
+        text = _past_summary(e, by_id.get(e.manifest.get("base_edition") or ""), summaries)
         rows.append((e.manifest, text, (e.folder / "site").is_dir(),
                      (e.folder / dataset_name(e.manifest)).is_file()))
     if manifest["scenario"] == PUBLIC_SCENARIO:
@@ -363,9 +376,11 @@ def _params_changed(old: dict, new: dict) -> list[str]:
 
 
 def write_edition_pages(folder: Path, manifest: dict, base, values: dict,
-                        data_folder: Path, published: list = ()) -> None:
+                        data_folder: Path, published: list = (),
+                        summaries: Path | None = None) -> None:
     """The edition's banner, "About this edition", "What changed" and "Editions" pages
-    (``published``: the records of the editions published before this build)."""
+    (``published``: the records of the editions published before this build; ``summaries``:
+    a cache folder for past editions' one-line summaries)."""
     changed = changes(base, values, data_folder)
     write_if_changed(folder / "edition_banner.md", edition_banner(manifest))
     write_if_changed(folder / "about_edition.md", about_edition_page(manifest))
@@ -373,7 +388,7 @@ def write_edition_pages(folder: Path, manifest: dict, base, values: dict,
     write_if_changed(folder / DIFF_CSV, rows.to_csv(index=False))
     write_if_changed(folder / "what_changed.md", text)
     write_if_changed(folder / "editions.md", editions_page(manifest, changed, base,
-                                                          list(published)))
+                                                          list(published), summaries))
 
 
 CITATION_FILE = "CITATION.cff"

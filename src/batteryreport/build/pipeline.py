@@ -352,7 +352,8 @@ def prepare_book_inputs(layout: Layout, params: RunParams, data_folder: Path) ->
     # After planning: the dataset zip is named for the edition.
     write_generated_pages(layout.generated, params, data_folder, manifest)
     write_edition_pages(layout.generated, manifest, base, read_all_glued(layout.generated),
-                        data_folder, list_editions(store(layout.build), published))
+                        data_folder, list_editions(store(layout.build), published),
+                        layout.cache / "edition-summaries")
     write_citation(layout.generated, layout.root / CITATION_FILE, manifest)
     return manifest
 

@@ -19,7 +19,7 @@ import io
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -175,8 +175,25 @@ def decode(raw: bytes, file: str) -> tuple[str | None, Problem | None]:
                              "the file as 'CSV UTF-8'", row=line)
 
 
+_CACHE: dict[tuple, Table] = {}
+
+
 def read_table(path: Path, meta: TableMeta, file: str) -> Table:
-    """Read and type one table, collecting every problem (up to a limit)."""
+    """Read and type one table, collecting every problem (up to a limit). A table read once
+    in a process is not read again while its file is unchanged (the build validates every
+    table, then writes pages from them)."""
+    st = path.stat()
+    key = (str(path), st.st_ino, st.st_mtime_ns, st.st_size, repr(meta), file)
+    if key not in _CACHE:
+        if len(_CACHE) > 256:
+            _CACHE.clear()
+        _CACHE[key] = _read_table(path, meta, file)
+    cached = _CACHE[key]
+    # The columns are shared (read-only); the problems list is the caller's to extend.
+    return replace(cached, problems=list(cached.problems))
+
+
+def _read_table(path: Path, meta: TableMeta, file: str) -> Table:
     table = Table(meta, file)
     size = path.stat().st_size
     if size == 0:
