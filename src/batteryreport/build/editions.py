@@ -293,17 +293,17 @@ def compare_table(old_folder: Path, new_folder: Path, name: str) -> pd.DataFrame
     return pd.DataFrame(rows, columns=["table", "row", "what", "detail"])
 
 
-def _same_file(old_folder: Path, new_folder: Path, name: str) -> bool:
+def _unchanged_table(old_folder: Path, new_folder: Path, name: str) -> bool:
     new_path = new_folder / table_meta(name, new_folder).path
     old_path = old_folder / new_path.name
-    return old_path.is_file() and old_path.read_bytes() == new_path.read_bytes()
+    return old_path.is_file() and _same_file(old_path, new_path)
 
 
 def compare_data(old_folder: Path, new_folder: Path) -> pd.DataFrame:
     """Rows added, removed or changed in every table (a table whose file is byte for byte
     the same is not read)."""
     frames = [compare_table(old_folder, new_folder, n) for n in table_names(new_folder)
-              if not _same_file(old_folder, new_folder, n)]
+              if not _unchanged_table(old_folder, new_folder, n)]
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame(columns=["table", "row", "what", "detail"])

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from batteryreport import PACKAGE_DIR, REPO_ROOT
+from batteryreport.build import kernels
 from batteryreport.build.address import public_url
 from batteryreport.build.editions import record_edition
 from batteryreport.build.faults import checkpoint
@@ -41,7 +42,7 @@ from batteryreport.build.publish import (
 )
 from batteryreport.chapters.common import check_run
 from batteryreport.core.errors import InputError, ParamsError, Problem
-from batteryreport.data import ENV_DATA_DIR, ENV_TABLES, table_files, validate
+from batteryreport.data import ENV_DATA_DIR, table_files, validate
 from batteryreport.data.params import RunParams, load_params
 
 
@@ -163,53 +164,12 @@ def _analyse(names: list[str], todo: list[tuple[NotebookSpec, str]], params: Run
     return todo
 
 
-def _execute(spec: NotebookSpec, parameters: dict[str, Any], output: Path, data_folder: Path,
-             cwd: Path, results_dir: Path | None = None) -> tuple[float, str]:
-    """Run one notebook (in a worker process). Returns (seconds, error text)."""
-    import papermill as pm
-
-    from batteryreport.chapters import ENV_RESULTS
-
-    os.environ[ENV_DATA_DIR] = str(data_folder)
-    os.environ[ENV_TABLES] = ",".join(spec.tables)
-    if results_dir is not None:
-        os.environ[ENV_RESULTS] = str(results_dir)
-    start = time.perf_counter()
-    tmp = output.with_suffix(".tmp.ipynb")
-    # The kernel's own chatter (stderr) goes to a log file, not the build's terminal.
-    log = output.parent.parent / "logs" / f"{spec.name}.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    saved = os.dup(2)
-    try:
-        with open(log, "w") as fh:
-            os.dup2(fh.fileno(), 2)
-            pm.execute_notebook(spec.read(), str(tmp), parameters=parameters,
-                                kernel_name="python3", cwd=str(cwd), progress_bar=False,
-                                log_output=False, request_save_on_cell_execute=False)
-    except pm.PapermillExecutionError as exc:
-        tmp.unlink(missing_ok=True)
-        return time.perf_counter() - start, (
-            f"cell {exc.cell_index} (execution count {exc.exec_count}): "
-            f"{exc.ename}: {exc.evalue}")
-    except Exception as exc:  # kernel died, bad notebook JSON, ...
-        tmp.unlink(missing_ok=True)
-        return time.perf_counter() - start, f"{type(exc).__name__}: {exc} (kernel log: {log})"
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-    _hide_parameter_cells(tmp)
-    os.replace(tmp, output)
-    return time.perf_counter() - start, ""
-
-
-def _hide_parameter_cells(path: Path) -> None:
-    """Readers never see the parameters cells (the default one or papermill's injected one)."""
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        tags = cell.get("metadata", {}).get("tags", [])
-        if ("parameters" in tags or "injected-parameters" in tags) and "remove-cell" not in tags:
-            cell["metadata"]["tags"] = [*tags, "remove-cell"]
-    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
+def _copy_if_changed(src: Path, dest: Path) -> None:
+    """An executed notebook whose file is unchanged is left alone, so Sphinx does not
+    re-read the pages that glue from it."""
+    data = src.read_bytes()
+    if not dest.exists() or dest.read_bytes() != data:
+        dest.write_bytes(data)
 
 
 def _say(msg: str) -> None:
@@ -238,7 +198,7 @@ def run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: in
             results[spec.name] = NotebookResult(spec.name, "skipped")
             _say(f"  skipped  {spec.name} (inputs unchanged)")
         elif cached.exists():  # executed before with exactly these inputs (another scenario)
-            shutil.copyfile(cached, target)
+            _copy_if_changed(cached, target)
             state[spec.name] = key
             results[spec.name] = NotebookResult(spec.name, "skipped")
             _say(f"  skipped  {spec.name} (restored from cache)")
@@ -247,33 +207,40 @@ def run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: in
 
     results_dir = layout.work / "results"
     chapters_due = sorted({s.chapter for s, _ in todo if s.chapter})
-    if chapters_due:
-        todo = _analyse(chapters_due, todo, params, data_folder, results_dir, results)
-
-    if todo:
-        with cf.ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
-            futures = {}
-            for spec, key in todo:
-                _say(f"  running  {spec.name}")
-                fut = pool.submit(_execute, spec, notebook_params(spec, params),
-                                  store / f"{key}.ipynb", data_folder, layout.generated,
-                                  results_dir)
-                futures[fut] = (spec, key)
-            for fut in cf.as_completed(futures):
-                spec, key = futures[fut]
-                try:
-                    seconds, error = fut.result()
-                except Exception as exc:  # the worker itself died
-                    seconds, error = 0.0, f"{type(exc).__name__}: {exc}"
-                if error:
-                    results[spec.name] = NotebookResult(spec.name, "failed", seconds, error)
-                    _say(f"  FAILED   {spec.name} after {seconds:.1f} s\n"
-                         f"           notebook {spec.source.relative_to(layout.root)}, {error}")
-                else:
-                    shutil.copyfile(store / f"{key}.ipynb", layout.generated / f"{spec.name}.ipynb")
-                    state[spec.name] = key
-                    results[spec.name] = NotebookResult(spec.name, "done", seconds)
-                    _say(f"  done     {spec.name} in {seconds:.1f} s")
+    if not todo:
+        state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
+        return [results[s.name] for s in specs]
+    workers = max(1, min(jobs, len(todo)))
+    with cf.ProcessPoolExecutor(
+            max_workers=workers, initializer=kernels.start_worker,
+            initargs=(kernels.worker_env(data_folder, results_dir), str(layout.generated),
+                      str(layout.work / "logs"))) as pool:
+        # The workers start their kernels while this process analyses the chapters.
+        for _ in range(workers):
+            pool.submit(kernels.warm)
+        if chapters_due:
+            todo = _analyse(chapters_due, todo, params, data_folder, results_dir, results)
+        futures = {}
+        for spec, key in todo:
+            _say(f"  running  {spec.name}")
+            fut = pool.submit(kernels.execute, spec, notebook_params(spec, params),
+                              store / f"{key}.ipynb")
+            futures[fut] = (spec, key)
+        for fut in cf.as_completed(futures):
+            spec, key = futures[fut]
+            try:
+                seconds, error = fut.result()
+            except Exception as exc:  # the worker itself died
+                seconds, error = 0.0, f"{type(exc).__name__}: {exc}"
+            if error:
+                results[spec.name] = NotebookResult(spec.name, "failed", seconds, error)
+                _say(f"  FAILED   {spec.name} after {seconds:.1f} s\n"
+                     f"           notebook {spec.source.relative_to(layout.root)}, {error}")
+            else:
+                _copy_if_changed(store / f"{key}.ipynb", layout.generated / f"{spec.name}.ipynb")
+                state[spec.name] = key
+                results[spec.name] = NotebookResult(spec.name, "done", seconds)
+                _say(f"  done     {spec.name} in {seconds:.1f} s")
     state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
     return [results[s.name] for s in specs]
 
@@ -308,26 +275,43 @@ def build_site(layout: Layout) -> None:
 
 
 def make_briefs(layout: Layout, params: RunParams, data_folder: Path,
-                manifest: dict[str, Any]) -> list[Path]:
+                manifest: dict[str, Any]) -> tuple[list[Path], float]:
     """Build the PDF briefs from the executed notebooks into the staging folder
-    ``_build/.work/briefs`` (named for the scenario) and, under fixed names, into the
-    book's sources, where each chapter links its brief. Nothing is published here: the
-    release (:mod:`batteryreport.publish`) takes them with the site."""
+    ``_build/.work/briefs`` (named for the scenario). Runs in a process of its own while
+    Sphinx builds the site; returns the briefs and the seconds taken. Nothing is published
+    here: the release (:mod:`batteryreport.build.publish`) takes them with the site."""
     from batteryreport.build.briefs import build_briefs
 
-    staging = layout.work / "briefs"
-    paths = build_briefs(layout, params, data_folder, staging, manifest)
-    site_copies = layout.generated / "briefs"
-    site_copies.mkdir(parents=True, exist_ok=True)
-    suffix = "" if params.scenario == "default" else f"-{params.scenario}"
-    for path in paths:
-        plain = site_copies / (path.name[: -len(suffix) - 4] + ".pdf" if suffix else path.name)
-        data = path.read_bytes()
-        if not plain.exists() or plain.read_bytes() != data:
-            plain.write_bytes(data)
-    if paths:
-        _say(f"  briefs   {len(paths)} PDF(s) made")
-    return paths
+    start = time.perf_counter()
+    paths = build_briefs(layout, params, data_folder, layout.work / "briefs", manifest)
+    return paths, time.perf_counter() - start
+
+
+def brief_site_name(path: Path, scenario: str) -> str:
+    """The fixed name a brief has on the site (``pli_delays.pdf`` for every scenario)."""
+    suffix = "" if scenario == "default" else f"-{scenario}"
+    return path.name[: -len(suffix) - 4] + ".pdf" if suffix else path.name
+
+
+def copy_briefs_into_site(layout: Layout, briefs: list[Path], scenario: str) -> None:
+    """Put the briefs where the pages' ``{brief}`` links point, and check that every brief
+    a page links was made (a missing one stops the build, naming the page)."""
+    from batteryreport.build.sphinxext import BRIEFS_DIR, BRIEFS_LINKED
+
+    folder = layout.work / "html" / BRIEFS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    made = {brief_site_name(p, scenario): p for p in briefs}
+    for name in {p.name for p in folder.glob("*.pdf")} - set(made):
+        (folder / name).unlink()
+    for name, path in made.items():
+        _copy_if_changed(path, folder / name)
+    linked_file = layout.work / ".doctrees" / BRIEFS_LINKED
+    linked = json.loads(linked_file.read_text(encoding="utf-8")) if linked_file.exists() else {}
+    missing = [f"{doc} links the brief '{name}', which the build did not make"
+               for doc, names in sorted(linked.items()) for name in names
+               if f"{name}.pdf" not in made]
+    if missing:
+        raise InputError("; ".join(missing))
 
 
 def prepare_book_inputs(layout: Layout, params: RunParams, data_folder: Path) -> dict[str, Any]:
@@ -346,6 +330,8 @@ def prepare_book_inputs(layout: Layout, params: RunParams, data_folder: Path) ->
     from batteryreport.present.glue import read_all_glued
 
     write_bundle(layout.static)
+    # Briefs are no longer copied into the book's sources (see copy_briefs_into_site).
+    shutil.rmtree(layout.generated / "briefs", ignore_errors=True)
     published = published_editions(layout.build)
     manifest, base = plan_edition(store(layout.build), layout.root, params, data_folder,
                                   layout.generated, published=published)
@@ -396,29 +382,44 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
     manifest = prepare_book_inputs(layout, params, data_folder)
     report.stages["pages"] = time.perf_counter() - t
     t = time.perf_counter()
-    try:
-        report.briefs = make_briefs(layout, params, data_folder, manifest)
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    key = site_key(layout, params)
+    site_due = published_site_key(layout.build) != key
+    # The briefs (Typst, vl-convert) are made in a process of their own while Sphinx
+    # builds the site here: the two share nothing but the executed notebooks.
+    site_error: Exception | None = None
+    briefs_error: InputError | None = None
+    with cf.ProcessPoolExecutor(max_workers=1) as pool:
+        briefs = pool.submit(make_briefs, layout, params, data_folder, manifest)
+        if site_due:
+            try:
+                build_site(layout)
+            except Exception as exc:
+                site_error = exc
+        try:
+            report.briefs, briefs_seconds = briefs.result()
+        except InputError as exc:
+            briefs_error = exc
+    if site_error is None and briefs_error is None and site_due:
+        try:
+            copy_briefs_into_site(layout, report.briefs, params.scenario)
+        except InputError as exc:
+            briefs_error = exc
+    if site_error is not None:
+        # A failed incremental build may leave the work folder inconsistent.
+        shutil.rmtree(layout.work, ignore_errors=True)
+        traceback.print_exception(site_error, limit=1)
+    if briefs_error is not None:
+        print(f"error: {briefs_error}", file=sys.stderr)
+    if site_error is not None or briefs_error is not None:
         report.site = "failed"
         report.seconds = time.perf_counter() - start
         return report
-    report.stages["briefs"] = time.perf_counter() - t
+    if report.briefs:
+        _say(f"  briefs   {len(report.briefs)} PDF(s) made")
     checkpoint("briefs")
-    t = time.perf_counter()
-    key = site_key(layout, params)
-    if published_site_key(layout.build) == key:
+    if not site_due:
         report.site = "up to date"
     else:
-        try:
-            build_site(layout)
-        except Exception:
-            # A failed incremental build may leave the work folder inconsistent.
-            shutil.rmtree(layout.work, ignore_errors=True)
-            report.site = "failed"
-            report.seconds = time.perf_counter() - start
-            traceback.print_exc(limit=1)
-            return report
         # Stage the site, the briefs and the edition, then publish all three at once.
         checkpoint("site")
         record_edition(store(layout.build), manifest, data_folder, layout.generated,
@@ -432,6 +433,7 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
         prune(layout.build)
         report.site = "built"
     report.stages["site"] = time.perf_counter() - t
+    report.stages["briefs"] = briefs_seconds  # alongside the site, in a process of its own
     report.edition = manifest["edition_id"]
     report.seconds = time.perf_counter() - start
     return report
@@ -444,7 +446,9 @@ def summarize(report: BuildReport, layout: Layout) -> str:
             f"site {report.site} in {report.seconds:.1f} s"
             + (f" (edition {report.edition})" if report.edition else ""))
     if report.stages:
-        line += "\n  time: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.stages.items())
+        line += "\n  time: " + ", ".join(
+            f"{k} {v:.1f} s" + (" (alongside the site)" if k == "briefs" else "")
+            for k, v in report.stages.items())
     if report.site in ("built", "up to date"):
         line += (f"\nOpen {layout.html / 'index.html'}  (or run: make publish, then "
                  "make serve)")

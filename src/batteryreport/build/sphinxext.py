@@ -124,6 +124,51 @@ def num_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     return [glued_node(path.stem, key, record)], []
 
 
+BRIEFS_DIR = "_briefs"  # in the site's output; the build copies the PDFs there
+BRIEFS_LINKED = "briefs-linked.json"  # in the doctree folder: what the pages link
+_BRIEF_NAME = re.compile(r"[a-z0-9_]{1,64}")
+
+
+def brief_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{brief}`Download the brief (PDF) <pli_delays>``` links the PDF brief of that name.
+
+    Unlike ``{download}`` the PDF need not exist while Sphinx reads the page, and the page
+    does not depend on its bytes: the briefs are made alongside the site and copied into
+    ``_briefs/`` afterwards, and the build checks that every brief linked was made."""
+    env = inliner.document.settings.env
+    match = re.fullmatch(r"(?s)(.*?)\s*<([^<>]*)>", text.strip())
+    label, target = (match.group(1), match.group(2)) if match else (text, text)
+    if not _BRIEF_NAME.fullmatch(target):
+        msg = inliner.reporter.error(
+            f"{{brief}}: {target!r} is not a brief's name (lower-case letters, digits, _)",
+            line=lineno)
+        return [inliner.problematic(rawtext, rawtext, msg)], [msg]
+    up = "../" * env.docname.count("/")
+    node = nodes.reference(rawtext, label or target,
+                           refuri=f"{up}{BRIEFS_DIR}/{target}.pdf", classes=["br-brief"])
+    env.br_briefs = getattr(env, "br_briefs", {})
+    env.br_briefs.setdefault(env.docname, set()).add(target)
+    return [node], []
+
+
+def _purge_briefs(app: Any, env: Any, docname: str) -> None:
+    getattr(env, "br_briefs", {}).pop(docname, None)
+
+
+def _merge_briefs(app: Any, env: Any, docnames: Any, other: Any) -> None:
+    env.br_briefs = getattr(env, "br_briefs", {})
+    env.br_briefs.update(getattr(other, "br_briefs", {}))
+
+
+def write_briefs_linked(app: Any, exception: Exception | None) -> None:
+    """Which page links which brief, for the build to check once the briefs are made."""
+    if exception is not None or app.builder.format != "html":
+        return
+    linked = {doc: sorted(names) for doc, names in getattr(app.env, "br_briefs", {}).items()}
+    (Path(app.doctreedir) / BRIEFS_LINKED).write_text(
+        json.dumps(linked, indent=1, sort_keys=True), encoding="utf-8")
+
+
 def screen_only_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     """Author prose shown on screen only, e.g. "Hover over a number to see its sources"."""
     return [nodes.inline(text, text, classes=["br-screen-only"])], []
@@ -509,6 +554,10 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("env-merge-info", _merge_claims)
     app.connect("build-finished", write_claims)
     app.add_role("screen-only", screen_only_role)
+    app.add_role("brief", brief_role)
+    app.connect("env-purge-doc", _purge_briefs)
+    app.connect("env-merge-info", _merge_briefs)
+    app.connect("build-finished", write_briefs_linked)
     app.connect("config-inited", add_templates)
     app.connect("doctree-read", add_newest_fact)
     app.connect("env-get-outdated", static_changed)
