@@ -188,6 +188,30 @@ def first_sentences(text: str, budget: int | None) -> str:
     return " ".join(kept)
 
 
+def _joined(items: list[str]) -> str:
+    """A recommendation's items as one paragraph ("a. b."; "a; b" for items without a
+    closing stop)."""
+    out = ""
+    for item in items:
+        item = " ".join(item.split())
+        out = item if not out else out + (" " if out.endswith((".", "!", "?")) else "; ") + item
+    return out
+
+
+def first_items(items: list[str], budget: int | None) -> str:
+    """A recommendation of one or more items, cut to ``budget`` characters: its leading
+    whole items that fit, else the first item cut by :func:`first_sentences`."""
+    whole = _joined(items)
+    if budget is None or len(whole) <= budget:
+        return whole
+    kept = items[:1]
+    for item in items[1:]:
+        if len(_joined([*kept, item])) > budget:
+            break
+        kept.append(item)
+    return _joined(kept) if len(kept) > 1 else first_sentences(items[0], budget)
+
+
 def source_rows(register: Any, ids: list[str]) -> dict[str, dict[str, str]]:
     """What a source list prints for each source id: publisher, title, date, address."""
     from batteryreport.present.fmt import date
@@ -470,7 +494,7 @@ def _summary_job(briefs: list[dict[str, Any]], spec: SummarySpec | None,
         items = recommendation_items(rec)
         if items:
             recs.append({"key": key, "lead": items[0]["lead"],
-                         "text": " ".join(i["text"] for i in items),
+                         "items": [i["text"] for i in items],
                          "sources": list(rec.get("sources") or [])})
     figure = None
     if spec is not None and spec.figure:
@@ -522,9 +546,10 @@ def shape_summary(data: dict[str, Any], cut: Cut) -> dict[str, Any]:
     recs = []
     for i, r in enumerate(data["recommendations"], start=1):
         src.refs(r["sources"])
-        text = first_sentences(r["text"], cut.rec_chars)
+        whole = _joined(r["items"])
+        text = first_items(r["items"], cut.rec_chars)
         recs.append({"n": i, "lead": r["lead"], "segments": segments(text),
-                     "cut": text != " ".join(r["text"].split())})
+                     "cut": text != whole})
     src.refs(data["lede_sources"])
     listing, more = src.listing(cut.sources)
     out = {k: v for k, v in data.items() if k not in ("source_rows", "lede_sources")}
