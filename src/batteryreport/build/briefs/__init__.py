@@ -173,7 +173,7 @@ def build_briefs(layout: Any, params: Any, data_folder: Path, out_dir: Path,
                 if not ((out_dir / job.name).exists()
                         and pdf_inputs_key(out_dir / job.name) == key)]
         charts: ChartCache = {}
-        render_charts([job for job, _ in todo], charts)
+        render_charts([job for job, _ in todo], None, charts)
         made = []
         for job, key in todo:
             (tmp / job.name).write_bytes(_compile(job, work, key, charts))

@@ -179,8 +179,8 @@ def _scale_key(scale: float) -> float:
     return round(scale, 3)
 
 
-def render_charts(jobs: list[_Job], cache: ChartCache,
-                  scales: dict[str, list[float]] | None = None) -> None:
+def render_charts(jobs: list[_Job], scales: dict[str, list[float]] | None,
+                  cache: ChartCache) -> None:
     """Draw the jobs' charts (at their first cut's scale, or ``scales[job.name]``) into
     ``cache``, two at a time (vl-convert runs conversions in parallel; the machines have
     two cores)."""
@@ -223,7 +223,7 @@ def _typeset(job: _Job, work: Path, key: str, charts: ChartCache, cut: Cut,
     import typst
 
     stem = job.name.removesuffix(".pdf")
-    render_charts([job], charts, {job.name: scales})
+    render_charts([job], {job.name: scales}, charts)
     figures = []
     for i, (rec, scale) in enumerate(zip(job.figures, scales, strict=True), start=1):
         svg, width = charts[(job.name, i, _scale_key(scale))]
