@@ -418,15 +418,17 @@ def _brief_job(b: BriefSpec, glued: dict[str, dict[str, Any]],
                 cuts=BRIEF_CUTS, shape=shape_brief), summary
 
 
-def _more_note(more: dict[str, Any] | None, address: str | None) -> str | None:
-    """ "… and 5 more sources ([12]–[16]) on the website" for a list cut to fit."""
+def _more_note(more: dict[str, Any] | None, address: str | None) -> dict[str, str] | None:
+    """ "… and 5 more sources ([12]–[16]) on the website" for a list cut to fit, with the
+    website's address (a link) when one is set."""
     if more is None:
         return None
     n = more["count"]
     span = (f"[{more['first']}]" if more["first"] == more["last"]
             else f"[{more['first']}]–[{more['last']}]")
-    where = f"on the website: {address}" if address else "on the report's website"
-    return f"… and {n} more source{'s' if n != 1 else ''} ({span}) {where}"
+    where = "on the website: " if address else "on the report's website"
+    return {"text": f"… and {n} more source{'s' if n != 1 else ''} ({span}) {where}",
+            "url": address or ""}
 
 
 def _with_refs(value: dict[str, Any], src: Sources) -> dict[str, Any]:
