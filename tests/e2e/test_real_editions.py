@@ -84,7 +84,7 @@ def test_brief_shows_the_new_values(editions):
     from pypdf import PdfReader
 
     root, before, after, moved = editions
-    pdfs = sorted((root / "book" / "_generated" / "briefs").glob("*.pdf"))
+    pdfs = sorted((root / "_build" / "briefs").glob("*.pdf"))
     assert pdfs, "no briefs were built"
     text = " ".join(p.extract_text() for f in pdfs for p in PdfReader(f).pages)
     text = re.sub(r"\s+", " ", text)

@@ -9,6 +9,7 @@ Two set-ups:
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -49,6 +50,42 @@ def pages(path: Path) -> int:
     return len(PdfReader(path).pages)
 
 
+def text_sizes(path: Path, page: int = 0) -> list[tuple[float, str]]:
+    """Every piece of text on a page with the size it is set in (pt)."""
+    out: list[tuple[float, str]] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            out.append((round(abs(size * tm[3] * cm[3]), 2), text))
+
+    PdfReader(path).pages[page].extract_text(visitor_text=visit)
+    return out
+
+
+def size_of(path: Path, needle: str, page: int = 0, last: bool = False) -> float:
+    """The size of the first (or last) piece of text on the page that starts like
+    ``needle`` (its first 8 to 12 characters)."""
+    found = []
+    for size, text in text_sizes(path, page):
+        t = text.strip()
+        n = min(len(t), len(needle), 12)
+        if n >= min(8, len(needle)) and t[:n] == needle[:n]:
+            found.append(size)
+    if not found:
+        raise AssertionError(f"{needle!r} not found on page {page + 1} of {path.name}")
+    return found[-1] if last else found[0]
+
+
+def page_texts(path: Path) -> list[str]:
+    return [flat(p.extract_text() or "") for p in PdfReader(path).pages]
+
+
+def has_chart(path: Path, page: int = 0) -> bool:
+    """The page holds a drawn chart: charts are drawn as vector graphics whose text is set
+    in the charts' print size (briefs.charts.PRINT_CONFIG, 8.5 pt), unlike any other text."""
+    return sum(1 for size, _ in text_sizes(path, page) if size == 8.5) >= 5
+
+
 def assert_fonts_ok(path: Path) -> None:
     fonts = pdf_fonts(path)
     assert fonts, "no fonts found"
@@ -76,12 +113,14 @@ def write_executed(path: Path, values: list[Value], figures: list) -> None:
     path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
 
 
-def write_source(path: Path, brief: dict | None, order: int) -> None:
+def write_source(path: Path, brief: dict | None, order: int, summary: dict | None = None) -> None:
     import yaml
 
     meta = {"tables": [], "order": order}
     if brief is not None:
         meta["brief"] = brief
+    if summary is not None:
+        meta["summary"] = summary
     front = yaml.safe_dump({"jupytext": {"text_representation": {"extension": ".md",
                                                                   "format_name": "myst"}},
                             "kernelspec": {"display_name": "Python 3", "language": "python",
@@ -122,21 +161,29 @@ RECYCLING_BRIEF = {
     "figures": ["eol_projection"],
     "recommendations": ["recommendations::rec_recycling"],
 }
+# The summary carries every rec_* value, also one that no brief shows (rec_data).
+SUMMARY = {"recommendations": ["rec_*"], "figure": "pli_delays::pli_promised_vs_built",
+           "lede": "pli_delays::pli_headline"}
+REC_KEYS = ["rec_pli", "rec_japan", "rec_recycling", "rec_data"]
 
 
-def fake_book(root: Path, *, briefs_meta: dict[str, dict | None] | None = None) -> Path:
+def fake_book(root: Path, *, briefs_meta: dict[str, dict | None] | None = None,
+              summary: dict | None = SUMMARY, public_url: str = "") -> Path:
     """A synthetic book with realistic glued values (the repository's data and sources)."""
     (root / "notebooks").mkdir(parents=True)
     gen = root / "book" / "_generated"
     gen.mkdir(parents=True)
     shutil.copytree(REPO / "data", root / "data")
     shutil.copytree(REPO / "params", root / "params")
-    shutil.copyfile(REPO / "_config.yml", root / "_config.yml")
+    config = (REPO / "_config.yml").read_text(encoding="utf-8")
+    config = re.sub(r"(?m)^public_url:.*$", f'public_url: "{public_url}"', config)
+    (root / "_config.yml").write_text(config, encoding="utf-8")
     meta = {"pli_delays": PLI_BRIEF, "japan_investment": JAPAN_BRIEF,
             "recycling": RECYCLING_BRIEF, "recommendations": None}
     meta.update(briefs_meta or {})
     for order, (name, brief) in enumerate(meta.items(), start=1):
-        write_source(root / "notebooks" / f"{name}.md", brief, order * 10)
+        write_source(root / "notebooks" / f"{name}.md", brief, order * 10,
+                     summary if name == "recommendations" else None)
 
     years = pd.DataFrame({"year": [2022, 2023, 2024, 2025, 2026] * 2,
                           "series": ["Promised"] * 5 + ["Built"] * 5,
@@ -175,6 +222,8 @@ def fake_book(root: Path, *, briefs_meta: dict[str, dict | None] | None = None) 
         Value("pli_lede", "Four years after the awards, **under a tenth** of the capacity India "
               "promised itself is running, and none of the penalties has been collected.",
               sources=["pib_2025_12_12"]),
+        Value("pli_headline", "India has promised incentives to an industry that has barely "
+              "started", sources=["pib_2025_12_12"]),
         Value("awarded_gwh", "40 GWh", 40.0, "GWh", s[:1], "Capacity awarded under PLI-ACC"),
         Value("installed_gwh", "1.4 GWh", 1.4, "GWh", s[:2], "Cell capacity commissioned"),
         Value("share_achieved", "3.5%", 0.035, "", s[:2], "Share of the award built"),
@@ -212,6 +261,9 @@ def fake_book(root: Path, *, briefs_meta: dict[str, dict | None] | None = None) 
         Value("rec_recycling", "- Make recovery targets bite: audit the extended producer "
               "responsibility certificates.\n- Fund one black-mass refinery before 2028.",
               sources=["fe_2025_11"], label="Recycling"),
+        Value("rec_data", "Publish dated, official figures on plant progress: capacity is "
+              "known today only from company claims.", sources=["pib_2025_12_12"],
+              label="Recommendation: official data"),
     ], [])
     return root
 
@@ -315,6 +367,115 @@ def test_text_and_charts_share_one_typeface(synthetic):
     assert fams == {"SourceSansPro"}
 
 
+TITLE_PT, LEDE_PT, BODY_PT = 23.0, 11.7, 9.6  # templates/style.typ
+
+
+@briefs_group
+def test_type_sizes_are_the_same_in_every_brief(synthetic):
+    """Title, lede and body are set in fixed sizes: no brief is shrunk to fit."""
+    root, out, _ = synthetic
+    glued = read_all_glued(root / "book" / "_generated")
+    for nb, meta in (("pli_delays", PLI_BRIEF), ("japan_investment", JAPAN_BRIEF),
+                     ("recycling", RECYCLING_BRIEF)):
+        pdf = out / f"{nb}.pdf"
+        assert size_of(pdf, meta["title"]) == TITLE_PT, nb
+        first = glued[f"{nb}::{meta['key_numbers'][0]}"]
+        table_page = next(i for i, t in enumerate(page_texts(pdf)) if "What Value" in t)
+        assert size_of(pdf, first["label"], table_page, last=True) == BODY_PT, nb
+    assert size_of(out / "pli_delays.pdf", "Four years after the awards") == LEDE_PT
+    assert size_of(out / "summary.pdf", "India's battery gap: the report") == TITLE_PT
+    assert size_of(out / "summary.pdf", "India has promised incentives") == LEDE_PT
+
+
+@briefs_group
+def test_footer_is_for_a_reader(synthetic):
+    """Report title, edition number and date, page x of y; no file names or internal ids."""
+    root, out, paths = synthetic
+    from batteryreport.build.editions import plan_edition
+
+    manifest, _ = plan_edition(root / "_build" / "editions", root, params_for(root),
+                               root / "data", root / "book" / "_generated")
+    for p in paths:
+        texts = page_texts(p)
+        for i, text in enumerate(texts, start=1):
+            assert f"Page {i} of {len(texts)}" in text, (p.name, i)
+            assert f"India's battery gap · Edition {manifest['edition_number']}, " in text
+            for internal in (manifest["edition_id"], ".pdf", "glued", "notebook", "Online:"):
+                assert internal not in text, (p.name, i, internal)
+
+
+def test_footer_gives_the_website_address(tmp_path):
+    root = fake_book(tmp_path / "book", public_url="https://example.org/battery-report/")
+    paths = make(root, params_for(root), tmp_path / "out")
+    for p in paths:
+        for text in page_texts(p):
+            assert "Online: https://example.org/battery-report/editions/1/" in text, p.name
+
+
+@briefs_group
+def test_summary_carries_every_recommendation_and_a_chart(synthetic):
+    root, out, _ = synthetic
+    glued = read_all_glued(root / "book" / "_generated")
+    text = page_texts(out / "summary.pdf")[0]
+    where = []
+    for key in REC_KEYS:
+        rec = glued[f"recommendations::{key}"]
+        item = briefs.recommendation_items(rec)[0]
+        lead = briefs.short_lead(rec["label"])
+        assert f"{lead}. " + " ".join(item["text"].split()[:4]) in text, key
+        where.append(text.index(f"{lead}. "))
+    assert where == sorted(where), "in the order the notebook glued them"
+    assert "Recommendation:" not in text  # the lead-in without the word the heading says
+    assert has_chart(out / "summary.pdf")
+    assert "Capacity awarded and commissioned, by firm" in text  # the declared chart's title
+    assert glued["pli_delays::pli_headline"]["text"] in text  # the declared lede
+
+
+def _long_pli_book(root: Path, rec_items: int) -> Path:
+    """The synthetic book with a PLI brief that is too long for two pages as designed: many
+    detail rows and a recommendation of ``rec_items`` long items."""
+    book = fake_book(root, briefs_meta={"pli_delays": dict(
+        PLI_BRIEF, details=["fx_used", "as_of", "installed_gwh", "awarded_gwh", "days_late",
+                            "share_achieved", "penalty_accrued_total", "pli_lede"])})
+    gen = book / "book" / "_generated" / "recommendations.ipynb"
+    nb = json.loads(gen.read_text())
+    long = "\n".join(f"- Step {i}: publish what each plant has commissioned, dated and "
+                     "checked. " + "Tie the incentive to it, plant by plant and quarter by "
+                     "quarter. " * 2 for i in range(rec_items))
+    rec = Value("rec_pli", long, sources=["pib_2025_12_12"], label="PLI-ACC")
+    nb["cells"][0]["outputs"][0]["data"] = rec._repr_mimebundle_()
+    gen.write_text(json.dumps(nb))
+    return book
+
+
+def test_a_long_brief_is_cut_to_fit_not_shrunk(tmp_path):
+    root = _long_pli_book(tmp_path / "book", rec_items=10)
+    paths = make(root, params_for(root), tmp_path / "out")
+    pdf = paths[0]
+    assert pdf.name == "pli_delays.pdf" and pages(pdf) == 2
+    assert size_of(pdf, PLI_BRIEF["title"]) == TITLE_PT
+    assert size_of(pdf, "Four years after the awards") == LEDE_PT
+    text = " ".join(page_texts(pdf))
+    glued = read_glued(root / "book" / "_generated" / "pli_delays.ipynb")
+    shown = [k for k in PLI_BRIEF["key_numbers"] if glued[k]["label"] in text]
+    assert shown == PLI_BRIEF["key_numbers"]  # the key numbers always stay
+    for i in range(10):  # and every recommendation
+        assert f"Step {i}:" in text
+    # Something was cut instead: the note on the brief, detail rows or sources (counted,
+    # "and N more sources on the website"); the normal brief has all of them.
+    normal = " ".join(page_texts(make(fake_book(tmp_path / "normal"), params_for(root),
+                                      tmp_path / "normal-out")[0]))
+    assert "About this brief" in normal and "About this brief" not in text
+    details = [glued[k]["label"] for k in ("fx_used", "as_of")]
+    assert all(d in normal for d in details)
+
+
+def test_cut_steps_never_shrink_type():
+    for cut in (*briefs.BRIEF_CUTS, *briefs.SUMMARY_CUTS):
+        assert set(vars(cut)) == {"chart_scale", "details", "sources", "rec_chars", "about"}
+    assert briefs.BRIEF_CUTS[0] == briefs.Cut()  # the designed layout comes first
+
+
 @briefs_group
 def test_unchanged_inputs_make_nothing_again(synthetic, monkeypatch):
     root, out, paths = synthetic
@@ -361,7 +522,7 @@ def test_a_failing_brief_leaves_earlier_briefs_in_place(tmp_path):
 
 
 @briefs_group
-def test_overlong_brief_is_tightened_then_refused(tmp_path):
+def test_overlong_brief_is_cut_then_refused(tmp_path):
     root = fake_book(tmp_path / "book")
     gen = root / "book" / "_generated" / "recommendations.ipynb"
     nb = json.loads(gen.read_text())
@@ -370,8 +531,9 @@ def test_overlong_brief_is_tightened_then_refused(tmp_path):
     rec = Value("rec_pli", long, sources=["pib_2025_12_12"], label="PLI-ACC")._repr_mimebundle_()
     nb["cells"][0]["outputs"][0]["data"] = rec
     gen.write_text(json.dumps(nb))
-    with pytest.raises(BriefError, match="does not fit 2 page"):
+    with pytest.raises(BriefError, match="does not fit 2 page") as err:
         make(root, params_for(root), tmp_path / "out")
+    assert "pli_delays.pdf" in str(err.value) and "least content" in str(err.value)
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
@@ -400,6 +562,79 @@ def test_markdown_in_glued_text_becomes_segments_not_markup():
     items = briefs.recommendation_items({"key": "r", "label": "R", "text": "- one\n  more\n- two"})
     assert [i["lead"] for i in items] == ["R", None]
     assert ["".join(s["t"] for s in i["segments"]) for i in items] == ["one more", "two"]
+
+
+def test_recommendations_are_cut_to_whole_sentences():
+    text = ("Close the two gaps together: only 1% of spent batteries are recycled, while plants "
+            "claim capacity for 24–83% of them. So enforce the 70% collection target, and fund "
+            "verified capacity with the ₹1,500 crore scheme.")
+    assert briefs.sentences(text)[1].startswith("So enforce")
+    assert briefs.first_sentences(text, None) == text
+    assert briefs.first_sentences(text, 150) == briefs.sentences(text)[0]
+    # Not even the first sentence fits: the recommendation without its evidence.
+    assert briefs.first_sentences(text, 60) == "Close the two gaps together."
+    # A clause that cannot stand alone is never cut out: the whole first sentence stays.
+    assert briefs.first_sentences("The reasons are: cost and time. More text here.", 10) == \
+        "The reasons are: cost and time."
+    assert briefs.sentences("Pay Rs. 5 crore, e.g. now. Then 1.4 GWh.") == [
+        "Pay Rs. 5 crore, e.g. now.", "Then 1.4 GWh."]
+    assert briefs.short_lead("Recommendation: re-tender stalled awards") == \
+        "Re-tender stalled awards"
+    assert briefs.short_lead("Japan") == "Japan"
+
+
+def test_source_numbers_read_as_ranges():
+    from batteryreport.build.briefs.content import ref_text
+
+    assert ref_text([1, 2, 3, 4, 9]) == "[1\u20134] [9]"
+    assert ref_text([2, 3]) == "[2] [3]" and ref_text([]) == ""
+
+
+def _axis_labels(svg: str) -> list[tuple[float, int]]:
+    """The y axis's labels in a chart's SVG: (y of the first line, number of lines)."""
+    out = []
+    for m in re.finditer(r'<text text-anchor="end" transform="translate\([-\d.]+,([-\d.]+)\)"'
+                         r'[^>]*>(.*?)</text>', svg):
+        lines = re.findall(r"<tspan", m.group(2))
+        if not re.fullmatch(r"[\d.,]+", m.group(2)):
+            out.append((float(m.group(1)), max(1, len(lines))))
+    return out
+
+
+@pytest.mark.parametrize("height", [40, 320])
+def test_multi_line_chart_labels_do_not_collide_in_print(height):
+    from batteryreport.build.briefs.charts import LABEL_LINE_PT, chart_svg
+
+    labels = ["This page's assumption",
+              "Ola Cell Technologies, Krishnagiri,\nphase 2: expansion from 5 to 6.4 GWh\n"
+              "(adds 1.4 GWh), IPO-funded part (2024) and a longer tail still",
+              "Exide Energy Solutions, Bengaluru, phase\n1 (6 GWh) (2023)",
+              "Agratas (Tata) Sanand, phase 1 (20 GWh)\n(2023)"]
+    frame = pd.DataFrame({"name": labels, "v": [1, 2, 3, 4]})
+    chart = alt.Chart(frame).mark_rule().encode(
+        x="v:Q", y=alt.Y("name:N", sort=labels, title=None,
+                         axis=alt.Axis(labelExpr="split(datum.label, '\\n')")))
+    svg, _ = chart_svg(chart.properties(height=height).to_dict())
+    found = _axis_labels(svg)
+    assert len(found) == 4 and max(n for _, n in found) >= 2
+    for (y1, n1), (y2, _) in itertools.pairwise(found):
+        # a label's last line ends (half a line below its baseline) before the next begins
+        assert y1 + (n1 - 1) * LABEL_LINE_PT + LABEL_LINE_PT / 2 <= y2 - LABEL_LINE_PT / 2, found
+
+
+def test_summary_declaration_is_checked():
+    names = {"recommendations", "pli_delays"}
+    src = Path("recommendations.md")
+    spec, problems = briefs.parse_summary({"recommendations": ["rec_*"], "figure":
+                                           "pli_delays::chart", "lede": "pli_delays::x"},
+                                          "recommendations", src, names)
+    assert problems == [] and spec.recommendations == ("rec_*",) and spec.lede == "pli_delays::x"
+    _, problems = briefs.parse_summary({"recomendations": [], "figure": "nope::x",
+                                        "recommendations": "rec_*"}, "recommendations", src,
+                                       names)
+    text = "\n".join(str(p) for p in problems)
+    for needle in ("recomendations", "'nope'", "recommendations must be a list"):
+        assert needle in text, needle
 
 
 def test_print_spec_uses_one_typeface_and_print_sizes():
@@ -464,6 +699,25 @@ def test_cli_numbers_match_the_same_run(minibook):
     assert "https://pib.gov.in/example" in text and "https://www.business-standard.com/example" \
         in text
     assert alpha["total_gwh"]["text"] in flat(pdf_text(root / "_build" / "briefs" / "summary.pdf"))
+
+
+@pytest.mark.xdist_group("minibook-briefs")
+def test_cli_briefs_share_type_sizes_and_a_plain_footer(minibook):
+    root, _ = minibook
+    folder = root / "_build" / "briefs"
+    titles = {"alpha.pdf": "Alpha: capacity installed so far",
+              "beta.pdf": "Beta: the sources behind the numbers",
+              "summary.pdf": "India's battery gap: the report on one page"}
+    assert {name: size_of(folder / name, title) for name, title in titles.items()} == \
+        dict.fromkeys(titles, TITLE_PT)
+    for name in titles:
+        texts = page_texts(folder / name)
+        for i, text in enumerate(texts, start=1):
+            assert f"Page {i} of {len(texts)}" in text and "Edition 1, " in text, name
+            assert not re.search(r"\d{8}-default-\d", text) and ".pdf" not in text, name
+    # The summary's chart: no declaration, so the first brief's first chart.
+    assert has_chart(folder / "summary.pdf")
+    assert "Installed capacity" in page_texts(folder / "summary.pdf")[0]
 
 
 @pytest.mark.xdist_group("minibook-briefs")
@@ -544,3 +798,15 @@ def test_real_book_briefs_show_the_glued_numbers(real_book):
             assert glued[key]["text"] in text, (pdf.name, key)
     assert pages(folder / "summary.pdf") == 1
     assert_fonts_ok(folder / "summary.pdf")
+    # Same type in every brief; the summary carries every recommendation and a chart.
+    assert {size_of(folder / f"{spec.notebook}.pdf", spec.title) for spec in specs} == {TITLE_PT}
+    summary = page_texts(folder / "summary.pdf")[0]
+    recs = [k for k in glued if k.startswith("recommendations::rec_")]
+    assert len(recs) >= 7
+    for key in recs:
+        assert briefs.short_lead(glued[key]["label"]) + ". " in summary, key
+    assert has_chart(folder / "summary.pdf")
+    for spec in specs:
+        assert spec.lede, f"{spec.notebook}: every brief has a lead sentence"
+        assert glued[f"{spec.notebook}::{spec.lede}"]["text"][:40] in flat(pdf_text(
+            folder / f"{spec.notebook}.pdf")), spec.notebook

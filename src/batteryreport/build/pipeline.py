@@ -307,11 +307,13 @@ def copy_briefs_into_site(layout: Layout, briefs: list[Path], scenario: str) -> 
         _copy_if_changed(path, folder / name)
     linked_file = layout.work / ".doctrees" / BRIEFS_LINKED
     linked = json.loads(linked_file.read_text(encoding="utf-8")) if linked_file.exists() else {}
-    missing = [f"{doc} links the brief '{name}', which the build did not make"
+    missing = [Problem(f"{doc}.md", "brief-linked",
+                       f"{doc} links the brief '{name}', which the build did not make "
+                       "(a notebook makes a brief when its front matter declares one)")
                for doc, names in sorted(linked.items()) for name in names
                if f"{name}.pdf" not in made]
     if missing:
-        raise InputError("; ".join(missing))
+        raise InputError(missing, "brief links")
 
 
 def prepare_book_inputs(layout: Layout, params: RunParams, data_folder: Path) -> dict[str, Any]:

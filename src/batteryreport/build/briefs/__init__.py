@@ -18,6 +18,13 @@ What goes into a brief is declared in the chapter notebook's front matter, under
         details: [penalty_rate, fx_used]                     # optional, up to 8 more values
         summary_numbers: 1                                   # optional, 1 or 2 (default 1)
 
+and one notebook (the recommendations') may say what the summary carries::
+
+    batteryreport:
+      summary:
+        recommendations: ["rec_*"]               # every glued rec_* value, in glued order
+        figure: pli_delays::pli_promised_built   # the summary's chart
+
 References:
 
 - ``key_numbers``, ``details``, ``recommendations`` and ``lede`` name glued values: ``key``
@@ -33,15 +40,24 @@ References:
 - The sources listed are the union of the ``sources`` of the glued values shown, resolved
   through the data package's source register (``data/sources.csv``), with their URLs.
 
-Every page carries the edition (number and build date, from the edition manifest that
-:func:`editions.plan_edition` gives the site for the same inputs), the as-of date (the
-glued ``as_of`` of the notebook, else ``pli_delays::as_of``, else the manifest's) and, for
-a run other than ``default``, the scenario name.
+Every page carries, for a reader, the report's title, the edition (number and build date,
+from the edition manifest that :func:`editions.plan_edition` gives the site for the same
+inputs), the as-of date (the glued ``as_of`` of the notebook, else ``pli_delays::as_of``,
+else the manifest's), "Page x of y", the website's address when ``public_url`` is set
+(:func:`content.online_address`) and, for a run other than ``default``, the scenario name.
+No file names or internal edition ids.
 
-The summary (``summary.pdf``) takes each brief's first ``summary_numbers`` key numbers and
-its recommendations, in notebook order, on one page. A brief fits two pages: when content
-runs long the layout is tightened step by step (type, spacing, then chart heights), and a
-brief that still does not fit is an error naming it. Layout is in ``templates/*.typ``.
+The summary (``summary.pdf``) takes each brief's first ``summary_numbers`` key numbers, in
+notebook order, every recommendation its declaration names (else the briefs'), each with
+its lead-in label, and one chart, on one page.
+
+Type sizes are fixed: every brief's title, lede and body are set in the same sizes. A brief
+fits two pages (the summary one): when content runs long it is cut step by step
+(:data:`typeset.BRIEF_CUTS`, :data:`typeset.SUMMARY_CUTS`: smaller charts, fewer detail
+rows, a shorter sources list ending "and N more sources on the website", recommendations
+cut to their leading whole sentences), never shrunk, and a brief that does not fit with the
+least content is an error naming it. The charts on the last page then grow into the room
+left at its end. Layout is in ``templates/*.typ``.
 
 Charts are the notebooks' Vega-Lite specs drawn as SVG by vl-convert in Source Sans Pro
 (the PyPI package ``font-source-sans-pro``, OFL), the typeface of the text, with the
@@ -72,16 +88,29 @@ from batteryreport.build.briefs.content import (
     _brief_job,
     _common,
     _summary_job,
+    first_sentences,
     label_of,
     number_parts,
     recommendation_items,
     segments,
+    sentences,
+    short_lead,
 )
-from batteryreport.build.briefs.spec import BriefError, BriefSpec, brief_specs, parse_brief
+from batteryreport.build.briefs.spec import (
+    BriefError,
+    BriefSpec,
+    SummarySpec,
+    brief_specs,
+    declared,
+    parse_brief,
+    parse_summary,
+)
 from batteryreport.build.briefs.typeset import (
-    DENSITIES,
+    BRIEF_CUTS,
+    SUMMARY_CUTS,
     TEMPLATES,
     ChartCache,
+    Cut,
     _compile,
     check_fonts,
     inputs_key,
@@ -93,10 +122,11 @@ from batteryreport.build.briefs.typeset import (
 )
 from batteryreport.core.errors import Problem
 
-__all__ = ["FONT_FAMILY", "FONT_STACK", "BriefError", "BriefSpec", "brief_specs",
-           "build_briefs", "check_fonts", "font_dirs", "label_of", "number_parts",
-           "output_name", "parse_brief", "pdf_fonts", "pdf_pages", "print_spec",
-           "recommendation_items", "segments"]
+__all__ = ["BRIEF_CUTS", "FONT_FAMILY", "FONT_STACK", "SUMMARY_CUTS", "BriefError",
+           "BriefSpec", "Cut", "SummarySpec", "brief_specs", "build_briefs", "check_fonts",
+           "declared", "first_sentences", "font_dirs", "label_of", "number_parts",
+           "output_name", "parse_brief", "parse_summary", "pdf_fonts", "pdf_pages",
+           "print_spec", "recommendation_items", "segments", "sentences", "short_lead"]
 
 
 def build_briefs(layout: Any, params: Any, data_folder: Path, out_dir: Path,
@@ -111,7 +141,7 @@ def build_briefs(layout: Any, params: Any, data_folder: Path, out_dir: Path,
     from batteryreport.data import sources
     from batteryreport.present.glue import read_all_glued, read_figures
 
-    specs = brief_specs(layout.notebooks)
+    specs, summary_spec = declared(layout.notebooks)
     if not specs:
         return []
     data_folder = Path(data_folder).resolve()
@@ -125,9 +155,10 @@ def build_briefs(layout: Any, params: Any, data_folder: Path, out_dir: Path,
         job, summary = _brief_job(b, glued, figures, register, common, problems)
         jobs.append(job)
         summaries.append(summary)
+    jobs.append(_summary_job(summaries, summary_spec, glued, figures, register, common,
+                             problems))
     if problems:
         raise BriefError(problems)
-    jobs.append(_summary_job(summaries, glued, register, common))
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -142,7 +173,7 @@ def build_briefs(layout: Any, params: Any, data_folder: Path, out_dir: Path,
                 if not ((out_dir / job.name).exists()
                         and pdf_inputs_key(out_dir / job.name) == key)]
         charts: ChartCache = {}
-        render_charts([job for job, _ in todo], DENSITIES[0], charts)
+        render_charts([job for job, _ in todo], None, charts)
         made = []
         for job, key in todo:
             (tmp / job.name).write_bytes(_compile(job, work, key, charts))

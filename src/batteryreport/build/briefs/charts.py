@@ -25,7 +25,10 @@ FONT_PREFIXES = ("SourceSansPro", "NotoSans", "NotoEmoji")  # PostScript names, 
 # Chart geometry in points (1 SVG px is drawn as 1 pt): the text column is 176 mm.
 COLUMN_PT = 496.0
 PRINT_SCALE = 8.5 / 12  # chart text on paper: the site's 12 px labels at 8.5 pt
-HEIGHT_SCALE = (PRINT_SCALE, 0.64, 0.57, 0.5)  # plot height / the notebook's, by density
+LABEL_LINE_PT = 10.0  # an axis label's line on paper (8.5 pt type)
+LABEL_GAP_PT = 6.0  # room between two rows' labels
+DEFAULT_HEIGHT = 300.0  # a chart that sets no height: the site's continuousHeight
+LABEL_CHARS = 56  # a label the site breaks into lines is broken again at this width on paper
 
 
 _fonts_registered = False
@@ -116,31 +119,135 @@ def _svg_size(svg: str) -> tuple[float, float]:
     return (float(m.group(1)), float(m.group(2))) if m else (COLUMN_PT, 0.0)
 
 
-def chart_svg(spec: dict[str, Any], density: int = 0,
+def _units(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The chart and its layers (where encodings live)."""
+    out = [spec]
+    for layer in spec.get("layer") or []:
+        if isinstance(layer, dict):
+            out += _units(layer)
+    return out
+
+
+def _label_values(spec: dict[str, Any], field: str, sort: Any) -> list[Any]:
+    if isinstance(sort, list) and sort:
+        return list(sort)
+    values: list[Any] = []
+    for rows in (spec.get("datasets") or {}).values():
+        for row in rows if isinstance(rows, list) else []:
+            if isinstance(row, dict) and field in row and row[field] not in values:
+                values.append(row[field])
+    return values
+
+
+def _split_axis(y: dict[str, Any]) -> bool:
+    axis = y.get("axis") or {}
+    return isinstance(axis, dict) and "split(" in str(axis.get("labelExpr", ""))
+
+
+def rewrap_labels(spec: dict[str, Any], chars: int = LABEL_CHARS) -> dict[str, Any]:
+    """A copy of the chart whose banded y-axis labels, broken into lines for the screen
+    (line breaks in the data, split by the axis's ``labelExpr``), are broken again for the
+    paper's column: at word boundaries, ``chars`` characters a line, so a label takes as few
+    lines as the print width allows. The same text maps to the same text everywhere it
+    occurs (the data and the axis's sort order), so the chart is unchanged but for its
+    labels' line breaks; the label's room is not limited."""
+    import textwrap
+
+    out = copy.deepcopy(spec)
+    fields = set()
+    for unit in _units(out):
+        y = (unit.get("encoding") or {}).get("y")
+        if isinstance(y, dict) and isinstance(y.get("field"), str) and _split_axis(y):
+            fields.add(y["field"])
+
+    def wrap(v: Any) -> Any:
+        if not isinstance(v, str) or "\n" not in v:
+            return v
+        return "\n".join(textwrap.wrap(" ".join(v.split()), chars)) or v
+
+    if not fields:
+        return out
+    for rows in (out.get("datasets") or {}).values():
+        for row in rows if isinstance(rows, list) else []:
+            if isinstance(row, dict):
+                for f in fields & set(row):
+                    row[f] = wrap(row[f])
+    for unit in _units(out):
+        y = (unit.get("encoding") or {}).get("y")
+        if isinstance(y, dict) and y.get("field") in fields:
+            if isinstance(y.get("sort"), list):
+                y["sort"] = [wrap(v) for v in y["sort"]]
+            if isinstance(y.get("axis"), dict):
+                y["axis"]["labelLimit"] = 0
+    return out
+
+
+def label_rows(spec: dict[str, Any]) -> tuple[int, int]:
+    """For a chart with a band of rows on its y axis (a nominal or ordinal field): how many
+    rows, and the most lines a row's label takes (labels broken at line breaks by the
+    axis's ``labelExpr`` ``split(...)``, or given as lists). (0, 1) for any other chart."""
+    rows, lines = 0, 1
+    for unit in _units(spec):
+        y = (unit.get("encoding") or {}).get("y")
+        if not isinstance(y, dict) or y.get("type") not in ("nominal", "ordinal"):
+            continue
+        field = y.get("field")
+        if not isinstance(field, str):
+            continue
+        values = _label_values(spec, field, y.get("sort"))
+        splits = _split_axis(y)
+        rows = max(rows, len(values))
+        for v in values:
+            if isinstance(v, list):
+                lines = max(lines, len(v))
+            elif splits and isinstance(v, str):
+                lines = max(lines, v.count("\n") + 1)
+    return rows, lines
+
+
+def plot_height(spec: dict[str, Any]) -> float:
+    """The plot height the notebook gave the chart (px), for scaling."""
+    height = spec.get("height")
+    if isinstance(height, int | float):
+        return float(height)
+    rows = label_rows(spec)[0]
+    if isinstance(height, dict) and isinstance(height.get("step"), int | float) and rows:
+        return float(height["step"]) * rows
+    return DEFAULT_HEIGHT
+
+
+def chart_svg(spec: dict[str, Any], scale: float = PRINT_SCALE,
               width: float = COLUMN_PT) -> tuple[str, float]:
     """SVG of a figure ``width`` points wide; returns (svg, its width in points).
 
-    Text is drawn at :data:`PRINT_SCALE` of the site's size, and the plot keeps the height
-    the notebook gave it at that scale (less at a tighter density), so a chart is as dense
-    on paper as on the screen. The width always spans the text column.
+    Text is drawn at :data:`PRINT_SCALE` of the site's size, and the plot is ``scale`` of
+    the height the notebook gave it (:data:`PRINT_SCALE` keeps the screen's proportions), so
+    a chart is as dense on paper as on the screen. A row of a banded y axis is never lower
+    than its label: a label of several lines gets the room of its lines. The width always
+    spans the text column.
     """
     import vl_convert as vlc
 
     _register_fonts()
+    spec = rewrap_labels(spec)
     s = print_spec(spec)
-    scale = HEIGHT_SCALE[density]
     view = s["config"]["view"]
+    rows, lines = label_rows(spec)
+    row_min = lines * LABEL_LINE_PT + LABEL_GAP_PT if lines > 1 else 0.0
+    if lines > 1:
+        s["config"]["axis"]["labelLineHeight"] = LABEL_LINE_PT
     if any(k in s for k in _COMPOSITE):
-        view.update({"continuousWidth": 220, "continuousHeight": 300 * scale})
+        view.update({"continuousWidth": 220, "continuousHeight": DEFAULT_HEIGHT * scale})
     else:
         s["autosize"] = {"type": "fit-x", "contains": "padding"}
         s["width"] = width
         height = spec.get("height")
         if isinstance(height, int | float):
-            s["height"] = max(60.0, height * scale)
+            s["height"] = max(60.0, height * scale, rows * row_min)
         elif isinstance(height, dict) and isinstance(height.get("step"), int | float):
-            s["height"] = {"step": height["step"] * scale}
+            s["height"] = {"step": max(height["step"] * scale, row_min)}
         else:
-            view.update({"continuousHeight": 300 * scale, "discreteHeight": {"step": 20 * scale}})
+            view.update({"continuousHeight": max(DEFAULT_HEIGHT * scale, rows * row_min),
+                         "discreteHeight": {"step": max(20 * scale, row_min)}})
     svg = vlc.vegalite_to_svg(s, vl_version="v6_4")
     return svg, min(_svg_size(svg)[0], width)

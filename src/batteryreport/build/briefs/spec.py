@@ -1,5 +1,7 @@
 """What a brief declares: the ``batteryreport.brief`` block of a chapter notebook's front
-matter, checked (every problem at once) into a :class:`BriefSpec`."""
+matter, checked (every problem at once) into a :class:`BriefSpec`; and what the one-page
+summary carries, the ``batteryreport.summary`` block of at most one notebook, checked into a
+:class:`SummarySpec`."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from batteryreport.core.errors import InputError, Problem
 
 BRIEF_KEYS = {"title", "key_numbers", "figures", "recommendations", "lede", "details",
               "summary_numbers"}
+SUMMARY_KEYS = {"recommendations", "figure", "lede"}
 KEY_NUMBERS = (3, 5)
 FIGURES = (1, 2)
 MAX_DETAILS = 8
@@ -118,11 +121,70 @@ def parse_brief(meta: Any, notebook: str, source: Path, names: set[str]) -> tupl
                      details=tuple(lists["details"]), summary_numbers=int(n_summary)), []
 
 
-def brief_specs(notebooks_dir: Path) -> list[BriefSpec]:
-    """The briefs the notebooks declare, in build order; every problem at once."""
+@dataclass(frozen=True)
+class SummarySpec:
+    """What the summary carries besides each brief's first key numbers::
+
+        batteryreport:
+          summary:
+            lede: pli_delays::industry_state         # a glued sentence under the title
+            recommendations: ["rec_*"]               # glued text values, in this order
+            figure: pli_delays::pli_promised_built   # the summary's one chart
+
+    A recommendation reference may hold ``*`` and ``?`` (matched against the keys its
+    notebook glued, in the order it glued them). Without a ``summary`` block the summary
+    carries the briefs' recommendations and the first brief's first chart.
+    """
+
+    notebook: str
+    source: Path
+    recommendations: tuple[str, ...] = ()
+    figure: str | None = None
+    lede: str | None = None
+
+
+def parse_summary(meta: Any, notebook: str, source: Path, names: set[str]) -> tuple[
+        SummarySpec | None, list[Problem]]:
+    """Check one notebook's ``batteryreport.summary`` block (``None`` when it has none)."""
+    if meta is None:
+        return None, []
+    file = str(source)
+    if not isinstance(meta, dict):
+        return None, [Problem(file, "summary", "batteryreport.summary must be a mapping",
+                              column="summary")]
+    problems = [Problem(file, "summary-unknown-key", f"unknown field {key!r} (fields: "
+                        f"{', '.join(sorted(SUMMARY_KEYS))})", column=f"summary.{key}")
+                for key in sorted(set(meta) - SUMMARY_KEYS)]
+    raw = meta.get("recommendations", [])
+    recs = _str_list(raw) if raw != [] else []
+    if recs is None:
+        problems.append(Problem(file, "summary-list", "recommendations must be a list of keys",
+                                column="summary.recommendations", value=repr(raw)[:80]))
+        recs = []
+    for ref in recs:
+        _check_ref(ref, names, "summary.recommendations", "recommendation", problems, file)
+    one: dict[str, str | None] = {}
+    for field, what in (("figure", "one chart"), ("lede", "one glued text value")):
+        value = meta.get(field)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            problems.append(Problem(file, f"summary-{field}", f"{field} must name {what}",
+                                    column=f"summary.{field}"))
+        elif value is not None:
+            _check_ref(value.strip(), names, f"summary.{field}", field, problems, file)
+        one[field] = value.strip() if isinstance(value, str) and value.strip() else None
+    if problems:
+        return None, problems
+    return SummarySpec(notebook=notebook, source=source, recommendations=tuple(recs),
+                       figure=one["figure"], lede=one["lede"]), []
+
+
+def declared(notebooks_dir: Path) -> tuple[list[BriefSpec], SummarySpec | None]:
+    """The briefs the notebooks declare, in build order, and the summary's declaration (at
+    most one notebook makes one); every problem at once."""
     specs = discover(notebooks_dir)
     names = {s.name for s in specs}
     out: list[BriefSpec] = []
+    summaries: list[SummarySpec] = []
     problems: list[Problem] = []
     for spec in specs:
         meta = read_notebook(spec.source).metadata.get("batteryreport", {})
@@ -130,6 +192,19 @@ def brief_specs(notebooks_dir: Path) -> list[BriefSpec]:
         problems += found
         if brief is not None:
             out.append(brief)
+        summary, found = parse_summary(meta.get("summary"), spec.name, spec.source, names)
+        problems += found
+        if summary is not None:
+            summaries.append(summary)
+    if len(summaries) > 1:
+        problems.append(Problem(str(summaries[1].source), "summary-twice",
+                                "only one notebook may declare the summary (also: "
+                                f"{summaries[0].notebook})", column="summary"))
     if problems:
         raise BriefError(problems)
-    return out
+    return out, (summaries[0] if summaries else None)
+
+
+def brief_specs(notebooks_dir: Path) -> list[BriefSpec]:
+    """The briefs the notebooks declare, in build order; every problem at once."""
+    return declared(notebooks_dir)[0]

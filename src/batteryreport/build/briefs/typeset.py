@@ -1,7 +1,12 @@
 """Typesetting: each brief's data and charts into a PDF with Typst, fitted to its page
-limit (the layout is tightened step by step, see ``templates/style.typ``), checked for
-embedded, pinned fonts, and keyed on its inputs so that an unchanged brief is not made again
-and equal inputs give byte-identical files."""
+limit, checked for embedded, pinned fonts, and keyed on its inputs so that an unchanged
+brief is not made again and equal inputs give byte-identical files.
+
+Type sizes are fixed (``templates/style.typ``): a brief that runs long is cut, never shrunk.
+Its :class:`Cut` steps are tried in order (smaller charts, fewer detail rows, a shorter
+sources list, recommendations cut to whole sentences) until it fits; a brief that does not
+fit with the least content is an error naming it. Then the charts on the last page grow into
+the room left at its end (up to the site's proportions), so a page is not left part empty."""
 
 from __future__ import annotations
 
@@ -9,11 +14,20 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from batteryreport.build.briefs.charts import FONT_PREFIXES, FONT_STACK, chart_svg, font_dirs
+from batteryreport.build.briefs.charts import (
+    FONT_PREFIXES,
+    FONT_STACK,
+    PRINT_SCALE,
+    chart_svg,
+    font_dirs,
+    label_rows,
+    plot_height,
+)
 from batteryreport.build.briefs.spec import BriefError
 from batteryreport.core.errors import Problem
 from batteryreport.present.text import one_line
@@ -21,7 +35,43 @@ from batteryreport.present.text import one_line
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 MAX_PAGES_BRIEF = 2
 MAX_PAGES_SUMMARY = 1
-DENSITIES = (0, 1, 2, 3)  # layout tightening steps, see templates/style.typ
+
+
+@dataclass(frozen=True)
+class Cut:
+    """How much of a brief's content is set: one step of cutting it to fit its pages."""
+
+    chart_scale: float = PRINT_SCALE  # plot height / the notebook's (text is at PRINT_SCALE)
+    details: int | None = None  # detail rows kept in the table of numbers (None: all)
+    sources: int | None = None  # sources listed (None: all); the rest are counted
+    rec_chars: int | None = None  # a longer recommendation keeps its leading whole sentences
+    about: bool = True  # the note on where the brief comes from
+
+
+# A brief, in small steps: smaller charts, then without the note on where it comes from,
+# then a shorter sources list (the rest are on the website), then fewer detail rows. The
+# last step is the least a brief shows: its key numbers, lede, charts, recommendations and
+# its first five sources.
+BRIEF_CUTS = (Cut(), Cut(chart_scale=0.62), Cut(chart_scale=0.62, about=False),
+              Cut(chart_scale=0.62, about=False, sources=12),
+              Cut(chart_scale=0.62, about=False, sources=10),
+              Cut(chart_scale=0.62, about=False, sources=8),
+              Cut(chart_scale=0.55, about=False, sources=8),
+              Cut(chart_scale=0.55, about=False, sources=8, details=4),
+              Cut(chart_scale=0.55, about=False, sources=6, details=2),
+              Cut(chart_scale=0.5, about=False, sources=5, details=0))
+# The summary: its chart starts small and its sources list short (the key numbers' sources
+# come first; the rest are on the website); then the sources list gets shorter, then the
+# recommendations are cut to their leading whole sentences (every recommendation stays).
+# The chart then grows into the room that is left.
+SUMMARY_CUTS = (Cut(chart_scale=0.5, sources=6), Cut(chart_scale=0.5, sources=4),
+                Cut(chart_scale=0.45, sources=4, rec_chars=260),
+                Cut(chart_scale=0.45, sources=2, rec_chars=200),
+                Cut(chart_scale=0.4, sources=0, rec_chars=0))
+MAX_CHART_SCALE = 1.15  # a chart grows into free room up to a little over the site's
+# proportions; one with a row per category (bars) only up to them, or its rows spread apart
+FILL_MIN_PT = 40.0  # free room at the foot of a page worth filling
+ALONE_ROWS = 2  # a table split across pages keeps at least this many rows on each page
 
 
 def pdf_pages(pdf: bytes) -> int:
@@ -86,6 +136,8 @@ class _Job:
     max_pages: int
     figures: list[dict[str, Any]] = field(default_factory=list)  # figure records to draw
     timestamp: int = 0  # the PDF's creation date: the edition's, so equal input, equal bytes
+    cuts: tuple[Cut, ...] = (Cut(),)  # tried in order until the PDF fits
+    shape: Callable[[dict[str, Any], Cut], dict[str, Any]] | None = None  # data cut to a Cut
 
 
 def inputs_key(job: _Job) -> str:
@@ -95,7 +147,8 @@ def inputs_key(job: _Job) -> str:
 
     h = hashlib.sha256()
     h.update(json.dumps([job.name, job.template, job.data, job.max_pages, job.timestamp,
-                         job.figures], sort_keys=True, ensure_ascii=False,
+                         job.figures, [repr(c) for c in job.cuts]], sort_keys=True,
+                        ensure_ascii=False,
                         default=str).encode())
     for f in sorted(TEMPLATES.glob("*.typ")) + sorted(Path(__file__).parent.glob("*.py")):
         h.update(f.name.encode() + f.read_bytes())
@@ -119,68 +172,177 @@ def pdf_inputs_key(path: Path) -> str | None:
     return found[0].removeprefix(KEY_PREFIX) if found else None
 
 
-ChartCache = dict[tuple[str, int, int], tuple[str, float]]  # (pdf, figure, density) -> svg
+ChartCache = dict[tuple[str, int, float], tuple[str, float]]  # (pdf, figure, scale) -> svg
 
 
-def render_charts(jobs: list[_Job], density: int, cache: ChartCache) -> None:
-    """Draw the jobs' charts at ``density`` into ``cache``, two at a time (vl-convert runs
-    conversions in parallel; the machines have two cores)."""
+def _scale_key(scale: float) -> float:
+    return round(scale, 3)
+
+
+def render_charts(jobs: list[_Job], scales: dict[str, list[float]] | None,
+                  cache: ChartCache) -> None:
+    """Draw the jobs' charts (at their first cut's scale, or ``scales[job.name]``) into
+    ``cache``, two at a time (vl-convert runs conversions in parallel; the machines have
+    two cores)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    todo = [(job, i, rec) for job in jobs for i, rec in enumerate(job.figures, start=1)
-            if (job.name, i, density) not in cache]
+    def scale_of(job: _Job, i: int) -> float:
+        given = (scales or {}).get(job.name)
+        return _scale_key(given[i - 1] if given else job.cuts[0].chart_scale)
 
-    def draw(item: tuple[_Job, int, dict[str, Any]]) -> tuple[str, float]:
-        job, _, rec = item
+    todo = [(job, i, rec, scale_of(job, i)) for job in jobs
+            for i, rec in enumerate(job.figures, start=1)
+            if (job.name, i, scale_of(job, i)) not in cache]
+
+    def draw(item: tuple[_Job, int, dict[str, Any], float]) -> tuple[str, float]:
+        job, _, rec, scale = item
         try:
-            return chart_svg(rec["spec"], density)
+            return chart_svg(rec["spec"], scale)
         except Exception as exc:  # vl-convert rejects the spec
             raise BriefError([Problem(job.name, "brief-chart", f"figure {rec.get('name')!r} "
                                       f"could not be drawn: {exc}")]) from None
 
     if len(todo) == 1:
-        cache[(todo[0][0].name, todo[0][1], density)] = draw(todo[0])
+        job, i, _, scale = todo[0]
+        cache[(job.name, i, scale)] = draw(todo[0])
     elif todo:
         with ThreadPoolExecutor(max_workers=2) as pool:
-            for (job, i, _), result in zip(todo, pool.map(draw, todo), strict=True):
-                cache[(job.name, i, density)] = result
+            for (job, i, _, scale), result in zip(todo, pool.map(draw, todo), strict=True):
+                cache[(job.name, i, scale)] = result
+
+
+@dataclass
+class _Typeset:
+    pdf: bytes
+    pages: int
+    data_file: str  # the data the PDF was set from (for a query of its layout)
+
+
+def _typeset(job: _Job, work: Path, key: str, charts: ChartCache, cut: Cut,
+             scales: list[float], extra: dict[str, Any] | None = None) -> _Typeset:
+    import typst
+
+    stem = job.name.removesuffix(".pdf")
+    render_charts([job], {job.name: scales}, charts)
+    figures = []
+    for i, (rec, scale) in enumerate(zip(job.figures, scales, strict=True), start=1):
+        svg, width = charts[(job.name, i, _scale_key(scale))]
+        file = f"{stem}-fig{i}-{_scale_key(scale)}.svg"
+        (work / file).write_text(svg, encoding="utf-8")
+        figures.append({"title": one_line(rec.get("title")),
+                        "description": one_line(rec.get("description")),
+                        "source_note": one_line(rec.get("source_note")),
+                        "file": file, "width": width})
+    shaped = job.shape(job.data, cut) if job.shape else dict(job.data)
+    data = dict(shaped, **(extra or {}), figures=figures, fonts=list(FONT_STACK),
+                keywords=[t for t in ("batteryreport brief", key and KEY_PREFIX + key) if t])
+    data_file = f"{stem}-{len(list(work.glob(stem + '-*.json')))}.json"
+    (work / data_file).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    try:
+        pdf = typst.compile(str(work / job.template), root=str(work),
+                            font_paths=[str(d) for d in font_dirs()], ignore_system_fonts=True,
+                            sys_inputs={"data": data_file}, timestamp=job.timestamp)
+    except Exception as exc:  # typst.TypstError: the template or the data is at fault
+        raise BriefError([Problem(job.name, "typst", f"{type(exc).__name__}: {exc}")]) \
+            from None
+    return _Typeset(pdf, pdf_pages(pdf), data_file)
+
+
+@dataclass
+class Layout:
+    """Where things landed (the templates' layout marks, see ``templates/style.typ``)."""
+
+    pages: int
+    free: dict[int, float]  # page -> room left below its last part (pt)
+    flow: list[int]  # the page each part of the page ended on, in order
+    figures: list[int]  # the page each chart is on
+    rows: list[int]  # the page each row of the table of numbers is on
+
+    def table_split_badly(self) -> bool:
+        """The table breaks across pages leaving fewer than :data:`ALONE_ROWS` rows on a
+        page (a lone first row at the foot of a page, or a last row alone at the top)."""
+        pages = sorted(set(self.rows))
+        return len(pages) > 1 and min(self.rows.count(p) for p in pages) < ALONE_ROWS
+
+
+def layout_of(job: _Job, work: Path, data_file: str) -> Layout:
+    import typst
+
+    def query(label: str) -> list[dict[str, Any]]:
+        return json.loads(typst.query(str(work / job.template), label, field="value",
+                                      root=str(work), font_paths=[str(d) for d in font_dirs()],
+                                      ignore_system_fonts=True,
+                                      sys_inputs={"data": data_file}))
+
+    flow = query("<br-flow>")
+    free: dict[int, float] = {}
+    for mark in flow:  # the last mark on a page says how much room is left below it
+        free[int(mark["page"])] = float(mark["free"])
+    return Layout(pages=max(free, default=1), free=free, flow=[int(m["page"]) for m in flow],
+                  figures=[int(m["page"]) for m in query("<br-figure>")],
+                  rows=[int(m["page"]) for m in query("<br-row>")])
+
+
+def _grown(job: _Job, scales: list[float], place: Layout) -> list[float]:
+    """Chart scales with each page's charts grown into the room left at its foot."""
+    out = list(scales)
+    for page, room in place.free.items():
+        on_page = [i for i, p in enumerate(place.figures) if p == page]
+        if room < FILL_MIN_PT or not on_page:
+            continue
+        extra = (room - 0.5 * FILL_MIN_PT) / len(on_page)
+        for i in on_page:
+            spec = job.figures[i]["spec"]
+            most = PRINT_SCALE if label_rows(spec)[0] else MAX_CHART_SCALE
+            out[i] = max(scales[i], min(most, scales[i] + extra / plot_height(spec)))
+    return out
 
 
 def _compile(job: _Job, work: Path, key: str = "", charts: ChartCache | None = None) -> bytes:
-    """Typeset one PDF, tightening the layout until it fits its page limit."""
-    import typst
-
+    """Typeset one PDF: the first cut that fits its page limit (its table kept from leaving
+    a row or two alone on a page), with each page's charts grown into the room left at its
+    foot, as long as nothing moves to another page."""
     charts = {} if charts is None else charts
-    stem = job.name.removesuffix(".pdf")
-    for density in DENSITIES:
-        render_charts([job], density, charts)
-        figures = []
-        for i, rec in enumerate(job.figures, start=1):
-            svg, width = charts[(job.name, i, density)]
-            file = f"{stem}-fig{i}-d{density}.svg"
-            (work / file).write_text(svg, encoding="utf-8")
-            figures.append({"title": one_line(rec.get("title")),
-                            "description": one_line(rec.get("description")),
-                            "source_note": one_line(rec.get("source_note")),
-                            "file": file, "width": width})
-        data = dict(job.data, density=density, figures=figures, fonts=list(FONT_STACK),
-                    keywords=[t for t in ("batteryreport brief", key and KEY_PREFIX + key) if t])
-        data_file = f"{stem}-d{density}.json"
-        (work / data_file).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        try:
-            pdf = typst.compile(str(work / job.template), root=str(work),
-                                font_paths=[str(d) for d in font_dirs()],
-                                ignore_system_fonts=True,
-                                sys_inputs={"data": data_file}, timestamp=job.timestamp)
-        except Exception as exc:  # typst.TypstError: the template or the data is at fault
-            raise BriefError([Problem(job.name, "typst", f"{type(exc).__name__}: {exc}")]) \
-                from None
-        if pdf_pages(pdf) <= job.max_pages:
-            check_fonts(pdf, job.name)
-            return pdf
-    raise BriefError([Problem(job.name, "brief-too-long",
-                              f"does not fit {job.max_pages} page(s) even at the tightest "
-                              "layout: show fewer key numbers, details or recommendations")])
+    chosen = None
+    for cut in job.cuts:
+        scales = [cut.chart_scale] * len(job.figures)
+        done = _typeset(job, work, key, charts, cut, scales)
+        if done.pages > job.max_pages:
+            continue
+        place = layout_of(job, work, done.data_file)
+        if chosen is None:
+            chosen = (cut, done, place, {})
+        elif cut.details != chosen[0].details:
+            break  # keeping a table whole is not worth a detail row
+        if not place.table_split_badly():
+            chosen = (cut, done, place, {})
+            break
+        whole = _typeset(job, work, key, charts, cut, scales, {"table_whole": True})
+        if whole.pages <= job.max_pages:
+            chosen = (cut, whole, layout_of(job, work, whole.data_file), {"table_whole": True})
+            break
+    if chosen is None:
+        least = job.cuts[-1]
+        kept = "all" if least.details is None else least.details
+        listed = "all" if least.sources is None else least.sources
+        raise BriefError([Problem(job.name, "brief-too-long",
+                                  f"does not fit {job.max_pages} page(s) even with the least "
+                                  f"content (charts at {least.chart_scale:.0%} of their height, "
+                                  f"{kept} detail rows, {listed} sources listed): show fewer "
+                                  "key numbers, charts or recommendations, or shorter ones")])
+    cut, done, place, extra = chosen
+    scales = [cut.chart_scale] * len(job.figures)
+    for _ in range(2):  # grow, then grow into what is left once more
+        grown = _grown(job, scales, place)
+        if [_scale_key(s) for s in grown] == [_scale_key(s) for s in scales]:
+            break
+        bigger = _typeset(job, work, key, charts, cut, grown, extra)
+        after = layout_of(job, work, bigger.data_file) if bigger.pages <= job.max_pages else None
+        if after is None or after.flow != place.flow or after.figures != place.figures:
+            break
+        done, scales, place = bigger, grown, after
+    check_fonts(done.pdf, job.name)
+    return done.pdf
 
 
 def output_name(stem: str, scenario: str) -> str:
