@@ -145,7 +145,7 @@ def test_chart_spec_binds_sliders_and_derives_signals():
     assert whatif.bound_params(spec) == ["fx", "capex_low", "capex_high"]
     assert params["fx"]["value"] == 87.42
     assert params["fx"]["bind"] == {"input": "range", "min": 80, "max": 95, "step": 0.1,
-                                    "name": "Exchange rate (₹ per $) "}
+                                    "name": "Exchange rate"}  # charts.js adds value and unit
     assert "bind" not in params["usd_low"]
     assert params["gwh_high"]["expr"] == ("max(usd_low * fx / 10 / capex_high, "
                                           "usd_high * fx / 10 / capex_low)")
