@@ -125,10 +125,16 @@
   // ------------------------------------------------------------------------- drawing
 
   // Screen readers get one image named by the chart's text description (.br-desc).
-  function labelChart(el) {
+  // The container stays a group named "Chart: <title>" (vega-embed names it "Vega
+  // visualization", on the container itself when there is no actions menu).
+  function labelChart(rec) {
+    var el = rec.el;
     var fig = el.closest("figure");
     var desc = fig && fig.querySelector(".br-desc");
-    var text = (desc && desc.textContent.trim()) || el.getAttribute("aria-label") || "Chart";
+    var text = (desc && desc.textContent.trim()) || rec.label || "Chart";
+    el.setAttribute("role", "group");
+    el.setAttribute("aria-label", rec.label);
+    el.removeAttribute("aria-roledescription");
     var wrapper = el.querySelector(".chart-wrapper");
     if (wrapper) {
       ["role", "aria-label", "aria-roledescription"].forEach(function (a) {
@@ -168,7 +174,7 @@
       rec.result = result;
       el.style.minHeight = "";
       if (values) { setParams(result.view, values, topParams(spec)); }
-      labelChart(el);
+      labelChart(rec);
       whatif(rec);
       return pullLinked(rec).then(function () { return result.view.runAsync(); });
     }).then(function (view) {
@@ -212,7 +218,7 @@
       }
       if (!bundle.wide) { bundle = { wide: bundle, narrow: null, datasets: {}, narrowBelow: 0 }; }
       var rec = { el: el, holder: holder, bundle: bundle, seq: 0, result: null,
-                  fig: el.closest("figure") };
+                  fig: el.closest("figure"), label: el.getAttribute("aria-label") || "Chart" };
       records.push(rec);
       embed(rec, false);
       observe(rec);
@@ -461,7 +467,8 @@
     var colors = lightColors();
     var foot = [];
     if (b.source) { foot.push(b.source); }
-    var dated = (b.asOf ? "Data as of " + b.asOf + ". " : "") + "Licence: " + (b.licence || "CC BY 4.0") + ".";
+    var dated = (b.asOf ? "Data as of " + (b.asOfText || b.asOf) + ". " : "") +
+      "Licence: " + (b.licence || "CC BY 4.0") + ".";
     var site = siteName();
     foot.push(site ? site + ". " + dated : dated);
     var address = pageAddress(rec);
@@ -475,7 +482,16 @@
   }
 
   function wrapText(ctx, text, maxWidth) {
-    var words = String(text).split(/\s+/);
+    var words = [];
+    String(text).split(/\s+/).forEach(function (w) {  // a word longer than a line (an address) is cut
+      while (ctx.measureText(w).width > maxWidth && w.length > 1) {
+        var n = w.length - 1;
+        while (n > 1 && ctx.measureText(w.slice(0, n)).width > maxWidth) { n--; }
+        words.push(w.slice(0, n));
+        w = w.slice(n);
+      }
+      words.push(w);
+    });
     var lines = [];
     var line = "";
     words.forEach(function (w) {

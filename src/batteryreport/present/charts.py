@@ -340,6 +340,16 @@ def _iso(value: Any, precision: str = "day") -> str:
                                                                    d.strftime("%Y-%m-%d"))
 
 
+def _date_text(iso: str) -> str:
+    """An ISO date ("2026-03-27", "2024-05", "2024") as the report writes it."""
+    from batteryreport.present import fmt
+
+    if not iso:
+        return ""
+    precision = {4: "year", 7: "month"}.get(len(iso), "day")
+    return fmt.date(pd.Timestamp(iso if len(iso) > 4 else f"{iso}-01-01"), precision)
+
+
 def _cell(value: Any, col: Col, names: Mapping[str, str]) -> str:
     if col.kind == "source":
         return "; ".join(names.get(s, s) for s in source_ids([value]))
@@ -488,7 +498,8 @@ class Figure:
         if narrow is not None:
             datasets.update(narrow.pop("datasets", {}))
         return {"name": self.name, "title": self.title, "takeaway": self.takeaway,
-                "source": self.source_note, "asOf": self.as_of, "licence": LICENCE,
+                "source": self.source_note, "asOf": self.as_of,
+                "asOfText": _date_text(self.as_of), "licence": LICENCE,
                 "narrowBelow": NARROW_BELOW, "datasets": datasets, "wide": wide,
                 "narrow": narrow}
 

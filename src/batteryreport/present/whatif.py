@@ -440,7 +440,8 @@ def whatif_chart(sliders: Sequence[Slider], outputs: Sequence[Output],
     # Rows are ``row_height`` apart; the context line takes the top 30 px.
     top = 30 if context is not None else 0
     y = alt.Y("key:N", sort=alt.SortField("order"), axis=None,
-              scale=alt.Scale(type="point", padding=0.5 + top / 2 / row_height))
+              scale=alt.Scale(type="point", padding=0, range=[
+                  top + row_height / 2, top + row_height * (len(outputs) - 0.5)]))
     x_scale = alt.Scale(domain=[0, 1], nice=False, zero=True)
     x = dict(scale=x_scale, axis=None)
     track = base.mark_rule(strokeWidth=12, color=TRACK, strokeCap="butt").encode(
