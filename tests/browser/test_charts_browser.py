@@ -285,7 +285,8 @@ def test_chart_downloads_are_rounded_with_units_and_a_metadata_companion(real_bo
         # The metadata.
         if meta["title"] != f["title"] or meta["licence"] != "CC BY 4.0" \
                 or "creativecommons.org/licenses/by/4.0" not in meta["licence_url"]:
-            problems.append(f"{who}: metadata title/licence: {meta['title']!r}, {meta['licence']!r}")
+            problems.append(f"{who}: metadata title/licence: {meta['title']!r}, "
+                            f"{meta['licence']!r}")
         if not re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", meta["as_of"] or ""):
             problems.append(f"{who}: as-of date {meta['as_of']!r}")
         if not meta["source"] or internal.search(meta["source"]):

@@ -321,7 +321,7 @@ def round_to(value: float, decimals: int) -> str:
     charts' d3-format does ("22.6", "3", "-0.5"), with binary noise dropped first."""
     d = Decimal(f"{value:.12g}").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     text = f"{d:f}"
-    return "0" if text in ("-0", "-0.0") or (d == 0 and text.startswith("-")) else text
+    return text.lstrip("-") if d == 0 else text
 
 
 def _plain_number(value: float) -> str:

@@ -801,8 +801,9 @@ def imports_chart(r: PliResult) -> charts.Figure:
     return charts.figure(
         build(False), narrow=build(True), name="li_ion_imports_value",
         title="India's lithium-ion battery imports by fiscal year",
-        takeaway=(f"Imports of lithium-ion batteries went from {fmt.usd_million(i0['value_usd_mn'])}"
-                  f" in {i0['fiscal_year']} to {fmt.usd_million(i1['value_usd_mn'])} in "
+        takeaway=(f"Imports of lithium-ion batteries went from "
+                  f"{fmt.usd_million(i0['value_usd_mn'])} in {i0['fiscal_year']} to "
+                  f"{fmt.usd_million(i1['value_usd_mn'])} in "
                   f"{i1['fiscal_year']}; the {cells_cn['fiscal_year']} bar counts only cells "
                   "from China, a narrower series."),
         description=(f"Bar chart of India's imports of lithium-ion batteries in US dollars: "
