@@ -478,7 +478,7 @@ def allocation_table(r: JapanResult) -> Html:
         Column("gwh", "Cell capacity", numeric=True),
         Column("kt", "Recycling capacity", numeric=True),
         Column("ev", "Left for EVs", numeric=True)],
-        caption=f"What {show(r.rupees.inr_run)} buys under each split (allocation_scenarios)")
+        caption=f"What {show(r.rupees.inr_run)} buys under each of the report's allocation splits")
 
 
 def gap_table(r: JapanResult) -> Html:
@@ -815,7 +815,8 @@ def whatif_chart(r: JapanResult) -> charts.Figure:
                                    pairs=_PAIRS, link=LINK)
 
     return charts.figure(
-        build(80), narrow=build(76), name="japan_whatif",
+        build(76),  # one layout: the rows already suit a phone
+        name="japan_whatif",
         title="What-if: exchange rate and costs",
         takeaway=(f"At this page's values the range buys {show(r.capacity.cell_gwh)} of cell "
                   f"plants, or {show(r.capacity.rec_kt)} of recycling: move the sliders to "
@@ -877,7 +878,8 @@ def split_whatif_chart(r: JapanResult) -> charts.Figure:
                                    rest_label="EVs", link=LINK)
 
     return charts.figure(
-        build(80), narrow=build(76), name="japan_split_whatif",
+        build(76),  # one layout: the rows already suit a phone
+        name="japan_split_whatif",
         title="What-if: the split between cells, recycling and EVs",
         takeaway=(f"The {show(al.alloc_first_name)} split ({show(al.alloc_first_share_cells)} "
                   f"to cells, {show(al.alloc_first_share_recycling)} to recycling) buys "

@@ -748,7 +748,8 @@ def whatif_chart(r: RecyclingResult) -> charts.Figure:
                                    pairs=[("li_rec_low", "li_rec_high")])
 
     return charts.figure(
-        build(80), narrow=build(76), name="recycling_whatif",
+        build(76),  # one layout: the rows already suit a phone
+        name="recycling_whatif",
         title="What-if: pack mass and lithium recovery",
         takeaway=(f"At {show(r.pack.pack_kg_per_kwh)}, NITI Aayog's volume is "
                   f"{show(r.volumes.eol_niti_kt)}, and stated capacity could process "
