@@ -152,13 +152,16 @@ def test_sliders_recompute_in_the_browser_and_reset_restores_the_published_value
                             "rec_kt"):
                     assert text[key] in w.texts(), key
 
-                # The split chart: everything to cells reproduces the all-cells result.
+                # The split chart: everything to cells reproduces the all-cells result of
+                # the chart above (same rate and costs: the two are linked).
                 s = Chart(page, "japan_split_whatif")
                 assert text["alloc_first_gwh"] in s.texts()
-                s.move("Share to cells", 100)
-                s.move("Share to recycling", 0)
+                s.move("Share to cells", 100)  # pushes recycling down to 0
+                assert s.signal("share_recycling") == 0
                 assert [s.signal("split_gwh_low"), s.signal("split_gwh_high")] == pytest.approx(
-                    glued["cell_gwh"]["value"], rel=1e-6)
+                    [w.signal("gwh_low"), w.signal("gwh_high")], rel=1e-9)
+                assert [s.signal("split_gwh_low"), s.signal("split_gwh_high")] == pytest.approx(
+                    glued["cell_gwh"]["value"], rel=1e-3)
                 assert text["cell_gwh"] in s.texts()
                 assert s.signal("split_ev_high") == pytest.approx(0, abs=1e-9)
                 s.reset()
@@ -236,6 +239,90 @@ def test_recycling_sliders_recompute_tonnes_and_reset_restores_the_published_val
                     assert text[key] in w.texts(), key
 
                 assert not offline.blocked, offline.blocked
+                assert not _problems(visit), _problems(visit)
+        finally:
+            ctx.close()
+
+
+SPAN = """name => { const f = document.querySelector('#fig-' + name);
+  const svg = f.querySelector('svg.marks').getBoundingClientRect();
+  const b = f.querySelector('.vega-bindings').getBoundingClientRect();
+  return {top: svg.top, bottom: b.bottom, header: document.querySelector('.bd-header')
+          .getBoundingClientRect().height}; }"""
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("realbook")
+@pytest.mark.parametrize("width", [390, 1280])
+def test_sliders_keep_low_below_high_shares_at_100_and_the_charts_linked(real_book, chromium,
+                                                                          width):
+    site = real_book / "_build" / "html"
+    with serve(site) as base:
+        ctx, offline = new_context(chromium, width=width, height=844 if width < 600 else 900)
+        ctx.add_init_script(CAPTURE)
+        try:
+            visit = open_page(ctx, offline, base + PAGE)
+            page = visit.page
+            with screenshot_on_failure(page, f"whatif-rules-{width}"):
+                page.wait_for_function(ALL_DRAWN, timeout=30_000)
+                w = Chart(page, "japan_whatif")
+                s = Chart(page, "japan_split_whatif")
+                fx = w.signal("fx")
+
+                # Each slider shows its value with its unit, marked as the published one.
+                value = w.fig.locator(".vega-bind", has_text="Exchange rate").locator(
+                    "output.br-slider-value")
+                assert value.inner_text() == f"₹{fx:.2f} per $ (published)"
+                assert w.slider("Exchange rate").get_attribute("aria-valuetext") == \
+                    f"₹{fx:.2f} per $"
+
+                # A stepped slider returns exactly to the published value (the nearest step
+                # snaps to it), though that value is not on the steps.
+                step = float(w.slider("Exchange rate").get_attribute("step"))
+                w.move("Exchange rate", round(fx + 3 * step, 6))
+                assert w.signal("fx") == pytest.approx(fx + 3 * step, abs=step / 2)
+                assert "(published)" not in value.inner_text()
+                w.move("Exchange rate", round(fx, 1))
+                assert w.signal("fx") == fx
+                assert "(published)" in value.inner_text()
+
+                # The split chart follows the rate set above it.
+                weakest = float(w.slider("Exchange rate").get_attribute("max"))
+                w.move("Exchange rate", weakest)
+                assert s.signal("fx") == weakest
+                assert f"At ₹{weakest:.2f}/$ and the costs set above" in s.texts()
+                w.move("Cell capex, high", 700)
+                assert s.signal("cell_capex_high") == w.signal("cell_capex_high") == 700
+
+                # Low never above high: moving one past the other moves the other with it.
+                w.move("Cell capex, low", 950)
+                assert w.signal("cell_capex_low") == w.signal("cell_capex_high") == 950
+                w.move("Cell capex, high", 300)
+                assert w.signal("cell_capex_low") == w.signal("cell_capex_high") == 300
+                assert s.signal("cell_capex_low") == s.signal("cell_capex_high") == 300
+
+                # Shares never add up to more than 100%: raising one lowers the other, and
+                # what is left for EVs is written out.
+                s.move("Share to cells", 95)
+                assert (s.signal("share_cells"), s.signal("share_recycling")) == (95, 5)
+                s.move("Share to recycling", 50)
+                assert (s.signal("share_cells"), s.signal("share_recycling")) == (50, 50)
+                shares = s.fig.locator(".br-shares").inner_text()
+                assert "cells 50%, recycling 50% and EVs 0%" in shares, shares
+                s.move("Share to recycling", 20)
+                assert "EVs 30%" in s.fig.locator(".br-shares").inner_text()
+                assert s.signal("split_ev_low") > 0
+
+                # Resetting the first chart resets the rate and costs of both.
+                w.reset()
+                s = Chart(page, "japan_split_whatif")
+                assert s.signal("fx") == fx
+                assert (s.signal("share_cells"), s.signal("share_recycling")) == (50, 20)
+
+                # On a phone, the results and their sliders fit on one screen together.
+                if width < 600:
+                    span = page.evaluate(SPAN, "japan_whatif")
+                    assert span["bottom"] - span["top"] <= 844 - span["header"], span
                 assert not _problems(visit), _problems(visit)
         finally:
             ctx.close()

@@ -478,7 +478,7 @@ def allocation_table(r: JapanResult) -> Html:
         Column("gwh", "Cell capacity", numeric=True),
         Column("kt", "Recycling capacity", numeric=True),
         Column("ev", "Left for EVs", numeric=True)],
-        caption=f"What {show(r.rupees.inr_run)} buys under each split (allocation_scenarios)")
+        caption=f"What {show(r.rupees.inr_run)} buys under each of the report's allocation splits")
 
 
 def gap_table(r: JapanResult) -> Html:
@@ -556,6 +556,8 @@ def meetings_table(r: JapanResult) -> Html:
 
 _SCOPES = {"india": "Indian project or study", "global": "Global estimate", "china": "China"}
 _ASSUMED = "This page's assumption"
+_PAYS = {"Both ends": "Both ends of the range pay", "Only the high end": "Only the high end of "
+         "the range pays", "Neither end": "Neither end of the range pays"}
 
 
 def buys_chart(r: JapanResult) -> charts.Figure:
@@ -563,8 +565,8 @@ def buys_chart(r: JapanResult) -> charts.Figure:
     cell, gwh = r.capex.cell_capex.value, r.capacity.cell_gwh.value
     plant = float(r.pli_gap.plant_gwh.value)
     bench = r.frames.cell_benchmarks.copy()
-    bench["benchmark"] = [wrap_label(f"{s} ({y})", 40) for s, y in
-                          zip(bench["subject"], bench["year"], strict=True)]
+    bench["benchmark"] = [f"{s} ({y})" for s, y in zip(bench["subject"], bench["year"],
+                                                        strict=True)]
     bench["kind_of"] = bench["scope"].map(_SCOPES)
     assumed = pd.DataFrame([{
         "benchmark": _ASSUMED, "kind_of": _ASSUMED, "low": cell.low, "high": cell.high,
@@ -575,52 +577,82 @@ def buys_chart(r: JapanResult) -> charts.Figure:
                           zip(buys["low"], buys["high"], strict=True)]
     buys["gwh_text"] = [fmt.span(Range(a, b), fmt.gwh) for a, b in
                         zip(buys["fund_low"], buys["fund_high"], strict=True)]
+    names = charts.citations(charts.source_ids(buys["source_id"]))
+    cite = {c.source_id: c.text for c in names}
+    buys["cite"] = [cite.get(s, "this page's capex range") for s in buys["source_id"]]
+    buys["lines"] = [charts.wrap(b, 46) for b in buys["benchmark"]]
+    buys["wide_lines"] = [charts.wrap(b, 40) for b in buys["benchmark"]]
     order = list(buys["benchmark"])
-    colour = alt.Color("kind_of:N", title=None, legend=alt.Legend(orient="top", columns=1),
-                       scale=alt.Scale(domain=[_ASSUMED, _SCOPES["india"], _SCOPES["global"]],
-                                       range=["#222222", charts.PALETTE[0], charts.PALETTE[1]]))
-    base = alt.Chart(buys).encode(
-        y=alt.Y("benchmark:N", sort=order, title=None,
-                axis=alt.Axis(labelExpr="split(datum.label, '\\n')",
-                              labelLimit=alt.ExprRef("containerSize()[0] < 500 ? 150 : 320"))),
-        tooltip=[alt.Tooltip("benchmark:N", title="Benchmark"),
-                 alt.Tooltip("capex_text:N", title="Capex (₹ crore per GWh)"),
-                 alt.Tooltip("gwh_text:N", title="The range could build")])
-    interval = base.mark_rule(strokeWidth=4).encode(
-        x=alt.X("fund_low:Q", title="GWh of cell capacity the range could build"),
-        x2="fund_high:Q", color=colour)
-    ends = [base.mark_point(filled=True, size=60, opacity=1).encode(x=f"{f}:Q", color=colour)
-            for f in ("fund_low", "fund_high")]
-    plant_rule = alt.Chart(pd.DataFrame({
-        "x": [plant], "label": [f"{show(r.pli_gap.plant_gwh)}: smallest PLI plant"]}))
-    plant_mark = plant_rule.mark_rule(color=charts.PALETTE[3], strokeDash=[4, 3]).encode(
-        x="x:Q")
-    plant_text = plant_rule.mark_text(align="left", dx=4, dy=-6, color=charts.PALETTE[3],
-                                      fontSize=11).encode(x="x:Q", y=alt.value(0),
-                                                          text="label:N")
-    chart = alt.layer(interval, *ends, plant_mark, plant_text).properties(
-        height=40 * len(buys),
-        title=alt.TitleParams("GWh the range could build",
-                              subtitle=["From the low end at the highest cost",
-                                        "to the high end at the lowest"]))
+    kinds = [_ASSUMED, _SCOPES["india"], _SCOPES["global"]]
+    tooltip = [alt.Tooltip("benchmark:N", title="Benchmark"),
+               alt.Tooltip("capex_text:N", title="Capex (₹ crore per GWh)"),
+               alt.Tooltip("gwh_text:N", title="The range could build"),
+               alt.Tooltip("cite:N", title="Source")]
+    x_title = "GWh of cell capacity the range could build"
+    plant_df = pd.DataFrame({"x": [plant],
+                             "label": [f"{show(r.pli_gap.plant_gwh)}: smallest PLI plant"]})
+
+    def build(narrow: bool) -> alt.LayerChart:
+        colour = alt.Color("kind_of:N", title=None, legend=alt.Legend(
+            orient="bottom", direction="vertical" if narrow else "horizontal"),
+            scale=alt.Scale(domain=kinds, range=[charts.FG, charts.PALETTE[0],
+                                                  charts.PALETTE[1]]))
+        if narrow:
+            y = alt.Y("benchmark:N", sort=order, title=None, axis=None,
+                      scale=alt.Scale(type="point", padding=0.9))
+        else:
+            y = alt.Y("benchmark:N", sort=order, title=None, scale=alt.Scale(
+                type="point", padding=0.6), axis=alt.Axis(
+                labelExpr=charts.lines_expr(order, 40), grid=False, labelPadding=6))
+        x = alt.X("fund_low:Q", title=x_title, axis=alt.Axis(tickCount=5 if narrow else 10))
+        base = alt.Chart(buys).encode(y=y, tooltip=tooltip)
+        interval = base.mark_rule(strokeWidth=4).encode(x=x, x2="fund_high:Q", color=colour)
+        ends = [base.mark_point(filled=True, size=60, opacity=1).encode(x=f"{f}:Q",
+                                                                       color=colour)
+                for f in ("fund_low", "fund_high")]
+        plant_rule = alt.Chart(plant_df)
+        plant_mark = plant_rule.mark_rule(color=charts.PALETTE[3], strokeDash=[4, 3]).encode(
+            x="x:Q")
+        plant_text = plant_rule.mark_text(align="left", dx=4, dy=-8, color=charts.PALETTE[3],
+                                          fontSize=11).encode(x="x:Q", y=alt.value(0),
+                                                              text="label:N")
+        layers = [interval, *ends, plant_mark, plant_text]
+        if narrow:  # each benchmark's name above its interval, across the whole width
+            layers += charts.lines_above(buys, "lines", y, gap=8)
+        most = max(len(x) for x in buys["wide_lines"])
+        return alt.layer(*layers).properties(
+            height=(60 if narrow else max(40, 15 * most + 6)) * len(buys))
+
+    verdict = r.pli_gap.plant_reach.verdict
     return charts.figure(
-        chart, name="japan_buys",
+        build(False), narrow=build(True), name="japan_buys",
         title="Cell capacity the reported range could build at each capex benchmark",
+        takeaway=(f"{_PAYS[verdict]} for one {show(r.pli_gap.plant_gwh)} plant, the smallest "
+                  f"the PLI allows, at this page's capex: {show(r.capacity.cell_gwh)} in all. "
+                  "Each line runs from the range's low end at the highest cost to its high "
+                  "end at the lowest."),
         description=(f"At this page's assumption of {show(r.capex.cell_capex)}, "
                      f"{show(r.rupees.inr_run)} builds {show(r.capacity.cell_gwh)}. "
                      + " ".join(f"{b.benchmark}: {b.gwh_text}." for b in
                                 buys.iloc[1:].itertuples())
                      + f" A dashed line marks {show(r.pli_gap.plant_gwh)}, the smallest plant "
                      "the PLI allows."),
-        source_note="Sources: cost_benchmarks (project costs divided by capacity; see each "
-                    "row's source on the Data and sources page), fx_rates, "
-                    "japan_india_investments, pli_scheme_terms.",
-        data=buys[["benchmark", "kind_of", "low", "high", "fund_low", "fund_high", "unit",
-                   "reported_low", "reported_high", "source_id"]].rename(columns={
-            "low": "capex_inr_cr_per_gwh_low", "high": "capex_inr_cr_per_gwh_high",
-            "fund_low": "gwh_low", "fund_high": "gwh_high", "unit": "unit_as_reported",
-            "reported_low": "value_as_reported_low",
-            "reported_high": "value_as_reported_high"}))
+        source_note="Benchmarks are project costs divided by capacity (our arithmetic where "
+                    "the source gives a total); the range is converted at this page's "
+                    f"exchange rate, {show(r.rupees.fx_run)}.",
+        sources=[*buys["source_id"], *r.rupees.usd_range.sources, *r.rupees.fx_run.sources,
+                 *r.pli_gap.plant_gwh.sources],
+        as_of=r.dating.run_as_of.value,
+        data=buys,
+        columns=[charts.Col("benchmark", "Benchmark"), charts.Col("kind_of", "Kind"),
+                 charts.Col("low", "Capex, low", "₹ crore per GWh", 1),
+                 charts.Col("high", "Capex, high", "₹ crore per GWh", 1),
+                 charts.Col("fund_low", "Capacity the range builds, low", "GWh", 2),
+                 charts.Col("fund_high", "Capacity the range builds, high", "GWh", 2),
+                 charts.Col("reported_low", "Capex as reported, low"),
+                 charts.Col("reported_high", "Capex as reported, high"),
+                 charts.Col("unit", "Unit as reported"),
+                 charts.Col("source_id", "Source", kind="source")])
 
 
 def sensitivity_chart(r: JapanResult) -> charts.Figure:
@@ -639,42 +671,57 @@ def sensitivity_chart(r: JapanResult) -> charts.Figure:
                                  nice=False, zero=False))
     y_enc = dict(scale=alt.Scale(domain=[capex_grid[0] - cx_step / 2,
                                          capex_grid[-1] + cx_step / 2], nice=False, zero=False))
-    heat = alt.Chart(cells).mark_rect(stroke="white", strokeWidth=1).encode(
-        x=alt.X("x1:Q", title=table_meta("fx_rates").field("inr_per_usd").title,
-                axis=alt.Axis(values=fx_grid, format=".0f"), **x_enc),
-        x2="x2:Q",
-        y=alt.Y("y1:Q", title="Cell-plant capex (₹ crore per GWh)",
-                axis=alt.Axis(values=capex_grid[::2], format=",.0f"), **y_enc),
-        y2="y2:Q",
-        color=alt.Color("verdict:N", title=f"Which end builds a {plant} plant",
-                        legend=alt.Legend(orient="bottom", direction="vertical", titleLimit=400),
-                        scale=alt.Scale(domain=list(VERDICTS),
-                                        range=["#e8ebef", "#9cc0e0", "#1f5a96"])),
-        tooltip=[alt.Tooltip("fx:Q", title="₹ per US$"),
-                 alt.Tooltip("capex:Q", title="Capex (₹ crore per GWh)", format=",.0f"),
-                 alt.Tooltip("label:N", title="GWh the range builds"),
-                 alt.Tooltip("verdict:N", title="Verdict")])
-    # Cell labels only where there is room for them (they are in the CSV and the tooltips).
-    labels = alt.Chart(cells).mark_text(
-        fontSize=10, opacity=alt.ExprRef("width < 380 ? 0 : 1")).encode(
-        x=alt.X("fx:Q", **x_enc), y=alt.Y("capex:Q", **y_enc), text="label:N",
-        color=alt.condition(f"datum.verdict === '{VERDICTS[2]}'", alt.value("white"),
-                            alt.value("#222")))
-    boundary = alt.Chart(r.frames.boundary).mark_line(
-        color=charts.PALETTE[3], strokeWidth=2, strokeDash=[5, 3]).encode(
-        x=alt.X("fx:Q", **x_enc), y=alt.Y("capex:Q", **y_enc))
     cell = r.capex.cell_capex.value
     rate = float(r.rupees.fx_run.value)
-    assumed = alt.Chart(pd.DataFrame({"fx": [rate, rate], "capex": [cell.low, cell.high]})
-                        ).mark_line(color="#111", strokeWidth=2, point=alt.OverlayMarkDef(
-                            filled=True, size=50, color="#111")).encode(
-        x=alt.X("fx:Q", **x_enc), y=alt.Y("capex:Q", **y_enc))
-    chart = alt.layer(heat, labels, boundary, assumed).properties(
-        height=24 * len(capex_grid),
-        title=alt.TitleParams(
-            "GWh the whole range would build",
-            subtitle=[f"Dashed: where the high end builds exactly {plant}.",
-                      "Black: this page's exchange rate and capex range."]))
+    boundary_name = f"Where the high end builds exactly {plant}"
+    assumed_name = "This page's exchange rate and capex range"
+    lines = pd.concat([r.frames.boundary.assign(line=boundary_name, order=range(
+        len(r.frames.boundary))), pd.DataFrame({"fx": [rate, rate], "capex": [cell.low, cell.high],
+                                                "line": assumed_name, "order": [0, 1]})],
+        ignore_index=True)
+
+    def build(narrow: bool) -> alt.LayerChart:
+        heat = alt.Chart(cells).mark_rect(stroke=charts.BG, strokeWidth=1).encode(
+            x=alt.X("x1:Q", title=table_meta("fx_rates").field("inr_per_usd").title,
+                    axis=alt.Axis(values=fx_grid[::2] if narrow else fx_grid, format=".0f"),
+                    **x_enc),
+            x2="x2:Q",
+            y=alt.Y("y1:Q", title="Cell-plant capex (₹ crore per GWh)",
+                    axis=charts.y_axis(narrow, values=capex_grid[::4] if narrow
+                                       else capex_grid[::2], format=",.0f"), **y_enc),
+            y2="y2:Q",
+            color=alt.Color("verdict:N", title=f"Which end builds a {plant} plant",
+                            legend=alt.Legend(orient="bottom", direction="vertical"),
+                            scale=alt.Scale(domain=list(VERDICTS),
+                                            range=[charts.COLORS["surface"],
+                                                   charts.COLORS["tint-1"], charts.PALETTE[0]])),
+            tooltip=[alt.Tooltip("fx:Q", title="₹ per US$"),
+                     alt.Tooltip("capex:Q", title="Capex (₹ crore per GWh)", format=",.0f"),
+                     alt.Tooltip("label:N", title="GWh the range builds"),
+                     alt.Tooltip("verdict:N", title="Verdict")])
+        # Cell labels only where there is room for them (they are in the CSV and tooltips).
+        labels = alt.Chart(cells).mark_text(
+            fontSize=10, opacity=alt.ExprRef("width < 380 ? 0 : 1")).encode(
+            x=alt.X("fx:Q", **x_enc), y=alt.Y("capex:Q", **y_enc), text="label:N",
+            color=alt.condition(f"datum.verdict === '{VERDICTS[2]}'", alt.value(charts.BG),
+                                alt.value(charts.FG)))
+        stroke = alt.Stroke("line:N", title=None, legend=alt.Legend(
+            orient="bottom", direction="vertical", symbolType="stroke", symbolStrokeWidth=2,
+            labelExpr=charts.lines_expr([boundary_name, assumed_name], 34) if narrow
+            else "datum.label"),
+            scale=alt.Scale(domain=[boundary_name, assumed_name],
+                                      range=[charts.PALETTE[3], charts.FG]))
+        dash = alt.StrokeDash("line:N", title=None, legend=None, scale=alt.Scale(
+            domain=[boundary_name, assumed_name], range=[[5, 3], [1, 0]]))
+        line = alt.Chart(lines).mark_line(strokeWidth=2).encode(
+            x=alt.X("fx:Q", **x_enc), y=alt.Y("capex:Q", **y_enc), stroke=stroke,
+            strokeDash=dash, detail="line:N", order="order:Q")
+        dots = alt.Chart(lines[lines["line"] == assumed_name]).mark_point(
+            filled=True, size=50, opacity=1, color=charts.FG).encode(
+            x=alt.X("fx:Q", **x_enc), y=alt.Y("capex:Q", **y_enc))
+        return alt.layer(heat, labels, line, dots).properties(
+            height=(20 if narrow else 24) * len(capex_grid))
+
     s = r.sensitivity
     low_grid = s.breakeven_low_grid.with_(value=s.breakeven_low_grid.value.high, sig=2)
     if s.breakeven_low_grid.value.high < capex_grid[0]:
@@ -683,8 +730,10 @@ def sensitivity_chart(r: JapanResult) -> charts.Figure:
     else:
         low_text = f"the low end only below {show(s.breakeven_low_grid)}"
     return charts.figure(
-        chart, name="japan_sensitivity",
+        build(False), narrow=build(True), name="japan_sensitivity",
         title="Where the answer flips: exchange rate against cell-plant capex",
+        takeaway=(f"The high end of the range builds a {plant} plant only below a capex of "
+                  f"{show(s.breakeven_grid)}; the answer depends {flip_driver(r)}."),
         description=(
             f"A grid of exchange rates from {show(s.fx_grid)} against capex from "
             f"{fmt.span(Range(capex_grid[0], capex_grid[-1]), per_gwh, sig=None)}. "
@@ -693,11 +742,17 @@ def sensitivity_chart(r: JapanResult) -> charts.Figure:
             f"rate; {low_text}. "
             f"This page's assumption, {show(r.rupees.fx_run)} and {show(r.capex.cell_capex)}, "
             f"gives {show(r.capacity.cell_gwh)}."),
-        source_note="Computed from the reported range (japan_india_investments), the "
-                    "exchange-rate and capex ranges on this page (fx_rates, cost_benchmarks) "
-                    "and the smallest plant the PLI allows (pli_scheme_terms).",
-        data=grid[["fx", "capex", "gwh_low", "gwh_high", "verdict"]].rename(columns={
-            "fx": "inr_per_usd", "capex": "capex_inr_cr_per_gwh"}))
+        source_note="Our arithmetic: the reported range, over the exchange rates and capex "
+                    "benchmarks on this page, against the smallest plant the PLI allows.",
+        sources=[*r.rupees.usd_range.sources, *r.rupees.fx_run.sources,
+                 *r.capex.cell_capex.sources, *r.pli_gap.plant_gwh.sources],
+        as_of=r.dating.run_as_of.value,
+        data=grid,
+        columns=[charts.Col("fx", "Exchange rate", "₹ per US$"),
+                 charts.Col("capex", "Cell-plant capex", "₹ crore per GWh", 0),
+                 charts.Col("gwh_low", "Capacity the range builds, low", "GWh", 2),
+                 charts.Col("gwh_high", "Capacity the range builds, high", "GWh", 2),
+                 charts.Col("verdict", f"Which end builds a {plant} plant")])
 
 
 def _slider(name: str, label: str, unit: str, s: Span) -> whatif.Slider:
@@ -707,25 +762,28 @@ def _slider(name: str, label: str, unit: str, s: Span) -> whatif.Slider:
                          s.step)
 
 
-def _slider_table(sliders: list[whatif.Slider]) -> pd.DataFrame:
-    return pd.DataFrame([{"slider": s.name, "label": s.label, "unit": s.unit,
-                          "published_value": s.value, "min": s.min, "max": s.max,
-                          "step": s.step} for s in sliders])
+def _sliders(r: JapanResult) -> list[whatif.Slider]:
+    """The exchange rate and the costs: sliders on the first what-if chart, and the
+    values the split chart follows (linked by name)."""
+    w = r.whatif
+    return [_slider("fx", "Exchange rate", "₹ per $", w.fx),
+            _slider("cell_capex_low", "Cell capex, low", "₹ crore per GWh", w.cell_low),
+            _slider("cell_capex_high", "Cell capex, high", "₹ crore per GWh", w.cell_high),
+            _slider("rec_capex_low", "Recycling capex, low", "₹ crore per 1,000 t/yr",
+                    w.rec_low),
+            _slider("rec_capex_high", "Recycling capex, high", "₹ crore per 1,000 t/yr",
+                    w.rec_high)]
 
 
+LINK = "japan"  # the two what-if charts share the exchange rate and the costs
+_PAIRS = [("cell_capex_low", "cell_capex_high"), ("rec_capex_low", "rec_capex_high")]
 _INR_LO, _INR_HI = "usd_low * fx / 10", "usd_high * fx / 10"  # US$ million at ₹/$ in crore
 
 
 def whatif_chart(r: JapanResult) -> charts.Figure:
     """Interactive: the exchange rate and the costs, all of the money to one use at a time."""
-    w, usd, plant = r.whatif, r.rupees.usd_range.value, r.pli_gap.plant_gwh
-    sliders = [_slider("fx", "Exchange rate", "₹ per $", w.fx),
-               _slider("cell_capex_low", "Cell capex, low", "₹ crore per GWh", w.cell_low),
-               _slider("cell_capex_high", "Cell capex, high", "₹ crore per GWh", w.cell_high),
-               _slider("rec_capex_low", "Recycling capex, low", "₹ crore per 1,000 t/yr",
-                       w.rec_low),
-               _slider("rec_capex_high", "Recycling capex, high", "₹ crore per 1,000 t/yr",
-                       w.rec_high)]
+    usd, plant = r.rupees.usd_range.value, r.pli_gap.plant_gwh
+    sliders = _sliders(r)
     consts = [whatif.Constant("usd_low", usd.low), whatif.Constant("usd_high", usd.high),
               whatif.Constant("unbuilt_gwh", float(r.pli_gap.pli_unbuilt.value)),
               whatif.Constant("floor_per_gwh", float(r.pli_gap.pli_floor.value))]
@@ -751,68 +809,91 @@ def whatif_chart(r: JapanResult) -> charts.Figure:
         "gap": show(r.pli_gap.gap_share_capacity), "floor": show(r.pli_gap.floor_share),
         "kt": show(r.capacity.rec_kt)})
     pub = whatif.published(outputs, sliders, consts)
+
+    def build(row_height: int):
+        return whatif.whatif_chart(sliders, outputs, consts, row_height=row_height,
+                                   pairs=_PAIRS, link=LINK)
+
     return charts.figure(
-        whatif.whatif_chart(sliders, outputs, consts, title="What the range buys, your way",
-                            subtitle=["Bars run from the low end to the high end;",
-                                      "tracks span what the sliders allow"]),
+        build(76),  # one layout: the rows already suit a phone
         name="japan_whatif",
         title="What-if: exchange rate and costs",
+        takeaway=(f"At this page's values the range buys {show(r.capacity.cell_gwh)} of cell "
+                  f"plants, or {show(r.capacity.rec_kt)} of recycling: move the sliders to "
+                  "see what other rates and costs give."),
         description=("Interactive: sliders for the exchange rate and for the low and high cell "
-                     "and recycling capex redraw five results. At this page's values: "
-                     + "; ".join(f"{o.label}, {o.text(pub[o.key])}" for o in outputs) + "."),
-        source_note="Sliders span the benchmarks in fx_rates and cost_benchmarks, widened a "
-                    "little; the PLI figures come from pli_awards, pli_capacity_observations "
-                    "and pli_scheme_terms.",
-        data=_slider_table(sliders))
+                      "and recycling capex redraw five results. At this page's values: "
+                      + "; ".join(f"{o.label}, {o.text(pub[o.key])}" for o in outputs) + "."),
+        source_note="Sliders span the exchange-rate closes and the cost benchmarks on this "
+                    "page, widened a little. Our arithmetic.",
+        sources=[*r.rupees.usd_range.sources, *r.rupees.fx_run.sources,
+                 *r.capex.cell_capex.sources, *r.capex.rec_capex.sources,
+                 *r.pli_gap.pli_unbuilt.sources, *r.pli_gap.pli_floor.sources],
+        as_of=r.dating.run_as_of.value,
+        data=whatif.table(sliders, outputs, consts),
+        columns=whatif.TABLE_COLUMNS)
 
 
 def split_whatif_chart(r: JapanResult) -> charts.Figure:
-    """Interactive: the split between cells, recycling and EVs at the page's rate and costs,
-    starting at the first split of the allocation_scenarios parameter."""
-    al, inr = r.allocation, r.rupees.inr_run.value
-    cell, rec = r.capex.cell_capex.value, r.capex.rec_capex.value
+    """Interactive: the split between cells, recycling and EVs at the exchange rate and
+    costs set on the chart above (linked), starting at the first split of the
+    allocation_scenarios parameter."""
+    al, usd = r.allocation, r.rupees.usd_range.value
     plant = r.pli_gap.plant_gwh
     sliders = [
         whatif.Slider("share_cells", "Share to cells", "%",
                       round(float(al.alloc_first_share_cells.value) * 100, 6), 0, 100, 5),
         whatif.Slider("share_recycling", "Share to recycling", "%",
                       round(float(al.alloc_first_share_recycling.value) * 100, 6), 0, 100, 5)]
-    consts = [whatif.Constant("inr_low", inr.low), whatif.Constant("inr_high", inr.high),
-              whatif.Constant("cell_capex_low", cell.low),
-              whatif.Constant("cell_capex_high", cell.high),
-              whatif.Constant("rec_capex_low", rec.low),
-              whatif.Constant("rec_capex_high", rec.high)]
+    # The first chart's sliders, as constants of the same names: charts.js sets them from
+    # that chart whenever its sliders move.
+    consts = [whatif.Constant("usd_low", usd.low), whatif.Constant("usd_high", usd.high),
+              *[whatif.Constant(s.name, s.value) for s in _sliders(r)]]
     total = "max(share_cells + share_recycling, 100)"
+    lo, hi = _INR_LO, _INR_HI
     outputs = [
         whatif.Output("split_gwh", "Cell capacity",
-                      f"inr_low * share_cells / {total} / cell_capex_high",
-                      f"inr_high * share_cells / {total} / cell_capex_low", suffix=" GWh",
+                      f"{lo} * share_cells / {total} / cell_capex_high",
+                      f"{hi} * share_cells / {total} / cell_capex_low", suffix=" GWh",
                       reference=float(plant.value),
                       reference_label=f"{show(plant)}: smallest PLI plant"),
         whatif.Output("split_kt", "Recycling capacity",
-                      f"inr_low * share_recycling / {total} / rec_capex_high",
-                      f"inr_high * share_recycling / {total} / rec_capex_low",
+                      f"{lo} * share_recycling / {total} / rec_capex_high",
+                      f"{hi} * share_recycling / {total} / rec_capex_low",
                       suffix=" thousand tonnes a year"),
         whatif.Output("split_ev", "Left for EVs",
-                      f"inr_low * (1 - (share_cells + share_recycling) / {total})",
-                      f"inr_high * (1 - (share_cells + share_recycling) / {total})",
+                      f"{lo} * (1 - (share_cells + share_recycling) / {total})",
+                      f"{hi} * (1 - (share_cells + share_recycling) / {total})",
                       prefix="₹", suffix=" crore"),
     ]
     whatif.check_published(outputs, sliders, consts, {
         "split_gwh": show(al.alloc_first_gwh), "split_kt": show(al.alloc_first_kt),
         "split_ev": show(al.alloc_first_ev)})
     pub = whatif.published(outputs, sliders, consts)
+    context = "'At ₹' + format(fx, '.2f') + '/$ and the costs set above'"
+
+    def build(row_height: int):
+        return whatif.whatif_chart(sliders, outputs, consts, row_height=row_height,
+                                   context=context, shares=["share_cells", "share_recycling"],
+                                   rest_label="EVs", link=LINK)
+
     return charts.figure(
-        whatif.whatif_chart(sliders, outputs, consts, title="Splitting the range your way",
-                            subtitle=[f"At {show(r.rupees.fx_run)} and this page's costs.",
-                                      "EVs get what is left; shares adding to more",
-                                      "than the whole are scaled down."]),
+        build(76),  # one layout: the rows already suit a phone
         name="japan_split_whatif",
         title="What-if: the split between cells, recycling and EVs",
+        takeaway=(f"The {show(al.alloc_first_name)} split ({show(al.alloc_first_share_cells)} "
+                  f"to cells, {show(al.alloc_first_share_recycling)} to recycling) buys "
+                  f"{show(al.alloc_first_gwh)} of cell plants and "
+                  f"{show(al.alloc_first_kt)} of recycling."),
         description=(f"Interactive: sliders for the shares going to cells and to recycling, "
-                     f"starting at the {show(al.alloc_first_name)} split; EVs get the rest. At "
-                     "those shares: "
+                     f"starting at the {show(al.alloc_first_name)} split; EVs get the rest, so "
+                     "the three shares always add up to 100%. The exchange rate and the costs "
+                     "are those set on the chart above. At the starting shares: "
                      + "; ".join(f"{o.label}, {o.text(pub[o.key])}" for o in outputs) + "."),
-        source_note="Shares start at the first split in the allocation_scenarios parameter; "
-                    "costs as above (cost_benchmarks, fx_rates).",
-        data=_slider_table(sliders))
+        source_note="Shares start at the first split in the report's allocation scenarios; "
+                    "rate and costs as set on the chart above. Our arithmetic.",
+        sources=[*r.rupees.usd_range.sources, *r.rupees.fx_run.sources,
+                 *r.capex.cell_capex.sources, *r.capex.rec_capex.sources],
+        as_of=r.dating.run_as_of.value,
+        data=whatif.table(sliders, outputs, consts),
+        columns=whatif.TABLE_COLUMNS)

@@ -427,12 +427,30 @@ def outside_table(r: PliResult) -> Html:
 # ----------------------------------------------------------------------------- charts
 
 
+def _are(n: float) -> str:
+    return "is" if n == 1 else "are"
+
+
+def _year_ticks(first: pd.Timestamp, last: pd.Timestamp, months: int) -> list[alt.DateTime]:
+    """Axis ticks on the first day of every ``months``-th month (January first) from
+    ``first`` to ``last``."""
+    out, d = [], pd.Timestamp(year=first.year, month=1, day=1)
+    while d <= last:
+        if d >= first:
+            out.append(alt.DateTime(year=d.year, month=d.month, date=1))
+        d += pd.DateOffset(months=months)
+    return out
+
+
 def timeline(r: PliResult) -> charts.Figure:
     """Each award from announcement to the analysis date (or withdrawal), with its events."""
     as_of = r.analysis_date.day
     aw = r.frames.awards.sort_values(["round", "award_date", "awarded_gwh"],
                                      ascending=[True, True, False])
-    order = [f"{a.beneficiary}|Round {a.round}, {fmt.gwh(a.awarded_gwh)}" for a in aw.itertuples()]
+    heads = {f"{a.beneficiary}, Round {a.round}, {fmt.gwh(a.awarded_gwh)}":
+             [str(a.beneficiary), f"Round {a.round}, {fmt.gwh(a.awarded_gwh)}"]
+             for a in aw.itertuples()}
+    order = list(heads)
     prog = r.frames.progress.set_index("award_id")
     events, spans = [], []
     for a, label in zip(aw.itertuples(), order, strict=True):
@@ -465,62 +483,101 @@ def timeline(r: PliResult) -> charts.Figure:
         spans.append({"award": label, "start": a.award_date, "end": end})
     tl = pd.DataFrame(events)
     tl["kind"] = tl["event"].str.replace(r":.*", "", regex=True)
+    names = {c.source_id: c.text for c in charts.citations(charts.source_ids(tl["source_id"]))}
+    tl["cite"] = [names.get(s, "") for s in tl["source_id"]]
     sp = pd.DataFrame(spans)
-    y = alt.Y("award:N", sort=order, title=None,
-              axis=alt.Axis(labelLimit=260, labelExpr="split(datum.label, '|')", labelPadding=6))
-    base_span = alt.Chart(sp).mark_rule(strokeWidth=3, color="#c9d6e3").encode(
-        x=alt.X("start:T", title="Date", axis=alt.Axis(format="%Y")), x2="end:T", y=y)
+    sp["lines"] = [[", ".join(heads[a])] if len(", ".join(heads[a])) <= 44 else heads[a]
+                   for a in sp["award"]]
     kinds = ["Award announced", "Programme agreement", "Appointed date", "Milestone 1 due",
              "Milestone 1 due (derived)", "Withdrawn", "Latest capacity report"]
     colours = [charts.PALETTE[0], charts.PALETTE[2], charts.PALETTE[4], charts.PALETTE[3],
-               "#e8a09c", charts.PALETTE[5], charts.PALETTE[1]]
+               charts.COLORS["tint-4"], charts.PALETTE[5], charts.PALETTE[1]]
     shapes = ["circle", "square", "triangle-right", "diamond", "diamond", "cross", "triangle-up"]
-    points = alt.Chart(tl).mark_point(size=140, filled=True, opacity=0.95).encode(
-        x="date:T", y=y,
-        color=alt.Color("kind:N", title=None, legend=alt.Legend(columns=3, symbolSize=120),
-                        scale=alt.Scale(domain=kinds, range=colours)),
-        shape=alt.Shape("kind:N", title=None, scale=alt.Scale(domain=kinds, range=shapes)),
-        tooltip=[alt.Tooltip("award:N", title="Award"), alt.Tooltip("event:N", title="Event"),
-                 alt.Tooltip("when:N", title="Date"), alt.Tooltip("source_id:N", title="Source")],
-    )
     asof_df = pd.DataFrame({"date": [as_of], "label": [f"Analysis date: {fmt.date(as_of)}"]})
-    asof_rule = alt.Chart(asof_df).mark_rule(strokeDash=[4, 3], color="#444").encode(x="date:T")
-    asof_text = alt.Chart(asof_df).mark_text(align="right", dx=-4, dy=-6, fontSize=11,
-                                             color="#444").encode(x="date:T", y=alt.value(0),
-                                                                  text="label:N")
-    chart = alt.layer(base_span, asof_rule, points, asof_text).properties(
-        height=46 * len(order) + 20)
+    first, last = min(tl["date"].min(), sp["start"].min()), max(tl["date"].max(), as_of)
+
+    def build(narrow: bool) -> alt.LayerChart:
+        if narrow:  # names above the rows, so the timeline has the whole width
+            y = alt.Y("award:N", sort=order, title=None, axis=None,
+                      scale=alt.Scale(type="point", padding=0.9))
+        else:
+            y = alt.Y("award:N", sort=order, title=None, scale=alt.Scale(type="point",
+                                                                        padding=0.6),
+                      axis=alt.Axis(labelExpr=charts.mapping_expr(heads), labelPadding=6,
+                                    grid=False))
+        x = alt.X("start:T", title="Date", scale=alt.Scale(domain=[
+            alt.DateTime(year=first.year, month=1, date=1),
+            alt.DateTime(year=(last + pd.DateOffset(days=45)).year,
+                          month=(last + pd.DateOffset(days=45)).month,
+                          date=(last + pd.DateOffset(days=45)).day)]),
+            axis=alt.Axis(format="%Y", values=_year_ticks(
+                pd.Timestamp(year=first.year, month=1, day=1), last, 12), labelOverlap=True))
+        span = alt.Chart(sp).mark_rule(strokeWidth=3, color=charts.COLORS["tint-1"]).encode(
+            x=x, x2="end:T", y=y)
+        points = alt.Chart(tl).mark_point(size=100 if narrow else 140, filled=True,
+                                          opacity=0.95).encode(
+            x="date:T", y=y,
+            color=alt.Color("kind:N", title=None, legend=alt.Legend(
+                columns=1 if narrow else 3, symbolSize=100, orient="bottom"),
+                scale=alt.Scale(domain=kinds, range=colours)),
+            shape=alt.Shape("kind:N", title=None, scale=alt.Scale(domain=kinds, range=shapes)),
+            tooltip=[alt.Tooltip("award:N", title="Award"), alt.Tooltip("event:N", title="Event"),
+                     alt.Tooltip("when:N", title="Date"), alt.Tooltip("cite:N", title="Source")])
+        asof_rule = alt.Chart(asof_df).mark_rule(strokeDash=[4, 3], color=charts.MUTED).encode(
+            x="date:T")
+        asof_text = alt.Chart(asof_df).mark_text(
+            align="right", dx=-4, dy=-8, fontSize=11, color=charts.MUTED).encode(
+            x="date:T", y=alt.value(0), text="label:N")
+        layers = [span, asof_rule, points, asof_text]
+        if narrow:
+            layers += charts.lines_above(sp, "lines", y, gap=10)
+        return alt.layer(*layers).properties(height=(62 if narrow else 46) * len(order) + 20)
+
     desc = []
     for label in order:
         bits = tl[tl["award"] == label].sort_values("date")
-        desc.append(label.replace("|", ", ") + ": " + "; ".join(
+        desc.append(label + ": " + "; ".join(
             f"{e[0].lower() + e[1:]} {w}" for e, w in zip(bits["event"], bits["when"],
                                                           strict=True)))
+    p = r.progress
+    n = float(p.n_overdue.value)
     return charts.figure(
-        chart, name="pli_timeline",
+        build(False), narrow=build(True), name="pli_timeline",
         title="PLI-ACC awards: from award to the first milestone",
+        takeaway=(f"{show(p.n_overdue)} of the {show(p.n_beneficiaries)} active awards "
+                  f"{_are(n)} past the first milestone by {show(p.as_of)}."),
         description=("Timeline, one row per award, from the award to the analysis date "
                      f"({fmt.date(as_of)}) or the withdrawal. " + ". ".join(desc) + "."),
-        source_note=("Sources: Ministry of Heavy Industries releases (PIB) and press reports "
-                     "listed in the CSV; milestone dates per Business Standard; the Round-2 "
-                     "milestone is derived from the appointed date and the "
+        source_note=("The Round-2 milestone is derived from the appointed date and the "
                      f"{fmt.number(r.frames.gestation_years)}-year gestation period."),
-        data=tl.assign(award=tl["award"].str.replace("|", ", "))[
-            ["award", "event", "date", "when", "source_id"]],
-    )
+        as_of=as_of,
+        data=tl.sort_values(["award", "date"], key=lambda c: c.map(order.index)
+                            if c.name == "award" else c, kind="stable"),
+        columns=[charts.Col("award", "Award"), charts.Col("event", "Event"),
+                 charts.Col("date", "Date", kind="date"),
+                 charts.Col("source_id", "Source", kind="source")])
 
 
 def promised_built(r: PliResult) -> charts.Figure:
     """Awarded capacity with installed capacity drawn inside, per active award."""
     prog = r.frames.progress
     bars = prog[["beneficiary", "round", "awarded_gwh", "installed_gwh", "share_achieved",
-                 "installed_basis", "award_source_id", "obs_source_id"]].copy()
+                 "installed_basis", "observed_date", "award_source_id",
+                 "obs_source_id"]].copy()
     bars.insert(0, "label", [f"{b} (Round {n})" for b, n in zip(prog["beneficiary"],
                                                                prog["round"], strict=True)])
     bars["share_text"] = [f"{fmt.gwh(i)} built ({fmt.percent(s, 1)})"
                           for i, s in zip(bars["installed_gwh"], bars["share_achieved"],
                                           strict=True)]
-    y = alt.Y("label:N", sort=list(bars["label"]), title=None, axis=alt.Axis(labelLimit=320))
+    bars["lines"] = [[*charts.wrap(b, 40), f"Round {n}: {fmt.gwh(i)} built of {fmt.gwh(a)} "
+                      f"({fmt.percent(s, 1)})"]
+                     for b, n, i, a, s in zip(bars["beneficiary"], bars["round"],
+                                              bars["installed_gwh"], bars["awarded_gwh"],
+                                              bars["share_achieved"], strict=True)]
+    heads = {lab: [*charts.wrap(b, 30), f"Round {n}"] for lab, b, n in
+             zip(bars["label"], bars["beneficiary"], bars["round"], strict=True)}
+    bars["share_pct"] = bars["share_achieved"] * 100
+    order = list(bars["label"])
     tip = [alt.Tooltip("label:N", title="Beneficiary"),
            alt.Tooltip("awarded_gwh:Q", title=_title("pli_awards", "awarded_gwh")),
            alt.Tooltip("installed_gwh:Q",
@@ -530,36 +587,69 @@ def promised_built(r: PliResult) -> charts.Figure:
                      var_name="measure", value_name="gwh")
     long["measure"] = long["measure"].map({"awarded_gwh": "Awarded",
                                            "installed_gwh": "Installed"})
-    color = alt.Color("measure:N", title=None,
-                      scale=alt.Scale(domain=["Awarded", "Installed"],
-                                      range=["#c9d6e3", charts.PALETTE[0]]))
-    awarded_bar = alt.Chart(long[long["measure"] == "Awarded"]).mark_bar(height=22).encode(
-        x=alt.X("gwh:Q", title="Capacity (GWh)"), y=y, color=color)
-    installed_bar = alt.Chart(long[long["measure"] == "Installed"]).mark_bar(height=10).encode(
-        x="gwh:Q", y=y, color=color)
-    labels = alt.Chart(bars).mark_text(align="left", dx=6, fontSize=12, color="#222").encode(
-        x="awarded_gwh:Q", y=y, text="share_text:N", tooltip=tip)
-    chart = alt.layer(awarded_bar, installed_bar, labels).properties(
-        height=60 * len(bars) + 20)
+
+    def build(narrow: bool) -> alt.LayerChart:
+        if narrow:
+            y = alt.Y("label:N", sort=order, title=None, axis=None,
+                      scale=alt.Scale(type="point", padding=1.0))
+        else:
+            y = alt.Y("label:N", sort=order, title=None,
+                      axis=alt.Axis(labelExpr=charts.mapping_expr(heads), grid=False,
+                                    labelPadding=6),
+                      scale=alt.Scale(type="point", padding=0.6))
+        color = alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom"),
+                          scale=alt.Scale(domain=["Awarded", "Installed"],
+                                          range=[charts.COLORS["tint-1"], charts.PALETTE[0]]))
+        x = alt.X("gwh:Q", title="Capacity (GWh)", axis=alt.Axis(tickCount=4 if narrow else 8))
+        awarded_bar = alt.Chart(long[long["measure"] == "Awarded"]).mark_bar(
+            height=18 if narrow else 22).encode(x=x, y=y, color=color, tooltip=[
+                alt.Tooltip("label:N", title="Beneficiary"),
+                alt.Tooltip("gwh:Q", title="Awarded (GWh)")])
+        installed_bar = alt.Chart(long[long["measure"] == "Installed"]).mark_bar(
+            height=8 if narrow else 10).encode(x="gwh:Q", y=y, color=color, tooltip=[
+                alt.Tooltip("label:N", title="Beneficiary"),
+                alt.Tooltip("gwh:Q", title="Installed (GWh)")])
+        if narrow:
+            labels = charts.lines_above(bars, "lines", y, gap=13)
+        else:
+            labels = [alt.Chart(bars).mark_text(align="left", dx=6, fontSize=12,
+                                                color=charts.FG).encode(
+                x="awarded_gwh:Q", y=y, text="share_text:N", tooltip=tip)]
+        return alt.layer(awarded_bar, installed_bar, *labels).properties(
+            height=(70 if narrow else 60) * len(bars) + (0 if narrow else 20))
+
     p = r.progress
     return charts.figure(
-        chart, name="pli_promised_built",
+        build(False), narrow=build(True), name="pli_promised_built",
         title=f"ACC capacity awarded and installed, as of {show(p.as_of)}",
+        takeaway=(f"{show(p.installed_gwh)} of the {show(p.awarded_gwh)} awarded had been "
+                  f"installed ({show(p.share_achieved)}); {show(p.n_nothing)} of the "
+                  f"{show(p.n_beneficiaries)} active awards show nothing installed."),
         description=("Horizontal bars of awarded capacity with installed capacity drawn inside. "
                      + "; ".join(f"{lab}: {fmt.gwh(a)} awarded, {fmt.gwh(i)} installed"
                                  for lab, a, i in zip(bars["label"], bars["awarded_gwh"],
                                                       bars["installed_gwh"], strict=True))
                      + f". In all, {show(p.installed_gwh)} of {show(p.awarded_gwh)} "
                      f"({fmt.percent(p.share_achieved.value, 1)})."),
-        source_note=("Sources: awards from the Ministry of Heavy Industries and press; installed "
-                     "capacity from the ministry's status tables (PIB) where available, else the "
-                     "latest press report. A firm with no numeric report counts as 0 GWh."),
-        data=bars.drop(columns=["share_text"]),
-    )
+        source_note=("Installed capacity is the ministry's status table (PIB) where available, "
+                     "else the latest press report; a firm with no numeric report counts as "
+                     "0 GWh."),
+        as_of=p.as_of.value,
+        data=bars,
+        columns=[charts.Col("beneficiary", "Beneficiary"), charts.Col("round", "Round"),
+                 charts.Col("awarded_gwh", "Awarded capacity", "GWh", 1),
+                 charts.Col("installed_gwh", "Installed capacity", "GWh", 1),
+                 charts.Col("share_pct", "Share installed", "%", 1),
+                 charts.Col("installed_basis", "Installed: basis"),
+                 charts.Col("observed_date", "Installed: as of", kind="date"),
+                 charts.Col("award_source_id", "Source of the award", kind="source"),
+                 charts.Col("obs_source_id", "Source of the installed figure",
+                            kind="source")])
 
 
 def penalty_accrual(r: PliResult) -> charts.Figure:
-    """Liquidated damages accrued over time by each Round-1 firm, and all of them."""
+    """Liquidated damages accrued over time by each Round-1 firm, and all of them. Firms
+    with the same security accrue the same amount: they share one line, named for both."""
     from batteryreport.chapters.pli import penalty_paths
 
     pen = r.frames.penalties
@@ -571,88 +661,163 @@ def penalty_accrual(r: PliResult) -> charts.Figure:
     tot = paths.groupby("date", as_index=False)["penalty_inr_cr"].sum().assign(
         beneficiary=all_label)
     paths_all = pd.concat([paths, tot], ignore_index=True)
-    names = [*pen["beneficiary"], all_label]
-    pcolor = alt.Color("beneficiary:N", title=None,
-                       legend=alt.Legend(columns=2, labelLimit=320),
-                       scale=alt.Scale(domain=names, range=[charts.PALETTE[2], charts.PALETTE[0],
-                                                            charts.PALETTE[1], "#222222"]))
-    lines = alt.Chart(paths_all).mark_line(strokeWidth=2.5).encode(
-        x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y")),
-        y=alt.Y("penalty_inr_cr:Q", title="Penalty accrued (INR crore)"),
-        color=pcolor,
-        strokeDash=alt.condition(alt.datum.beneficiary == all_label, alt.value([6, 3]),
-                                 alt.value([1, 0])),
-        tooltip=[alt.Tooltip("beneficiary:N", title="Firm"),
-                 alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
-                 alt.Tooltip("penalty_inr_cr:Q", title="INR crore", format=",.2f")],
-    )
+    # One line per distinct accrual (security and start): equal lines would hide each other.
+    groups = pen.groupby(["security_inr_cr", "accrual_start"], sort=False)["beneficiary"]
+    series = {}
+    for firms in groups:
+        names = list(firms[1])
+        series[names[0]] = (names[0] if len(names) == 1
+                            else f"{_series(names)} (each; the lines coincide)")
+    lines = paths[paths["beneficiary"].isin(series)].assign(
+        series=lambda f: f["beneficiary"].map(series))
+    lines = pd.concat([lines, tot.assign(series=all_label)], ignore_index=True)
+    domain = [*series.values(), all_label]
+    colours = [charts.PALETTE[i] for i in (0, 2, 1, 4, 5)][:len(series)] + [charts.FG]
+    dashes = [[1, 0]] * len(series) + [[6, 3]]
+    top = float(tot["penalty_inr_cr"].max()) if len(tot) else 1.0
     chk_df = pd.DataFrame({
         "date": [chk["as_of_date"]], "penalty_inr_cr": [chk["amount_inr_cr"]],
+        "note_y": [0.9 * top], "lines": [[f"Disclosed: {fmt.inr_crore(chk['amount_inr_cr'])}",
+                                          f"({fmt.date(chk['as_of_date'])})"]],
         "label": [f"Disclosed: {fmt.inr_crore(chk['amount_inr_cr'])} "
                   f"({fmt.date(chk['as_of_date'])})"]})
-    chk_pt = alt.Chart(chk_df).mark_point(shape="diamond", size=160, filled=True,
-                                          color=charts.PALETTE[3]).encode(
-        x="date:T", y="penalty_inr_cr:Q", tooltip=[alt.Tooltip("label:N", title="Check")])
-    chk_tx = alt.Chart(chk_df).mark_text(align="left", dx=8, dy=-14, fontSize=11,
-                                         color=charts.PALETTE[3]).encode(
-        x="date:T", y="penalty_inr_cr:Q", text="label:N")
-    chart = alt.layer(lines, chk_pt, chk_tx).properties(height=300)
+    start = pd.Timestamp(pen["accrual_start"].min())
+
+    def build(narrow: bool) -> alt.LayerChart:
+        legend = alt.Legend(columns=1 if narrow else 2, orient="bottom",
+                            labelExpr=charts.lines_expr(domain, 36 if narrow else 44),
+                            symbolStrokeWidth=2.5)
+        x = alt.X("date:T", title="Date", axis=alt.Axis(
+            format="%b %Y", values=_year_ticks(start, as_of, 6 if narrow else 3)))
+        line = alt.Chart(lines).mark_line(strokeWidth=2.5).encode(
+            x=x, y=alt.Y("penalty_inr_cr:Q", title="Penalty accrued (₹ crore)",
+                         axis=charts.y_axis(narrow, tickCount=5)),
+            color=alt.Color("series:N", title=None, legend=legend,
+                            scale=alt.Scale(domain=domain, range=colours)),
+            strokeDash=alt.StrokeDash("series:N", title=None, legend=legend,
+                                      scale=alt.Scale(domain=domain, range=dashes)),
+            tooltip=[alt.Tooltip("series:N", title="Firm"),
+                     alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
+                     alt.Tooltip("penalty_inr_cr:Q", title="₹ crore", format=",.2f")])
+        chk_base = alt.Chart(chk_df)
+        chk_pt = chk_base.mark_point(shape="diamond", size=160, filled=True,
+                                     color=charts.PALETTE[3], opacity=1).encode(
+            x="date:T", y="penalty_inr_cr:Q", tooltip=[alt.Tooltip("label:N", title="Check")])
+        # The note sits in the empty space above the lines, joined to its marker.
+        leader = chk_base.mark_rule(color=charts.PALETTE[3], strokeWidth=1).encode(
+            x="date:T", y="penalty_inr_cr:Q", y2="note_y:Q")
+        note = charts.lines_above(chk_df, "lines", alt.Y("note_y:Q"), gap=4,
+                                  color=charts.PALETTE[3], x=alt.X("date:T"), dx=-4)
+        return alt.layer(line, leader, chk_pt, *note).properties(height=280 if narrow else 300)
+
     ends = pen.set_index("beneficiary")["accrued_inr_cr"]
+    same = [v for v in series.values() if v.endswith("coincide)")]
     return charts.figure(
-        chart, name="pli_penalty_accrual",
+        build(False), narrow=build(True), name="pli_penalty_accrual",
         title="Delay penalties accrued by the Round-1 firms",
+        takeaway=(f"By {fmt.date(as_of)}, the scheme's penalty rule adds up to "
+                  f"{show(r.penalties.penalty_total)} for the {fmt.number(len(pen))} Round-1 "
+                  "firms."),
         description=(f"Lines of liquidated damages accrued at {fmt.percent(rate, 1)} of the "
                      f"performance security a day from {show(r.terms.penalty_start)} to "
                      f"{fmt.date(as_of)}: "
                      + "; ".join(f"{b} {fmt.inr_crore(v)}" for b, v in ends.items())
-                     + f"; together {show(r.penalties.penalty_total)}. Lines for firms with the "
-                     "same security coincide. A marker shows the "
-                     f"{fmt.inr_crore(chk['amount_inr_cr'])} {chk['beneficiary']} disclosed for "
-                     f"{fmt.date(chk['as_of_date'])}, which the rule reproduces."),
-        source_note=("Computed from the scheme's penalty rule (Business Standard, May 2025) and "
-                     "the performance securities: Reliance's disclosed (ET Now), Ola's and ACC "
-                     "Energy Storage's derived from the daily penalties reported by Business "
-                     "Standard. No cap is recorded."),
+                     + f"; together {show(r.penalties.penalty_total)}. "
+                     + (f"One line stands for {'; '.join(s.split(' (each')[0] for s in same)}"
+                        ", whose securities are equal. " if same else "")
+                     + f"A marker shows the {fmt.inr_crore(chk['amount_inr_cr'])} "
+                     f"{chk['beneficiary']} disclosed for {fmt.date(chk['as_of_date'])}, which "
+                     "the rule reproduces."),
+        source_note=("Our arithmetic from the scheme's penalty rule and the performance "
+                     "securities (one disclosed, the others derived from reported daily "
+                     "penalties). No cap is recorded."),
+        sources=[*r.terms.penalty_rate.sources, *pen["security_source_id"],
+                 chk["source_id"]],
+        as_of=as_of,
         data=paths_all,
-    )
+        columns=[charts.Col("beneficiary", "Firm"), charts.Col("date", "Date", kind="date"),
+                 charts.Col("penalty_inr_cr", "Penalty accrued", "₹ crore", 2)])
 
 
 def imports_chart(r: PliResult) -> charts.Figure:
-    """The Li-ion import bill by fiscal year, and cells from China alone."""
+    """The Li-ion import bill by fiscal year on an even year axis (years without a figure
+    left empty and marked), and, apart, the one figure for cells from China alone."""
     series, cells_cn = r.frames.imports_series, r.frames.cells_china
     i0, i1 = series.iloc[0], series.iloc[-1]
+    all_label = "All Li-ion batteries, all origins"
+    cn_label = "Li-ion cells from China only (a narrower series)"
     data = series[["fiscal_year", "fy_end_year", "value_usd_mn", "source_id", "note"]].assign(
-        what="All Li-ion batteries, all origins")
+        what=all_label)
     data = pd.concat([data, pd.DataFrame([{
         "fiscal_year": cells_cn["fiscal_year"], "fy_end_year": cells_cn["fy_end_year"],
         "value_usd_mn": cells_cn["value_usd_mn"], "source_id": cells_cn["source_id"],
-        "note": cells_cn["note"], "what": "Li-ion cells from China only"}])],
-        ignore_index=True)
+        "note": cells_cn["note"], "what": cn_label}])], ignore_index=True)
     data["note"] = data["note"].fillna("")
     data["fy_end_year"] = data["fy_end_year"].astype(int)
-    chart = alt.Chart(data).mark_bar().encode(
-        x=alt.X("fiscal_year:O", title=_title("li_ion_imports", "fiscal_year"),
-                sort=alt.SortField("fy_end_year"), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value_usd_mn:Q", title=_title("li_ion_imports", "value_usd_mn")),
-        color=alt.Color("what:N", title=None,
-                        scale=alt.Scale(range=[charts.PALETTE[0], charts.PALETTE[1]])),
-        tooltip=[alt.Tooltip("fiscal_year:N", title="Fiscal year"),
-                 alt.Tooltip("what:N", title="What"),
-                 alt.Tooltip("value_usd_mn:Q", title="USD million", format=",.0f"),
-                 alt.Tooltip("note:N", title="Note"), alt.Tooltip("source_id:N", title="Source")],
-    ).properties(height=260)
+    names = {c.source_id: c.text for c in charts.citations(charts.source_ids(data["source_id"]))}
+    data["cite"] = [names.get(s, "") for s in data["source_id"]]
+    data["x1"], data["x2"] = data["fy_end_year"] - 0.38, data["fy_end_year"] + 0.38
+    years = list(range(int(data["fy_end_year"].min()), int(data["fy_end_year"].max()) + 1))
+    missing = pd.DataFrame({"fy_end_year": [y for y in years if y not in
+                                            set(data["fy_end_year"])], "label": "no figure"})
+    china = data[data["what"] == cn_label].assign(
+        lines=[["Cells from", "China only"]])
+    scale = alt.Scale(domain=[years[0] - 0.5, years[-1] + 0.5], nice=False, zero=False)
+
+    def build(narrow: bool) -> alt.LayerChart:
+        label = ("'FY' + slice(toString(datum.value), 2)" if narrow else
+                 "(datum.value - 1) + '-' + slice(toString(datum.value), 2)")
+        x = alt.X("x1:Q", title=_title("li_ion_imports", "fiscal_year"), scale=scale,
+                  axis=alt.Axis(values=years[::2] if narrow else years, labelExpr=label,
+                                grid=False, labelAngle=0))
+        y = alt.Y("value_usd_mn:Q", title=_title("li_ion_imports", "value_usd_mn"),
+                  scale=alt.Scale(zero=True, nice=4 if narrow else 6),
+                  axis=charts.y_axis(narrow, tickCount=4 if narrow else 6))
+        color = alt.Color("what:N", title=None, legend=alt.Legend(
+            orient="bottom", direction="vertical", symbolStrokeWidth=0,
+            labelExpr=charts.lines_expr([all_label, cn_label], 36) if narrow
+            else "datum.label"),
+            scale=alt.Scale(domain=[all_label, cn_label],
+                            range=[charts.PALETTE[0], charts.PALETTE[1]]))
+        tooltip = [alt.Tooltip("fiscal_year:N", title="Fiscal year"),
+                   alt.Tooltip("what:N", title="What"),
+                   alt.Tooltip("value_usd_mn:Q", title="USD million", format=",.0f"),
+                   alt.Tooltip("note:N", title="Note"), alt.Tooltip("cite:N", title="Source")]
+        bars = alt.Chart(data[data["what"] == all_label]).mark_bar().encode(
+            x=x, x2="x2:Q", y=y, y2=alt.datum(0), color=color, tooltip=tooltip)
+        cn_bar = alt.Chart(china).mark_bar(fillOpacity=0.3, strokeWidth=2,
+                                           strokeDash=[4, 2]).encode(
+            x=alt.X("x1:Q", scale=scale), x2="x2:Q", y="value_usd_mn:Q", y2=alt.datum(0),
+            color=color,
+            stroke=alt.value(charts.PALETTE[1]), tooltip=tooltip)
+        cn_text = charts.lines_above(china, "lines", alt.Y("value_usd_mn:Q"), gap=4,
+                                     x=alt.X("fy_end_year:Q", scale=scale), align="center")
+        gaps = alt.Chart(missing).mark_text(angle=270, align="left", baseline="middle",
+                                            dx=4, fontSize=10, color=charts.MUTED).encode(
+            x=alt.X("fy_end_year:Q", scale=scale), y=alt.datum(0), text="label:N")
+        return alt.layer(bars, cn_bar, *cn_text, gaps).properties(
+            height=240 if narrow else 260)
+
     return charts.figure(
-        chart, name="li_ion_imports_value",
+        build(False), narrow=build(True), name="li_ion_imports_value",
         title="India's lithium-ion battery imports by fiscal year",
+        takeaway=(f"Imports of lithium-ion batteries went from "
+                  f"{fmt.usd_million(i0['value_usd_mn'])} in {i0['fiscal_year']} to "
+                  f"{fmt.usd_million(i1['value_usd_mn'])} in "
+                  f"{i1['fiscal_year']}; the {cells_cn['fiscal_year']} bar counts only cells "
+                  "from China, a narrower series."),
         description=(f"Bar chart of India's imports of lithium-ion batteries in US dollars: "
                      f"{fmt.usd_million(i0['value_usd_mn'])} in {i0['fiscal_year']} rising to "
                      f"{fmt.usd_million(i1['value_usd_mn'])} in {i1['fiscal_year']}. Years "
-                     "without a figure from the same series are left out. A separate bar shows "
-                     f"Li-ion cells imported from China alone in {cells_cn['fiscal_year']}: "
-                     f"{fmt.usd_million(cells_cn['value_usd_mn'])}."),
-        source_note=("Sources: Commerce Ministry data via pv magazine, Fortune India and Aaj Tak "
-                     "(the last year is single-source); Takshashila Institution for cells from "
-                     "China. The Mines Ministry's rupee series is a different classification and "
-                     "is not mixed in."),
+                     "without a figure from the same series are left empty. A separate, "
+                     "outlined bar shows Li-ion cells imported from China alone in "
+                     f"{cells_cn['fiscal_year']}: {fmt.usd_million(cells_cn['value_usd_mn'])}; "
+                     "it is not the same measure as the other bars."),
+        source_note=("The last all-origin year is single-source. The Mines Ministry's rupee "
+                     "series is a different classification and is not mixed in."),
+        as_of=r.analysis_date.day,
         data=data,
-    )
+        columns=[charts.Col("fiscal_year", "Fiscal year"), charts.Col("what", "Series"),
+                 charts.Col("value_usd_mn", "Import value", "US$ million", 0),
+                 charts.Col("note", "Note"),
+                 charts.Col("source_id", "Source", kind="source")])

@@ -545,40 +545,70 @@ def capacity_chart(r: RecyclingResult) -> charts.Figure:
     cum = r.frames.capacity
     niti_span, rmi_span = v.eol_niti_t_span.value, v.eol_rmi_t_span.value
     band = cum.assign(series=_CAPACITY, low_kt=cum["low"] / KT, high_kt=cum["high"] / KT)[
-        ["year", "series", "low_kt", "high_kt"]]
+        ["year", "series", "low_kt", "high_kt", "sources"]]
+    # The two volumes at the horizon year, drawn a little apart (the offset is only where
+    # they are drawn, not data: the CSV gives the horizon year).
     need = pd.DataFrame([
-        {"year": horizon + 0.25, "series": _NITI, "low_kt": niti_span.low / KT,
-         "high_kt": niti_span.high / KT, "at_default_kt": v.eol_niti_t.value / KT},
-        {"year": horizon + 0.5, "series": _rmi_label(r), "low_kt": rmi_span.low / KT,
-         "high_kt": rmi_span.high / KT, "at_default_kt": v.eol_rmi_t.value.high / KT},
+        {"year": horizon, "offset": 0.3, "series": _NITI, "short": "NITI",
+         "low_kt": niti_span.low / KT, "high_kt": niti_span.high / KT,
+         "at_default_kt": v.eol_niti_t.value / KT,
+         "sources": list(v.eol_niti_t_span.sources)},
+        {"year": horizon, "offset": 0.6, "series": _rmi_label(r), "short": "RMI",
+         "low_kt": rmi_span.low / KT, "high_kt": rmi_span.high / KT,
+         "at_default_kt": v.eol_rmi_t.value.high / KT,
+         "sources": list(v.eol_rmi_t_span.sources)},
     ])
-    color = alt.Color("series:N", title=None,
-                      scale=alt.Scale(domain=[_CAPACITY, _NITI, _rmi_label(r)]),
-                      legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=480))
-    x = alt.X("year:Q", title="Year", scale=alt.Scale(domain=[start, horizon + 0.75]),
-              axis=alt.Axis(format="d", values=[int(y) for y in cum["year"]]))
-    ytitle = "Tonnes, cumulative (thousands)"
-    area = alt.Chart(band).mark_area(opacity=0.35).encode(
-        x=x, y=alt.Y("low_kt:Q", title=ytitle), y2="high_kt:Q", color=color)
-    edge = alt.Chart(band).mark_line().encode(x=x, y="high_kt:Q", color=color)
-    edge_low = alt.Chart(band).mark_line(strokeDash=[4, 3]).encode(x=x, y="low_kt:Q",
-                                                                    color=color)
-    rule = alt.Chart(need).mark_rule(strokeWidth=4).encode(
-        x=x, y=alt.Y("low_kt:Q", title=ytitle), y2="high_kt:Q", color=color)
-    dot = alt.Chart(need).mark_point(filled=True, size=70, shape="diamond").encode(
-        x=x, y="at_default_kt:Q", color=color)
-    chart = (area + edge + edge_low + rule + dot).properties(height=320)
-    data = pd.concat([band.assign(at_default_kt=None), need], ignore_index=True).rename(
-        columns={"low_kt": "low_thousand_tonnes", "high_kt": "high_thousand_tonnes",
-                 "at_default_kt": "at_default_thousand_tonnes"})
+    domain = [_CAPACITY, _NITI, _rmi_label(r)]
+    dot_label = f"At this page's pack mass ({show(p.pack_kg_per_kwh)})"
+    need["dot"] = dot_label
+    years = [int(y) for y in cum["year"]]
+
+    def build(narrow: bool) -> alt.LayerChart:
+        color = alt.Color("series:N", title=None, scale=alt.Scale(domain=domain),
+                          legend=alt.Legend(orient="bottom", direction="vertical",
+                                            symbolOpacity=1,
+                                            labelExpr=charts.lines_expr(domain, 36)
+                                            if narrow else "datum.label"))
+        x = alt.X("year:Q", title="Year", scale=alt.Scale(domain=[start - 0.3, horizon + 0.9],
+                                                         nice=False),
+                  axis=alt.Axis(format="d", values=years[::2] if narrow else years,
+                                grid=False))
+        ytitle = "Tonnes, cumulative (thousands)"
+        y = alt.Y("low_kt:Q", title=ytitle, axis=charts.y_axis(narrow,
+                                                              tickCount=5 if narrow else 8))
+        area = alt.Chart(band).mark_area(opacity=0.35).encode(x=x, y=y, y2="high_kt:Q",
+                                                              color=color)
+        edge = alt.Chart(band).mark_line().encode(x=x, y="high_kt:Q", color=color)
+        edge_low = alt.Chart(band).mark_line(strokeDash=[4, 3]).encode(x=x, y="low_kt:Q",
+                                                                        color=color)
+        placed = alt.Chart(need).transform_calculate(at="datum.year + datum.offset")
+        xa = alt.X("at:Q", scale=alt.Scale(domain=[start - 0.3, horizon + 0.9], nice=False))
+        rule = placed.mark_rule(strokeWidth=4).encode(x=xa, y=y, y2="high_kt:Q", color=color)
+        dot = placed.mark_point(filled=True, size=70, opacity=1).encode(
+            x=xa, y="at_default_kt:Q", color=color,
+            shape=alt.Shape("dot:N", title=None, scale=alt.Scale(range=["diamond"]),
+                            legend=alt.Legend(orient="bottom", symbolFillColor=charts.MUTED,
+                                              symbolStrokeColor=charts.MUTED,
+                                              labelExpr=charts.lines_expr([dot_label], 36)
+                                              if narrow else "datum.label")))
+        names = placed.mark_text(baseline="bottom", dy=-4, fontSize=11,
+                                 color=charts.FG).encode(x=xa, y="high_kt:Q", text="short:N")
+        return alt.layer(area, edge, edge_low, rule, dot, names).properties(
+            height=280 if narrow else 320)
+
+    data = pd.concat([band.assign(at_default_kt=None), need.drop(columns=[
+        "offset", "short", "dot"])], ignore_index=True)
     cap_cum = c.capacity_cum_t.value
     low_end = ("plants said to exist whose size no other report contradicts" if c.disputes
                else "plants said to exist")
     rmi_what = {"cumulative": "a total to the horizon", "annual": "the horizon year's flow"}.get(
         v.rmi_accounting, "RMI does not say whether a total or one year's flow")
     return charts.figure(
-        chart, name="recycling_capacity_vs_need",
+        build(False), narrow=build(True), name="recycling_capacity_vs_need",
         title=f"Recycling capacity summed to {horizon} against end-of-life volumes",
+        takeaway=(f"Stated capacity could process {_tonnes(cap_cum)} in total by {horizon}, "
+                  f"against NITI Aayog's {show(v.eol_niti_t_span)} and RMI's "
+                  f"{show(v.eol_rmi_t_span)}."),
         description=(
             "Shaded band: tonnes that India's stated lithium-ion recycling capacity could "
             f"process in total from {start} to each year, if run at full load, from "
@@ -588,11 +618,15 @@ def capacity_chart(r: RecyclingResult) -> charts.Figure:
             f"with {show(p.pack_kg_per_kwh)}), and RMI's vehicle-only end-of-life volume "
             f"({rmi_what}), {show(v.eol_rmi_t_span)}, over pack masses of "
             f"{show(p.pack_kg_span)}."),
-        source_note=("Sources: recycler statements (Attero via BusinessLine, Lohum via Industrial "
-                     "Economist, Recyclekaro via smallnews.in), company claims; NITI Aayog-GGEF "
-                     "TCF via Mercom; RMI; pack mass from batterydesign.net. Our arithmetic."),
+        source_note="Capacity is company claims. Our arithmetic.",
+        sources=[*c.capacity_cum_t.sources, *p.pack_sources],
         data=data,
-    )
+        columns=[charts.Col("year", "Year"), charts.Col("series", "Series"),
+                 charts.Col("low_kt", "Low end", "thousand tonnes", 1),
+                 charts.Col("high_kt", "High end", "thousand tonnes", 1),
+                 charts.Col("at_default_kt", f"At {show(p.pack_kg_per_kwh)}",
+                            "thousand tonnes", 1),
+                 charts.Col("sources", "Sources", kind="source")])
 
 
 def metals_chart(r: RecyclingResult) -> charts.Figure:
@@ -603,17 +637,26 @@ def metals_chart(r: RecyclingResult) -> charts.Figure:
     order = [CONTAINED, *PROCESSES, *eu_routes]
     plot = metals.assign(Metal=metals["metal"].str.capitalize())[
         ["Metal", "route", "low_t", "high_t"]].rename(columns={"route": "Route"})
-    y = alt.Y("Metal:N", title=None, sort=["Lithium", "Cobalt", "Nickel"])
-    bars = alt.Chart(plot).mark_bar().encode(
-        x=alt.X("high_t:Q", title="Tonnes (upper end)"), y=y,
-        yOffset=alt.YOffset("Route:N", sort=order),
-        color=alt.Color("Route:N", sort=order, title=None,
-                        legend=alt.Legend(orient="bottom", columns=2)),
-        tooltip=["Metal", "Route", alt.Tooltip("low_t:Q", format=",.0f"),
-                 alt.Tooltip("high_t:Q", format=",.0f")])
-    ticks = alt.Chart(plot[plot["low_t"] < plot["high_t"] - 1e-9]).mark_tick(
-        color="black", thickness=2, size=12).encode(
-        x="low_t:Q", y=y, yOffset=alt.YOffset("Route:N", sort=order))
+    plot["range_text"] = [_tonnes(Range(a, b)) for a, b in zip(plot["low_t"], plot["high_t"],
+                                                               strict=True)]
+    y = alt.Y("Metal:N", title=None, sort=["Lithium", "Cobalt", "Nickel"],
+              axis=alt.Axis(grid=False))
+
+    def build(narrow: bool) -> alt.LayerChart:
+        bars = alt.Chart(plot).mark_bar().encode(
+            x=alt.X("high_t:Q", title=["Tonnes", "(bars: upper end; black ticks: low end)"]
+                    if narrow else "Tonnes (bars: upper end; black ticks: low end)",
+                    axis=alt.Axis(tickCount=4 if narrow else 8)),
+            y=y, yOffset=alt.YOffset("Route:N", sort=order),
+            color=alt.Color("Route:N", sort=order, title=None, scale=alt.Scale(
+                domain=order, range=charts.PALETTE[:len(order)]),
+                legend=alt.Legend(orient="bottom", columns=1 if narrow else 3)),
+            tooltip=["Metal", "Route", alt.Tooltip("range_text:N", title="Tonnes")])
+        ticks = alt.Chart(plot[plot["low_t"] < plot["high_t"] - 1e-9]).mark_tick(
+            color=charts.FG, thickness=2, size=12).encode(
+            x="low_t:Q", y=y, yOffset=alt.YOffset("Route:N", sort=order))
+        return alt.layer(bars, ticks).properties(height=270 if narrow else 300)
+
     li = metals[metals["metal"] == "lithium"].set_index("route")
 
     def required(metal: str) -> str:
@@ -625,8 +668,11 @@ def metals_chart(r: RecyclingResult) -> charts.Figure:
     hydro = li.loc["Hydrometallurgy"]
     m = r.metals
     return charts.figure(
-        (bars + ticks).properties(height=300), name="recycling_metals",
+        build(False), narrow=build(True), name="recycling_metals",
         title="Metal recoverable from NITI's projected recycled volume",
+        takeaway=(f"Recycling NITI Aayog's {show(r.volumes.eol_niti_gwh)} would give back "
+                  f"{show(m.metals_li_t)} of lithium, {show(m.metals_co_t)} of cobalt and "
+                  f"{show(m.metals_ni_t)} of nickel."),
         description=(
             f"Horizontal bars for lithium, cobalt and nickel in {show(r.volumes.eol_niti_gwh)} "
             "of spent batteries: the metal contained, what each process recovers, and what EU "
@@ -637,11 +683,13 @@ def metals_chart(r: RecyclingResult) -> charts.Figure:
             f"lithium {show(m.metals_li_t)}, cobalt {show(m.metals_co_t)}, nickel "
             f"{show(m.metals_ni_t)}, the figures in the text. EU targets would require "
             f"{required('cobalt')} of cobalt and {required('nickel')} of nickel."),
-        source_note=("Sources: NITI Aayog-GGEF TCF via Mercom (volume); Transport & Environment "
-                     "via Visual Capitalist (metal per kWh); Marcinov et al. 2023 and Sommerfeld "
-                     "et al. 2020 (process yields); Fastmarkets (EU targets). Our arithmetic."),
-        data=metals[["metal", "route", "low_t", "high_t"]],
-    )
+        source_note="Our arithmetic.",
+        sources=[*r.volumes.eol_niti_gwh.sources, *metals["sources"]],
+        data=metals.assign(metal=metals["metal"].str.capitalize()),
+        columns=[charts.Col("metal", "Metal"), charts.Col("route", "Route"),
+                 charts.Col("low_t", "Low end", "tonnes", 0),
+                 charts.Col("high_t", "High end", "tonnes", 0),
+                 charts.Col("sources", "Sources", kind="source")])
 
 
 def _whatif_parts(r: RecyclingResult):
@@ -694,12 +742,19 @@ def whatif_chart(r: RecyclingResult) -> charts.Figure:
     w = r.whatif
     recovery = Quantity(w.li_recovery, u.SHARE, "lithium recovery")
     eu = Quantity(w.eu_li_share, u.SHARE, "EU target")
+
+    def build(row_height: int):
+        return whatif.whatif_chart(sliders, outputs, consts, row_height=row_height,
+                                   pairs=[("li_rec_low", "li_rec_high")])
+
     return charts.figure(
-        whatif.whatif_chart(sliders, outputs, consts, title="NITI's volume, your way",
-                            subtitle=["Bars run from the low end to the high end;",
-                                      "tracks span what the sliders allow"]),
+        build(76),  # one layout: the rows already suit a phone
         name="recycling_whatif",
         title="What-if: pack mass and lithium recovery",
+        takeaway=(f"At {show(r.pack.pack_kg_per_kwh)}, NITI Aayog's volume is "
+                  f"{show(r.volumes.eol_niti_kt)}, and stated capacity could process "
+                  f"{show(r.capacity.cover_niti)} of it: move the sliders to try other "
+                  "pack masses and recovery rates."),
         description=(
             "Interactive: sliders for pack mass per kWh and for the low and high lithium "
             "recovery rate redraw three results for NITI Aayog's all-sector volume of "
@@ -708,11 +763,11 @@ def whatif_chart(r: RecyclingResult) -> charts.Figure:
             + "; ".join(f"{o.label}, {o.text(pub[o.key])}" for o in outputs)
             + f". A red tick on the lithium track marks the EU target of {show(eu)}, "
             f"{_tonnes(w.li_contained_t * w.eu_li_share)}."),
-        source_note=("Pack-mass slider spans the pack energy densities from batterydesign.net, "
-                     "widened a little; recovery sliders span the process yields (Marcinov et al. "
-                     "2023, Sommerfeld et al. 2020) and EU targets (Fastmarkets). Volume: NITI "
-                     "Aayog-GGEF TCF via Mercom; capacity: recycler statements. Our arithmetic."),
-        data=pd.DataFrame([{"slider": s.name, "label": s.label, "unit": s.unit,
-                            "published_value": s.value, "min": s.min, "max": s.max,
-                            "step": s.step} for s in sliders]),
-    )
+        source_note=("The pack-mass slider spans the pack energy densities on this page, and "
+                     "the recovery sliders the process yields and EU targets, widened a "
+                     "little. Our arithmetic."),
+        sources=[*r.pack.pack_sources, *r.metals.hydro_li_share.sources,
+                 *r.metals.pyro_li_share.sources, *r.metals.eu_li_target.sources,
+                 *r.volumes.eol_niti_gwh.sources, *r.capacity.capacity_cum_t.sources],
+        data=whatif.table(sliders, outputs, consts),
+        columns=whatif.TABLE_COLUMNS)

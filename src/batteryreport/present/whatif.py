@@ -48,8 +48,9 @@ from batteryreport.core.ranges import Range, snapped_out, widened
 from batteryreport.present import fmt
 
 NOTE = ("Move the sliders to try other assumptions: the chart recomputes in your browser. "
-        "The sliders start at the values this page uses, and the numbers in the text stay "
-        "at those published values.")
+        "Each bar runs from the low end to the high end of a result, on a track spanning "
+        "what the sliders allow. The sliders start at the values this page uses (marked "
+        "on each slider), and the numbers in the text stay at those published values.")
 RESET_LABEL = "Reset to the published values"
 # Numbers are written to 2 significant figures with trailing zeros dropped, as fmt.span
 # does. The two agree from 0.01 up to 99,999: below, fmt.number keeps 3 decimals; above,
@@ -58,9 +59,11 @@ RESET_LABEL = "Reset to the published values"
 # dropping binary noise; check_published still compares them at build time.
 D3_FORMAT = ",.2~r"
 MAX_TEXT_VALUE = 100_000
-COLOR = "#1f5a96"
-TRACK = "#e3e7ec"
-REFERENCE = "#b8403a"
+COLOR = "#1f5a96"  # charts.COLORS["cat-1"]
+TRACK = "#e3e7ec"  # charts.COLORS["surface"]
+REFERENCE = "#b8403a"  # charts.COLORS["cat-4"]
+TEXT = "#1b1f24"  # charts.COLORS["fg"]
+MUTED = "#5b6673"  # charts.COLORS["muted"]
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Names Vega uses for its own signals or expression constants/functions.
 _RESERVED = {"width", "height", "padding", "autosize", "background", "cursor", "datum",
@@ -177,11 +180,31 @@ class Slider:
         span = snapped_out(Range(lo, hi), step)
         return cls(name, label, unit, float(value), span.low, span.high, float(step))
 
+    def display(self) -> dict[str, Any]:
+        """What charts.js needs to show the slider: its value written as "₹86.31 per $",
+        "6.8 kg per kWh", "70%" (the unit's currency sign before the number, to the
+        decimals of the step or of the published value, whichever has more), and the
+        published value, which a slider snaps to within half a step (a range input only
+        takes min + k * step, and the published value need not be one of them)."""
+        unit = self.unit.strip()
+        prefix, suffix = "", ""
+        if unit.startswith(("₹", "$")):
+            prefix, rest = unit[0], unit[1:].strip()
+            suffix = f" {rest}" if rest else ""
+        elif unit == "%":
+            suffix = "%"
+        elif unit:
+            suffix = f" {unit}"
+        decimals = max(_decimals(self.step), _decimals(self.value))
+        return {"name": self.name, "label": self.label, "unit": self.unit, "prefix": prefix,
+                "suffix": suffix, "decimals": decimals, "value": self.value,
+                "step": self.step}
+
     def param(self) -> Any:
         import altair as alt
 
         return alt.param(name=self.name, value=self.value, bind=alt.binding_range(
-            min=self.min, max=self.max, step=self.step, name=self.caption))
+            min=self.min, max=self.max, step=self.step, name=self.label))
 
 
 @dataclass(frozen=True)
@@ -250,6 +273,12 @@ def _js_str(text: str) -> str:
 
 def _tidy(x: float) -> float:
     return float(f"{x:.10g}")
+
+
+def _decimals(x: float) -> int:
+    """Digits after the point that ``x`` needs (0.1 -> 1, 86.31 -> 2, 5 -> 0)."""
+    text = f"{_tidy(x):.10f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
 
 
 def _nice_step(raw: float) -> float:
@@ -333,9 +362,21 @@ def _round_up(x: float) -> float:
 
 def whatif_chart(sliders: Sequence[Slider], outputs: Sequence[Output],
                  constants: Sequence[Constant] = (), *, title: str | None = None,
-                 subtitle: str | list[str] | None = None, row_height: int = 80) -> Any:
+                 subtitle: str | list[str] | None = None, row_height: int = 80,
+                 context: str | None = None, pairs: Sequence[tuple[str, str]] = (),
+                 shares: Sequence[str] = (), rest_label: str = "",
+                 link: str | None = None) -> Any:
     """One row per output: its label and value written out above a track from zero to the
-    largest value the sliders allow, with the low-high interval drawn on it."""
+    largest value the sliders allow, with the low-high interval drawn on it.
+
+    What charts.js does with the sliders is declared in the spec's ``usermeta``:
+    ``pairs`` of (low, high) sliders (moving one past the other moves the other with it);
+    ``shares``, sliders in percent that with the rest (``rest_label``, e.g. "EVs") make up
+    100% (moving one pushes the others down so the total never exceeds 100%); ``link``, a
+    group name: a parameter of the same name on another chart of the group follows this
+    chart's slider (a constant here, set by the slider on the chart that has it).
+    ``context`` is a Vega expression for a line of text above the rows (e.g. the exchange
+    rate a linked chart uses)."""
     import altair as alt
 
     if not outputs:
@@ -351,6 +392,18 @@ def whatif_chart(sliders: Sequence[Slider], outputs: Sequence[Output],
         missing = (names_in(o.low) | names_in(o.high)) - known
         if missing:
             raise ValueError(f"output {o.key} uses unknown name(s) {sorted(missing)}")
+    by_name = {s.name: s for s in sliders}
+    for pair in pairs:
+        if len(pair) != 2 or any(n not in by_name for n in pair):
+            raise ValueError(f"pair {pair!r}: both must be sliders")
+        lo, hi = by_name[pair[0]], by_name[pair[1]]
+        if lo.value > hi.value:
+            raise ValueError(f"pair {pair!r}: the low slider starts above the high one")
+    if shares:
+        if any(n not in by_name or by_name[n].unit != "%" for n in shares):
+            raise ValueError(f"shares {list(shares)!r} must be sliders in %")
+        if sum(by_name[n].value for n in shares) > 100 + 1e-9:
+            raise ValueError(f"shares {list(shares)!r} start above 100%")
     maxima = {o.key: scale_max(o, sliders, constants) for o in outputs}
     if any(m >= MAX_TEXT_VALUE for m in maxima.values()):
         raise ValueError("an output can exceed 99,999: choose a larger unit (the chart "
@@ -362,9 +415,9 @@ def whatif_chart(sliders: Sequence[Slider], outputs: Sequence[Output],
             for i, o in enumerate(outputs)]
     derived = []
     for o in outputs:
-        lo, hi = o.signals
-        derived += [alt.param(name=lo, expr=f"min({o.low}, {o.high})"),
-                    alt.param(name=hi, expr=f"max({o.low}, {o.high})")]
+        lo_name, hi_name = o.signals
+        derived += [alt.param(name=lo_name, expr=f"min({o.low}, {o.high})"),
+                    alt.param(name=hi_name, expr=f"max({o.low}, {o.high})")]
 
     def pick(field: Callable[[Output], str]) -> str:
         expr = "0"
@@ -382,8 +435,13 @@ def whatif_chart(sliders: Sequence[Slider], outputs: Sequence[Output],
         ref_n="datum.ref == null ? null : datum.ref / datum.dmax",
         zero="0", one="1",
     )
+    # Each row, from its track (y = 0): the label (-36..-24), the value (-24..-9), the
+    # track (-6..6), "0" and the track's end (9..20), the reference's label (22..33).
+    # Rows are ``row_height`` apart; the context line takes the top 30 px.
+    top = 30 if context is not None else 0
     y = alt.Y("key:N", sort=alt.SortField("order"), axis=None,
-              scale=alt.Scale(type="point", padding=0.75))
+              scale=alt.Scale(type="point", padding=0, range=[
+                  top + row_height / 2, top + row_height * (len(outputs) - 0.5)]))
     x_scale = alt.Scale(domain=[0, 1], nice=False, zero=True)
     x = dict(scale=x_scale, axis=None)
     track = base.mark_rule(strokeWidth=12, color=TRACK, strokeCap="butt").encode(
@@ -396,30 +454,63 @@ def whatif_chart(sliders: Sequence[Slider], outputs: Sequence[Output],
     ref_tick = with_ref.mark_tick(color=REFERENCE, thickness=3, size=26).encode(
         x=alt.X("ref_n:Q", **x), y=y)
     ref_text = [with_ref.transform_filter(f"datum.ref_n {op} 0.5").mark_text(
-        align=align, dx=dx, dy=19, fontSize=11, color=REFERENCE).encode(
+        align=align, dx=dx, dy=22, baseline="top", fontSize=11, color=REFERENCE).encode(
         x=alt.X("ref_n:Q", **x), y=y, text="ref_label:N")
         for op, align, dx in (("<=", "left", 4), (">", "right", -4))]
     # Two lines above each track, cut to the plot's width so that autosize never shrinks
     # the tracks to make room for text (narrow screens).
     fit = alt.ExprRef("max(width, 60)")
-    title_text = base.mark_text(align="left", baseline="bottom", dy=-27, fontSize=12,
-                                color="#444", limit=fit).encode(
+    title_text = base.mark_text(align="left", baseline="bottom", dy=-24, fontSize=12,
+                                color=MUTED, limit=fit).encode(
         x=alt.X("zero:Q", **x), y=y, text="title:N")
-    value_text = base.mark_text(align="left", baseline="bottom", dy=-10, fontSize=14,
-                                fontWeight="bold", color="#111", limit=fit).encode(
+    value_text = base.mark_text(align="left", baseline="bottom", dy=-9, fontSize=14,
+                                fontWeight="bold", color=TEXT, limit=fit).encode(
         x=alt.X("zero:Q", **x), y=y, text="text:N")
     max_text = base.mark_text(align="right", baseline="top", dy=9, fontSize=10,
-                              color="#555").encode(x=alt.X("one:Q", **x), y=y,
-                                                   text="max_label:N")
+                              color=MUTED).encode(x=alt.X("one:Q", **x), y=y,
+                                                  text="max_label:N")
     zero_text = base.mark_text(align="left", baseline="top", dy=9, fontSize=10,
-                               color="#555", text="0").encode(x=alt.X("zero:Q", **x), y=y)
-    chart = alt.layer(track, bar, *ends, ref_tick, *ref_text, title_text, value_text, max_text,
-                      zero_text).properties(height=row_height * len(outputs))
+                               color=MUTED, text="0").encode(x=alt.X("zero:Q", **x), y=y)
+    layers = [track, bar, *ends, ref_tick, *ref_text, title_text, value_text, max_text,
+              zero_text]
+    if context is not None:
+        layers.append(alt.Chart(alt.Data(values=[{}])).mark_text(
+            align="left", baseline="top", fontSize=12, color=TEXT, limit=fit).encode(
+            x=alt.value(0), y=alt.value(0), text=alt.value(alt.ExprRef(context))))
+    chart = alt.layer(*layers).properties(height=row_height * len(outputs) + top)
     params = [s.param() for s in sliders] + [c.param() for c in constants] + derived
     chart = chart.add_params(*params)
     if title:
         chart = chart.properties(title=alt.TitleParams(title, subtitle=subtitle or alt.Undefined))
-    return chart
+    meta = {"sliders": [s.display() for s in sliders], "pairs": [list(p) for p in pairs],
+            "shares": list(shares), "shareNames": {n: by_name[n].label.removeprefix(
+                "Share to ") for n in shares}, "rest": rest_label, "link": link}
+    return chart.properties(usermeta={"brWhatif": meta})
+
+
+def table(sliders: Sequence[Slider], outputs: Sequence[Output],
+          constants: Sequence[Constant] = ()) -> Any:
+    """The chart's data as a reader downloads it: each result at the published slider
+    positions (to the 2 significant figures the chart writes), then each assumption with
+    the span its slider allows (columns: :data:`TABLE_COLUMNS`)."""
+    import pandas as pd
+
+    pub = published(outputs, sliders, constants)
+    rows = [{"kind": "Result", "what": o.label, "low": fmt.round_sig(pub[o.key].low, 2),
+             "high": fmt.round_sig(pub[o.key].high, 2),
+             "unit": f"{o.prefix}{o.suffix}".strip(), "from": None, "to": None}
+            for o in outputs]
+    for sl in sliders:
+        rows.append({"kind": "Assumption (slider)", "what": sl.label, "low": sl.value,
+                     "high": sl.value, "unit": sl.unit, "from": sl.min, "to": sl.max})
+    return pd.DataFrame(rows, columns=["kind", "what", "low", "high", "unit", "from", "to"])
+
+
+# The columns of :func:`table` as (field, heading) pairs for charts.figure's ``columns``.
+TABLE_COLUMNS = (("kind", "Kind"), ("what", "Quantity"),
+                 ("low", "Low end (at the published values)"),
+                 ("high", "High end (at the published values)"), ("unit", "Unit"),
+                 ("from", "Slider from"), ("to", "Slider to"))
 
 
 def bound_params(spec: Any) -> list[str]:

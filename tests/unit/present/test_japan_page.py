@@ -13,6 +13,7 @@ import pytest
 from japan_tiny import result, run_rate
 
 from batteryreport.chapters.common import RunRate
+from batteryreport.present import fmt
 from batteryreport.present import japan as page
 from batteryreport.present.fmt import show
 
@@ -432,7 +433,7 @@ def test_rupee_table_lists_each_conversion_with_its_sources(r):
 
 def test_allocation_and_gap_tables(r):
     alloc = str(page.allocation_table(r))
-    assert "What ₹900–3,600 crore buys under each split" in alloc
+    assert "What ₹900–3,600 crore buys under each of the report&#x27;s allocation splits" in alloc
     assert "50% / 50% / 0%" in alloc and "100% / 0% / 0%" in alloc
     assert "1–12 GWh" in alloc  # all of it in cells
     gap = str(page.gap_table(r))
@@ -483,14 +484,19 @@ def test_sensitivity_chart(r):
 
 def test_whatif_charts_start_at_the_runs_values_and_read_as_the_text(r):
     fig = page.whatif_chart(r)
-    sliders = fig.data.set_index("slider")
-    assert sliders.loc["fx", "published_value"] == 90.0
-    assert (sliders.loc["fx", "min"], sliders.loc["fx", "max"]) == (81.2, 94.5)
-    assert sliders.loc["cell_capex_low", "published_value"] == 300
-    assert sliders.loc["rec_capex_high", "published_value"] == 36
+    sliders = fig.data[fig.data["kind"] == "Assumption (slider)"].set_index("what")
+    assert sliders.loc["Exchange rate", "low"] == 90.0
+    assert (sliders.loc["Exchange rate", "from"], sliders.loc["Exchange rate", "to"]) == (
+        81.2, 94.5)
+    assert sliders.loc["Cell capex, low", "low"] == 300
+    assert sliders.loc["Recycling capex, high", "low"] == 36
+    results = fig.data[fig.data["kind"] == "Result"].set_index("what")
+    assert results.loc["Cell capacity, all of it in cells", "high"] == pytest.approx(
+        fmt.round_sig(r.capacity.cell_gwh.value.high, 2))
     assert f"Cell capacity, all of it in cells, {show(r.capacity.cell_gwh)}" in fig.description
     split = page.split_whatif_chart(r)
-    assert split.data.set_index("slider").loc["share_cells", "published_value"] == 50
+    shares = split.data[split.data["kind"] == "Assumption (slider)"].set_index("what")
+    assert shares.loc["Share to cells", "low"] == 50
     assert "starting at the half-half split" in split.description
     assert f"Cell capacity, {show(r.allocation.alloc_first_gwh)}" in split.description
 

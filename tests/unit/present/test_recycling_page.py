@@ -81,15 +81,20 @@ def test_capacity_chart_describes_the_published_numbers(result):
         "RMI: vehicles only, end of life by the horizon (total or one year: not stated)"]
     # The band's ends say what they count; the disputed claim is out of the low end.
     assert "whose size no other report contradicts" in fig.description
-    assert "low_thousand_tonnes" in fig.data
+    # The download: thousand tonnes in the headers, the horizon year as a year (the bars'
+    # offsets are where they are drawn, not data).
+    assert "Low end (thousand tonnes)" in fig.csv
+    assert set(fig.csv["Year"]) == {str(y) for y in range(2022, 2031)}
 
 
 def test_metals_chart_shows_contained_and_recovered_metal(result):
     fig = page.metals_chart(result)
     assert fig.name == "recycling_metals"
     assert show(result.metals.metals_li_t).split("–")[0] in fig.description
-    assert set(fig.data.columns) == {"metal", "route", "low_t", "high_t"}
-    assert set(fig.data["metal"]) == {"lithium", "cobalt", "nickel"}
+    assert list(fig.csv.columns) == ["Metal", "Route", "Low end (tonnes)", "High end (tonnes)",
+                                     "Sources"]
+    assert set(fig.csv["Metal"]) == {"Lithium", "Cobalt", "Nickel"}
+    assert all(v.isdigit() for v in fig.csv["High end (tonnes)"])  # whole tonnes
 
 
 def _params(spec):
@@ -120,7 +125,8 @@ def test_whatif_sliders_start_at_the_runs_values(tables, kg):
     assert params["niti_gwh"]["value"] == r.volumes.eol_niti_gwh.value
     assert show(r.volumes.eol_niti_kt) in fig.description
     assert show(r.capacity.cover_niti) in fig.description
-    assert fig.data.set_index("slider").loc["kg_per_kwh", "published_value"] == kg
+    sliders = fig.data[fig.data["kind"] == "Assumption (slider)"].set_index("what")
+    assert sliders.loc["Pack mass", "low"] == kg
 
 
 # --------------------------------------------------------------------------- rules (issue 14)

@@ -145,7 +145,7 @@ def test_chart_spec_binds_sliders_and_derives_signals():
     assert whatif.bound_params(spec) == ["fx", "capex_low", "capex_high"]
     assert params["fx"]["value"] == 87.42
     assert params["fx"]["bind"] == {"input": "range", "min": 80, "max": 95, "step": 0.1,
-                                    "name": "Exchange rate (₹ per $) "}
+                                    "name": "Exchange rate"}  # charts.js adds value and unit
     assert "bind" not in params["usd_low"]
     assert params["gwh_high"]["expr"] == ("max(usd_low * fx / 10 / capex_high, "
                                           "usd_high * fx / 10 / capex_low)")
@@ -207,3 +207,69 @@ def test_figure_offers_reset_only_for_charts_with_sliders():
     still = charts.figure(alt.Chart(data).mark_bar().encode(x="value:Q"), name="s", title="S",
                           description="d", source_note="s", data=data).html()
     assert "br-whatif" not in still and "br-reset" not in still
+
+
+# --------------------------------------------------------------------------- the reader's controls
+
+
+def test_slider_display_writes_the_unit_around_the_value():
+    fx, low, _ = sliders()
+    assert fx.display() == {"name": "fx", "label": "Exchange rate", "unit": "₹ per $",
+                            "prefix": "₹", "suffix": " per $", "decimals": 2, "value": 87.42,
+                            "step": 0.1}
+    assert (low.display()["prefix"], low.display()["suffix"]) == ("₹", " crore per GWh")
+    assert low.display()["decimals"] == 1  # the published value's, finer than the step
+    share = whatif.Slider("share", "Share to cells", "%", 70, 0, 100, 5)
+    assert (share.display()["suffix"], share.display()["decimals"]) == ("%", 0)
+    kg = whatif.Slider("kg", "Pack mass", "kg per kWh", 6.8, 5, 9, 0.1)
+    assert (kg.display()["prefix"], kg.display()["suffix"]) == ("", " kg per kWh")
+
+
+def test_chart_declares_pairs_shares_and_links_for_charts_js():
+    spec = whatif.whatif_chart(sliders(), outputs(), consts(),
+                               pairs=[("capex_low", "capex_high")], link="japan",
+                               context="'At ' + format(fx, '.2f')").to_dict()
+    meta = spec["usermeta"]["brWhatif"]
+    assert meta["pairs"] == [["capex_low", "capex_high"]] and meta["link"] == "japan"
+    assert [s["name"] for s in meta["sliders"]] == ["fx", "capex_low", "capex_high"]
+    assert spec["height"] == 80 * 3 + 30  # the context line takes the top
+    texts = _svg_texts(spec)
+    assert "At 87.42" in texts
+    with pytest.raises(ValueError, match="pair"):
+        whatif.whatif_chart(sliders(), outputs(), consts(), pairs=[("capex_low", "nope")])
+    with pytest.raises(ValueError, match="starts above"):
+        whatif.whatif_chart(sliders(), outputs(), consts(), pairs=[("capex_high", "capex_low")])
+    shares = [whatif.Slider("a", "Share to cells", "%", 70, 0, 100, 5),
+              whatif.Slider("b", "Share to recycling", "%", 40, 0, 100, 5)]
+    out = [whatif.Output("o", "Out", "a + b", "a + b", suffix="%")]
+    with pytest.raises(ValueError, match="above 100"):
+        whatif.whatif_chart(shares, out, shares=["a", "b"])
+    ok = whatif.whatif_chart([shares[0], whatif.Slider("b", "Share to recycling", "%", 20, 0,
+                                                       100, 5)], out, shares=["a", "b"],
+                             rest_label="EVs").to_dict()["usermeta"]["brWhatif"]
+    assert ok["shareNames"] == {"a": "cells", "b": "recycling"} and ok["rest"] == "EVs"
+
+
+def test_rows_keep_their_spacing_whatever_the_number_of_outputs():
+    import vl_convert as vlc
+
+    for n in (1, 3):
+        spec = whatif.whatif_chart(sliders(), outputs()[:n], consts(), row_height=76).to_dict()
+        vg = vlc.vegalite_to_vega(dict(spec, width=400), vl_version=charts.VL_VERSION)
+        y = next(s for s in vg["scales"] if s["name"] == "y")
+        assert y["range"] == [38, 76 * n - 38] and y.get("padding", 0) == 0
+
+
+def test_download_table_gives_results_and_assumptions_with_units():
+    table = whatif.table(sliders(), outputs(), consts())
+    assert list(table["kind"]) == ["Result"] * 3 + ["Assumption (slider)"] * 3
+    res = table.set_index("what")
+    pub = whatif.published(outputs(), sliders(), consts())
+    assert res.loc["Rupees", "low"] == fmt.round_sig(pub["inr"].low, 2)
+    assert res.loc["Rupees", "unit"] == "₹ crore" and res.loc["Cells", "unit"] == "GWh"
+    assert (res.loc["Exchange rate", "low"], res.loc["Exchange rate", "from"],
+            res.loc["Exchange rate", "to"]) == (87.42, 80, 95)
+    fig = charts.figure(whatif.whatif_chart(sliders(), outputs(), consts()), name="w",
+                        title="W", description="d", source_note="s", data=table,
+                        columns=whatif.TABLE_COLUMNS)
+    assert list(fig.csv.columns) == [h for _, h in whatif.TABLE_COLUMNS]

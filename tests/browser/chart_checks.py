@@ -1,0 +1,30 @@
+"""What a reader's eye checks on a drawn chart, as JavaScript run in the page.
+
+:data:`GEOMETRY` returns, for every report figure on the page, the problems a reader would
+see: the chart not as wide as its column (or wider), text or marks outside the drawing or
+the container, text cut short by Vega ("…"), and text running into other text. Used by
+tests/browser/test_charts_browser.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# A text box may touch another (descenders, tight legends): only an overlap of more than
+# 2 px in both directions counts. The script: chart_geometry.js (an arrow function).
+GEOMETRY = "\n".join(line for line in Path(__file__).with_name("chart_geometry.js")
+                     .read_text(encoding="utf-8").splitlines() if not line.startswith("//"))
+
+# Every figure: its chart's width against its column's, and the layout drawn.
+WIDTHS = """() => Array.from(document.querySelectorAll('figure.br-chart')).map(fig => {
+  const box = fig.querySelector('.br-vega');
+  const svg = box.querySelector('svg');
+  const cs = getComputedStyle(box);
+  const bundle = JSON.parse(document.getElementById(box.getAttribute('data-spec')).textContent);
+  return {id: fig.id, layout: box.getAttribute('data-layout'), hasNarrow: !!bundle.narrow,
+          column: box.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight),
+          chart: svg ? svg.getBoundingClientRect().width : 0};
+})"""
+
+ALL_DRAWN = ("() => Array.from(document.querySelectorAll('.br-vega'))"
+             ".every(el => el.getAttribute('data-drawn') === 'done')")
