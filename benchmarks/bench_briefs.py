@@ -98,14 +98,13 @@ def declares_briefs(notebooks: Path) -> bool:
 
 def prepare(book: str, tmp: Path) -> tuple[Path, bool]:
     """The book's root, and whether it has notebooks to execute."""
+    sys.path[:0] = [str(REPO / "tests"), str(REPO / "tests" / "integration")]
     if book == "synthetic":
-        sys.path.insert(0, str(REPO / "tests"))
         from test_briefs import fake_book
 
         return fake_book(tmp / "synthetic"), False
     if book == "mini":
-        sys.path.insert(0, str(REPO / "tests"))
-        from test_pipeline import make_book
+        from conftest import make_book
 
         return make_book(tmp / "mini"), True
     return copy_repo(tmp / "real"), True

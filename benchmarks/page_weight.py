@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "tests" / "browser"))
 
 from browser_support import (  # noqa: E402
     CHROMIUM,

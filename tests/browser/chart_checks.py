@@ -16,7 +16,8 @@ GEOMETRY = "\n".join(line for line in Path(__file__).with_name("chart_geometry.j
                      .read_text(encoding="utf-8").splitlines() if not line.startswith("//"))
 
 # Every figure: its chart's width against its column's, and the layout drawn.
-WIDTHS = """() => Array.from(document.querySelectorAll('figure.br-chart')).map(fig => {
+WIDTHS = """() => Array.from(document.querySelectorAll('figure.br-chart'))
+  .filter(fig => fig.querySelector('.br-vega')).map(fig => {
   const box = fig.querySelector('.br-vega');
   const svg = box.querySelector('svg');
   const cs = getComputedStyle(box);

@@ -20,8 +20,8 @@
   const name = el => (el.textContent || '').trim().slice(0, 40);
   for (const fig of document.querySelectorAll('figure.br-chart')) {
     const who = fig.id;
-    const box = fig.querySelector('.br-vega');
-    const svg = box && box.querySelector('svg');
+    const box = fig.querySelector('.br-vega') || fig.querySelector('.br-static');
+    const svg = box && Array.from(box.querySelectorAll('svg')).find(visible);
     if (!svg) { out.push(`${who}: no SVG`); continue; }
     const c = box.getBoundingClientRect();
     const cs = getComputedStyle(box);

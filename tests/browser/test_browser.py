@@ -174,9 +174,12 @@ CHART_STATE = """() => {
   const loose = Array.from(document.querySelectorAll('.br-vega'))
     .filter(el => !el.closest('figure.br-chart')).map(el => el.id);
   return {loose, figures: figures.map((fig, i) => {
-    const vegas = fig.querySelectorAll('.br-vega');
+    // A chart drawn by charts.js (.br-vega), or at build time (.br-static: a wide and a
+    // narrow SVG, one of them shown).
+    const vegas = fig.querySelectorAll('.br-vega, .br-static');
     const el = vegas[0];
-    const svg = el ? el.querySelector('svg') : null;
+    const svg = el ? (Array.from(el.querySelectorAll('svg'))
+      .find(s => s.getBoundingClientRect().width > 0) || null) : null;
     const links = Array.from(fig.querySelectorAll('a.br-csv'));
     const desc = fig.querySelector('.br-desc');
     return {
@@ -211,7 +214,7 @@ def chart_problems(page) -> list[str]:
     for f in state["figures"]:
         who = f"chart {f['name']}"
         if f["containers"] != 1:
-            out.append(f"{who}: {f['containers']} .br-vega containers (expected 1)")
+            out.append(f"{who}: {f['containers']} chart containers (expected 1)")
             continue
         if f["state"] != "done" or f["marks"] == 0:
             out.append(f"{who} did not draw (state {f['state']!r}, {f['marks']} marks): "

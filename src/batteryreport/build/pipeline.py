@@ -322,6 +322,7 @@ def prepare_book_inputs(layout: Layout, params: RunParams, data_folder: Path) ->
     Returns the manifest of the edition this build will publish.
     """
     from batteryreport.build.editions import list_editions, plan_edition
+    from batteryreport.build.icons import write_icons
     from batteryreport.build.pages import (
         CITATION_FILE,
         write_citation,
@@ -332,6 +333,7 @@ def prepare_book_inputs(layout: Layout, params: RunParams, data_folder: Path) ->
     from batteryreport.present.glue import read_all_glued
 
     write_bundle(layout.static)
+    write_icons(layout.static)
     # Briefs are no longer copied into the book's sources (see copy_briefs_into_site).
     shutil.rmtree(layout.generated / "briefs", ignore_errors=True)
     published = published_editions(layout.build)

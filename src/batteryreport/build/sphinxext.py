@@ -47,6 +47,7 @@ SOURCES_PAGE = f"{GENERATED}/data_sources"
 ABOUT_PAGE = "book/about"
 PREVIEW_IMAGE = "br-preview.png"  # written into _static at build time
 DESCRIPTION_CHARS = 200
+CHART_SCRIPTS = ("vega-bundle.js", "charts.js")  # loaded only by pages with a chart
 
 logger = logging.getLogger(__name__)
 
@@ -261,6 +262,12 @@ def page_context(app: Any, pagename: str, templatename: str, context: dict[str, 
 
     if doctree is not None:
         context["body"] = context.get("body", "") + source_register(app, pagename, doctree)
+    # A page with no interactive chart loads no chart library (vega-bundle.js is 300 kB
+    # compressed); a static chart (an SVG drawn at build time) needs none.
+    if 'class="br-vega"' not in context.get("body", ""):
+        context["script_files"] = [
+            js for js in context.get("script_files", [])
+            if Path(str(getattr(js, "filename", js))).name not in CHART_SCRIPTS]
 
     depth = context["pathto"]
     base = (cfg.html_baseurl or "").rstrip("/")
@@ -543,6 +550,9 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_config_value("batteryreport_tagline",  # the social preview image's subtitle
                          "How late India's battery-cell scheme is, what a Japanese investment "
                          "could buy, and what to do about recycling.", "html")
+    # jupyter-book always passes its "comments" setting; the report does not load
+    # sphinx_comments (no comments), so the value is declared here, and ignored.
+    app.add_config_value("comments_config", {}, "html")
     app.add_config_value("batteryreport_preview_footer",
                          "Open data and code · text and data CC BY 4.0", "html")
     app.add_node(glued, html=(visit_glued_html, depart_glued_html),

@@ -24,12 +24,15 @@ variable's current value, so a spec names colours only through :data:`COLORS`.
 from __future__ import annotations
 
 import base64
+import copy
 import datetime as dt
+import functools
 import html
 import io
 import itertools
 import json
 import math
+import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -434,6 +437,30 @@ def _to_spec(chart: Any) -> dict[str, Any]:
     return spec
 
 
+def _page_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a chart's spec as the page draws it: as wide as its column."""
+    page = dict(spec)
+    page.setdefault("width", "container")
+    return page
+
+
+STATIC_WIDTHS = {"wide": 720, "narrow": 360}  # px: a static chart's two drawings
+
+
+def static_svg(spec: Mapping[str, Any], width: int, label: str) -> str:
+    """The chart drawn once, at build time, as SVG for the page: no chart library needed.
+    The drawing scales with its column (viewBox); screen readers get ``label``."""
+    import vl_convert as vlc
+
+    fixed = json.loads(json.dumps(spec))
+    fixed["width"] = width  # the whole drawing, labels and legend included (autosize fit)
+    fixed["autosize"] = {"type": "fit-x", "contains": "padding"}
+    svg = vlc.vegalite_to_svg(fixed, vl_version=VL_VERSION)
+    svg = re.sub(r'^<svg ([^>]*?)width="[\d.]+" height="[\d.]+"', r"<svg \1", svg, count=1)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(label)}" '
+                       'preserveAspectRatio="xMinYMin meet" ', 1)
+
+
 class Figure:
     """A chart ready for the page: renders as HTML in Jupyter and in the book."""
 
@@ -445,6 +472,7 @@ class Figure:
                  register: pd.DataFrame | None = None):
         self.chart = chart
         self.narrow = narrow
+        self.static = False  # drawn by charts.js; see as_static()
         self.name = name
         self.title = one_line(title)
         self.takeaway = one_line(takeaway)
@@ -465,6 +493,27 @@ class Figure:
         self.as_of_basis = ("analysis date" if as_of is not None
                             else "newest source" if dates else "")
         self.csv = csv_frame(data, self.columns, register)  # the download
+
+    # -- the specs: validated and serialised once (Altair's to_dict is the slow part)
+
+    @functools.cached_property
+    def spec(self) -> dict[str, Any]:
+        return self.chart.to_dict() if hasattr(self.chart, "to_dict") else json.loads(
+            json.dumps(self.chart))
+
+    @functools.cached_property
+    def narrow_spec(self) -> dict[str, Any] | None:
+        if self.narrow is None:
+            return None
+        return self.narrow.to_dict() if hasattr(self.narrow, "to_dict") else json.loads(
+            json.dumps(self.narrow))
+
+    def as_static(self) -> Figure:
+        """The same figure drawn at build time as SVG: for a page that should load no chart
+        library (the front page). No tooltips, no re-colouring for dark mode."""
+        twin = copy.copy(self)
+        twin.static = True
+        return twin
 
     # -- the downloads
 
@@ -492,8 +541,8 @@ class Figure:
     def bundle(self) -> dict[str, Any]:
         """What charts.js draws: the wide and narrow specs (data shared), and the caption
         parts an image export writes around the chart."""
-        wide = _to_spec(self.chart)
-        narrow = _to_spec(self.narrow) if self.narrow is not None else None
+        wide = _page_spec(self.spec)
+        narrow = _page_spec(self.narrow_spec) if self.narrow_spec is not None else None
         datasets = dict(wide.pop("datasets", {}))
         if narrow is not None:
             datasets.update(narrow.pop("datasets", {}))
@@ -507,20 +556,31 @@ class Figure:
         n = next(_ids)
         vid = f"br-{self.name}-{n}"
         e = html.escape
-        bundle = self.bundle()
         takeaway = (f' <span class="br-chart-takeaway">{e(self.takeaway)}</span>'
                     if self.takeaway else "")
         source = sources_html(self.citations, self.note)
         meta = json.dumps(self.metadata(), ensure_ascii=False, indent=2)
+        if self.static:
+            drawing, script = self._static_html(), ""
+        else:
+            bundle = self.bundle()
+            # A group, not an img: the SVG inside becomes role="img", named by the
+            # description (charts.js).
+            drawing = (f'<div class="br-vega" id="{vid}" role="group" '
+                       f'aria-label="Chart: {e(self.title)}" data-spec="{vid}-spec"></div>\n'
+                       f"{_whatif_controls(vid, bundle['wide'])}")
+            script = (f'<script type="application/json" id="{vid}-spec">'
+                      f"{json_for_html(bundle)}</script>\n"
+                      f"<script>window.brDrawCharts && window.brDrawCharts();</script>\n")
+        save = ("" if self.static else
+                '<span class="br-save" hidden> <button type="button" data-kind="png">Save as '
+                'PNG</button> <button type="button" data-kind="svg">Save as SVG</button>'
+                "</span>")
         return (
             f'<figure class="br-chart" id="fig-{e(self.name)}">\n'
             f'<figcaption class="br-chart-head"><span class="br-chart-title" id="{vid}-title">'
             f"{e(self.title)}</span>{takeaway}</figcaption>\n"
-            # A group, not an img: the SVG inside becomes role="img", named by the
-            # description (charts.js).
-            f'<div class="br-vega" id="{vid}" role="group" aria-label="Chart: {e(self.title)}"'
-            f' data-spec="{vid}-spec"></div>\n'
-            f"{_whatif_controls(vid, bundle['wide'])}"
+            f"{drawing}"
             f'<div class="br-chart-foot">\n'
             f'<p class="br-source">{source}</p>\n'
             f'<details class="br-describe"><summary>Describe this chart</summary>'
@@ -529,13 +589,23 @@ class Figure:
             f'href="{csv_href(self.csv)}">Download the data (CSV)</a> '
             f'<a class="br-meta" download="{e(self.name)}.json" '
             f'href="{data_href(meta, "application/json")}">About this data (JSON)</a>'
-            f'<span class="br-save" hidden> <button type="button" data-kind="png">Save as '
-            f'PNG</button> <button type="button" data-kind="svg">Save as SVG</button>'
-            f"</span></p>\n</div>\n"
-            f'<script type="application/json" id="{vid}-spec">{json_for_html(bundle)}</script>\n'
-            f"<script>window.brDrawCharts && window.brDrawCharts();</script>\n"
+            f"{save}</p>\n</div>\n"
+            f"{script}"
             f"</figure>"
         )
+
+    def _static_html(self) -> str:
+        # As charts.js leaves a drawn chart: a group named by the title, holding an SVG
+        # image named by the description.
+        label = one_line(self.description)
+        wide = static_svg(self.spec, STATIC_WIDTHS["wide"], label)
+        inner = wide
+        if self.narrow_spec is not None:
+            narrow = static_svg(self.narrow_spec, STATIC_WIDTHS["narrow"], label)
+            inner = (f'<div class="br-static-wide">{wide}</div>'
+                     f'<div class="br-static-narrow">{narrow}</div>')
+        return (f'<div class="br-static" role="group" aria-label="Chart: '
+                f'{html.escape(self.title)}" data-drawn="done">{inner}</div>\n')
 
     def _repr_html_(self) -> str:
         return self.html()
@@ -544,7 +614,7 @@ class Figure:
         """What the PDF briefs need: the spec (for vector export) and the caption parts."""
         return {"name": self.name, "title": self.title, "takeaway": self.takeaway,
                 "description": self.description, "source_note": self.source_note,
-                "spec": self.chart.to_dict()}
+                "spec": copy.deepcopy(self.spec)}
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
         return {"text/html": self.html(),
@@ -552,7 +622,7 @@ class Figure:
                 FIGURE_MIME: self.record()}
 
     def to_vega_lite(self) -> dict[str, Any]:
-        return self.chart.to_dict()
+        return copy.deepcopy(self.spec)
 
 
 def figure(chart: alt.TopLevelMixin, *, name: str, title: str, description: str,

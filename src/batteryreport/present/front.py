@@ -19,4 +19,4 @@ def glue_pli(result: Any) -> None:
     from batteryreport.present import pli
     from batteryreport.present.glue import glue_figure
 
-    glue_figure(HEADLINE_CHART, pli.promised_built(result))
+    glue_figure(HEADLINE_CHART, pli.promised_built(result).as_static())

@@ -177,3 +177,37 @@ def test_theme_stacks_legends_under_the_plot():
     assert cfg["axis"]["labelLimit"] == 0 and cfg["legend"]["labelLimit"] == 0  # no "…"
     used = json.dumps(cfg)
     assert all(c in charts.COLORS.values() for c in re.findall(r"#[0-9a-f]{6}", used))
+
+
+def test_a_static_figure_is_drawn_at_build_time_and_needs_no_chart_library():
+    fig = _fig()
+    markup = fig.as_static().html()
+    assert "br-vega" not in markup and "<script" not in markup and "br-save" not in markup
+    group = re.search(r'<div class="br-static" role="group" aria-label="([^"]+)" '
+                      r'data-drawn="done">', markup)
+    assert group and group.group(1) == "Chart: Demo &lt;chart&gt;"
+    wide = re.search(r'<div class="br-static-wide">(<svg .*?</svg>)</div>', markup, re.S)
+    narrow = re.search(r'<div class="br-static-narrow">(<svg .*?</svg>)</div>', markup, re.S)
+    assert wide and narrow
+    for svg, width in ((wide.group(1), 720), (narrow.group(1), 360)):
+        head = svg[:svg.index(">")]
+        assert 'role="img"' in head and 'aria-label="Bars: Ola 1 GWh, ACC 0 GWh."' in head
+        assert f'viewBox="0 0 {width} ' in head  # the whole drawing at that width
+        assert " width=" not in head  # scales with its column
+        assert "Ola" in svg and "role-mark" in svg
+    # The same caption, sources and downloads as the drawn figure.
+    assert 'download="demo.csv"' in markup and "Sources: Business Standard, <a" in markup
+    assert not fig.static  # as_static() makes a twin; the figure itself is unchanged
+
+
+def test_a_figures_spec_is_made_once(monkeypatch):
+    fig = _fig()
+    calls = []
+    real = type(fig.chart).to_dict
+    monkeypatch.setattr(type(fig.chart), "to_dict",
+                        lambda self, *a, **k: calls.append(1) or real(self, *a, **k))
+    fig._repr_mimebundle_()
+    fig._repr_mimebundle_()
+    fig.to_vega_lite()["mark"] = "changed"  # a caller's copy
+    assert len(calls) == 2  # the wide chart and the narrow one, once each
+    assert fig.to_vega_lite()["mark"] != "changed"
