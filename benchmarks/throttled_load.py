@@ -35,8 +35,9 @@ NETWORK = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8,
            "uploadThroughput": 750e3 / 8}
 CPU_SLOWDOWN = 4
 
-DRAWN = """() => Array.from(document.querySelectorAll('.br-vega'))
-  .every(el => ['done', 'failed'].includes(el.getAttribute('data-drawn')))"""
+DRAWN = """() => document.readyState !== 'loading' &&
+  Array.from(document.querySelectorAll('.br-vega'))
+    .every(el => ['done', 'failed'].includes(el.getAttribute('data-drawn')))"""
 TIMES = """() => {
   const fcp = performance.getEntriesByName('first-contentful-paint')[0];
   const nav = performance.getEntriesByType('navigation')[0];

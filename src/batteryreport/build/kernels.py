@@ -48,19 +48,39 @@ def warm() -> None:
 
 
 def _start_kernel() -> None:
-    # The asynchronous manager, as nbclient itself would make: with it nbclient notices a
-    # kernel that died in the middle of a cell instead of waiting for its output forever.
-    from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
     Path(_worker["log"]).parent.mkdir(parents=True, exist_ok=True)
     # The kernel's own chatter (stderr) goes to a log file, not the build's terminal.
     log = open(_worker["log"], "a")  # noqa: SIM115 (the kernel holds it for its life)
-    km = AsyncKernelManager(kernel_name="python3")
+    km = _manager()
     run_sync(km.start_kernel)(cwd=_worker["cwd"], env={**os.environ, **_worker["env"]},
                               stdout=log, stderr=log)
     _worker.update(km=km, log_file=log, error="")
     _run_quietly(WARM_IMPORTS)
+
+
+def _manager() -> Any:
+    # The asynchronous manager, as nbclient itself would make: with it nbclient notices a
+    # kernel that died in the middle of a cell instead of waiting for its output forever.
+    # Its one client stays connected from notebook to notebook (connecting one takes
+    # about 0.2 s); nbclient leaves it open, as the manager is not its own.
+    from jupyter_client.manager import AsyncKernelManager
+
+    class WarmKernelManager(AsyncKernelManager):
+        _kept_client = None
+
+        def client(self, **kwargs: Any) -> Any:
+            if self._kept_client is None:
+                kc = super().client(**kwargs)
+                kc.start_channels()
+                start = kc.start_channels  # nbclient starts them again: once is enough
+                kc.start_channels = lambda *a, **k: None if kc.channels_running else start(
+                    *a, **k)
+                self._kept_client = kc
+            return self._kept_client
+
+    return WarmKernelManager(kernel_name="python3")
 
 
 def _stop_kernel() -> None:
@@ -68,6 +88,8 @@ def _stop_kernel() -> None:
 
     km = _worker.get("km")
     if km is not None and km.has_kernel:
+        if km._kept_client is not None:
+            km._kept_client.stop_channels()
         run_sync(km.shutdown_kernel)(now=True)
 
 
@@ -81,19 +103,29 @@ def _run_quietly(code: str) -> None:
     from jupyter_core.utils import run_sync
 
     async def run() -> dict[str, Any]:
-        # A client of its own for each call: nbclient's client for the notebook is separate.
         kc = _worker["km"].client()
-        kc.start_channels()
-        try:
-            await kc.wait_for_ready(timeout=60)
-            return await kc.execute_interactive(code, silent=True, store_history=False,
-                                                timeout=60)
-        finally:
-            kc.stop_channels()
+        await kc.wait_for_ready(timeout=60)
+        return await kc.execute_interactive(code, silent=True, store_history=False,
+                                            timeout=60)
 
     reply = run_sync(run)()
     if reply["content"]["status"] != "ok":
         raise RuntimeError(f"kernel set-up failed: {reply['content'].get('evalue')}")
+
+
+SETUP_TAG = "br-kernel-setup"  # the cell run first, removed from the executed notebook
+
+
+def _with_setup_cell(nb: Any, spec: NotebookSpec) -> Any:
+    """The notebook with a first cell that clears what the kernel's previous notebook left
+    and declares this one's tables (one round trip instead of a separate request)."""
+    import nbformat
+
+    code = (f"%reset -f\nimport os as _os\n"
+            f"_os.environ[{ENV_TABLES!r}] = {','.join(spec.tables)!r}\ndel _os")
+    cell = nbformat.v4.new_code_cell(code, metadata={"tags": ["remove-cell", SETUP_TAG]})
+    nb.cells.insert(0, cell)
+    return nb
 
 
 def execute(spec: NotebookSpec, parameters: dict[str, Any], output: Path) -> tuple[float, str]:
@@ -107,16 +139,15 @@ def execute(spec: NotebookSpec, parameters: dict[str, Any], output: Path) -> tup
             return 0.0, f"{_worker['error']} (kernel log: {_worker['log']})"
         if not _alive():
             _start_kernel()
-        _run_quietly(f"%reset -f\nimport os as _os\n"
-                     f"_os.environ[{ENV_TABLES!r}] = {','.join(spec.tables)!r}\ndel _os")
-        pm.execute_notebook(spec.read(), str(tmp), parameters=parameters,
-                            kernel_name="python3", km=_worker["km"], progress_bar=False,
-                            log_output=False, request_save_on_cell_execute=False)
+        pm.execute_notebook(_with_setup_cell(spec.read(), spec), str(tmp),
+                            parameters=parameters, kernel_name="python3", km=_worker["km"],
+                            progress_bar=False, log_output=False,
+                            request_save_on_cell_execute=False)
     except pm.PapermillExecutionError as exc:
         tmp.unlink(missing_ok=True)
         first = next((line for line in (exc.source or "").splitlines() if line.strip()), "")
         return time.perf_counter() - start, (
-            f"cell {exc.cell_index} ({first.strip()[:80]!r}): {exc.ename}: {exc.evalue}")
+            f"the cell starting {first.strip()[:80]!r}: {exc.ename}: {exc.evalue}")
     except Exception as exc:  # kernel died, bad notebook JSON, ...
         tmp.unlink(missing_ok=True)
         return time.perf_counter() - start, (f"{type(exc).__name__}: {exc} "
@@ -131,6 +162,8 @@ def normalise(path: Path) -> None:
     one), number cells and execution counts from 1 and drop papermill's timings, so equal
     inputs give equal files."""
     nb = json.loads(path.read_text(encoding="utf-8"))
+    nb["cells"] = [c for c in nb["cells"]
+                   if SETUP_TAG not in c.get("metadata", {}).get("tags", [])]
     count = 0
     for index, cell in enumerate(nb["cells"]):
         if "id" in cell:  # random when the notebook is read from its MyST source

@@ -15,6 +15,7 @@ import concurrent.futures as cf
 import contextlib
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import sys
@@ -316,21 +317,12 @@ def copy_briefs_into_site(layout: Layout, briefs: list[Path], scenario: str) -> 
         raise InputError(missing, "brief links")
 
 
-def prepare_book_inputs(layout: Layout, params: RunParams, data_folder: Path) -> dict[str, Any]:
-    """Generated, non-notebook pages and static files (before Sphinx runs).
-
-    Returns the manifest of the edition this build will publish.
-    """
-    from batteryreport.build.editions import list_editions, plan_edition
+def plan_book(layout: Layout, params: RunParams, data_folder: Path) -> tuple[Any, ...]:
+    """The static files every page loads, and the edition this build will publish
+    (its manifest, the edition it follows, the editions published before)."""
+    from batteryreport.build.editions import plan_edition
     from batteryreport.build.icons import write_icons
-    from batteryreport.build.pages import (
-        CITATION_FILE,
-        write_citation,
-        write_edition_pages,
-        write_generated_pages,
-    )
     from batteryreport.present.charts import write_bundle
-    from batteryreport.present.glue import read_all_glued
 
     write_bundle(layout.static)
     write_icons(layout.static)
@@ -339,12 +331,34 @@ def prepare_book_inputs(layout: Layout, params: RunParams, data_folder: Path) ->
     published = published_editions(layout.build)
     manifest, base = plan_edition(store(layout.build), layout.root, params, data_folder,
                                   layout.generated, published=published)
-    # After planning: the dataset zip is named for the edition.
+    return manifest, base, published
+
+
+def write_book_pages(layout: Layout, params: RunParams, data_folder: Path,
+                     manifest: dict[str, Any], base: Any, published: list) -> None:
+    """The generated, non-notebook pages (before Sphinx runs): data and sources with the
+    dataset zip named for the edition, the edition's pages, the citation."""
+    from batteryreport.build.editions import list_editions
+    from batteryreport.build.pages import (
+        CITATION_FILE,
+        write_citation,
+        write_edition_pages,
+        write_generated_pages,
+    )
+    from batteryreport.present.glue import read_all_glued
+
     write_generated_pages(layout.generated, params, data_folder, manifest)
     write_edition_pages(layout.generated, manifest, base, read_all_glued(layout.generated),
                         data_folder, list_editions(store(layout.build), published),
                         layout.cache / "edition-summaries")
     write_citation(layout.generated, layout.root / CITATION_FILE, manifest)
+
+
+def prepare_book_inputs(layout: Layout, params: RunParams, data_folder: Path) -> dict[str, Any]:
+    """Everything Sphinx needs besides the executed notebooks; returns the edition's
+    manifest."""
+    manifest, base, published = plan_book(layout, params, data_folder)
+    write_book_pages(layout, params, data_folder, manifest, base, published)
     return manifest
 
 
@@ -383,17 +397,22 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
 
     os.environ[ENV_DATA_DIR] = str(data_folder)  # the {num} role reads the source register
     t = time.perf_counter()
-    manifest = prepare_book_inputs(layout, params, data_folder)
-    report.stages["pages"] = time.perf_counter() - t
-    t = time.perf_counter()
-    key = site_key(layout, params)
-    site_due = published_site_key(layout.build) != key
-    # The briefs (Typst, vl-convert) are made in a process of their own while Sphinx
-    # builds the site here: the two share nothing but the executed notebooks.
+    manifest, base, published = plan_book(layout, params, data_folder)
     site_error: Exception | None = None
     briefs_error: InputError | None = None
-    with cf.ProcessPoolExecutor(max_workers=1) as pool:
+    # The briefs (Typst, vl-convert) are made in a process of their own from the executed
+    # notebooks and the edition's manifest, while this process writes the generated pages
+    # and Sphinx builds the site: the two share nothing else.
+    # A fresh interpreter ("spawn"), not a fork: vl-convert's runtime, started in this
+    # process to write the chart bundle, does not survive a fork.
+    with cf.ProcessPoolExecutor(max_workers=1,
+                                mp_context=multiprocessing.get_context("spawn")) as pool:
         briefs = pool.submit(make_briefs, layout, params, data_folder, manifest)
+        write_book_pages(layout, params, data_folder, manifest, base, published)
+        report.stages["pages"] = time.perf_counter() - t
+        t = time.perf_counter()
+        key = site_key(layout, params)
+        site_due = published_site_key(layout.build) != key
         if site_due:
             try:
                 build_site(layout)

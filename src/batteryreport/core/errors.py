@@ -31,8 +31,20 @@ class InputError(Exception):
 
     def __init__(self, problems: list[Problem], what: str = "input"):
         self.problems = problems
+        self.what = what
         lines = "\n".join(f"  - {p}" for p in problems)
         super().__init__(f"{len(problems)} problem(s) in the {what}:\n{lines}")
+
+    def __reduce__(self):
+        # Rebuilt from its problems when it crosses a process boundary (the briefs are
+        # made in a process of their own), not from its message.
+        return _rebuild, (type(self), self.problems, self.what)
+
+
+def _rebuild(cls: type, problems: list[Problem], what: str) -> InputError:
+    error = InputError.__new__(cls)
+    InputError.__init__(error, problems, what)
+    return error
 
 
 class DataError(InputError):

@@ -437,6 +437,14 @@ def _to_spec(chart: Any) -> dict[str, Any]:
     return spec
 
 
+def _spec_of(chart: Any) -> dict[str, Any]:
+    """A chart's Vega-Lite spec. Not validated against the schema here (half the time of a
+    chapter's charts): tests/unit/present/test_chart_figures.py validates every chart."""
+    if hasattr(chart, "to_dict"):
+        return chart.to_dict(validate=False)
+    return json.loads(json.dumps(chart))
+
+
 def _page_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of a chart's spec as the page draws it: as wide as its column."""
     page = dict(spec)
@@ -498,15 +506,11 @@ class Figure:
 
     @functools.cached_property
     def spec(self) -> dict[str, Any]:
-        return self.chart.to_dict() if hasattr(self.chart, "to_dict") else json.loads(
-            json.dumps(self.chart))
+        return _spec_of(self.chart)
 
     @functools.cached_property
     def narrow_spec(self) -> dict[str, Any] | None:
-        if self.narrow is None:
-            return None
-        return self.narrow.to_dict() if hasattr(self.narrow, "to_dict") else json.loads(
-            json.dumps(self.narrow))
+        return None if self.narrow is None else _spec_of(self.narrow)
 
     def as_static(self) -> Figure:
         """The same figure drawn at build time as SVG: for a page that should load no chart

@@ -172,7 +172,7 @@ def build_briefs(layout: Any, params: Any, data_folder: Path, out_dir: Path,
         todo = [(job, key) for job in jobs for key in [inputs_key(job)]
                 if not ((out_dir / job.name).exists()
                         and pdf_inputs_key(out_dir / job.name) == key)]
-        charts: ChartCache = {}
+        charts = ChartCache(Path(layout.cache) / "brief-charts")
         render_charts([job for job, _ in todo], None, charts)
         made = []
         for job, key in todo:

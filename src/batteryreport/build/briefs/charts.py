@@ -251,3 +251,44 @@ def chart_svg(spec: dict[str, Any], scale: float = PRINT_SCALE,
                          "discreteHeight": {"step": max(20 * scale, row_min)}})
     svg = vlc.vegalite_to_svg(s, vl_version="v6_4")
     return svg, min(_svg_size(svg)[0], width)
+
+
+# A drawn chart depends only on its spec, its scale and the drawing software, so it is
+# kept between builds (derived data in .cache; deleting it is safe). A rebuild after one
+# table changed redraws only the charts whose data changed.
+CHART_CACHE_MAX = 400  # files; the oldest go first
+
+
+def cached_chart_svg(spec: dict[str, Any], scale: float, folder: Path | None
+                     ) -> tuple[str, float]:
+    import hashlib
+    import json
+    import os
+    import tempfile
+
+    import vl_convert as vlc
+
+    if folder is None:
+        return chart_svg(spec, scale)
+    key = hashlib.sha256(json.dumps(
+        [spec, scale, COLUMN_PT, vlc.__version__, [str(d) for d in font_dirs()],
+         Path(__file__).stat().st_mtime_ns], sort_keys=True, default=str).encode()).hexdigest()
+    path = folder / f"{key}.json"
+    if path.is_file():
+        try:
+            svg, width = json.loads(path.read_text(encoding="utf-8"))
+            return str(svg), float(width)
+        except (ValueError, TypeError):
+            pass  # a damaged entry is drawn again
+    svg, width = chart_svg(spec, scale)
+    folder.mkdir(parents=True, exist_ok=True)
+    # Two threads may draw the same chart (one figure in a brief and in the summary): each
+    # writes its own temporary file, and either's rename leaves the same entry.
+    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps([svg, width]))
+    os.replace(tmp, path)
+    entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+    for old in entries[:-CHART_CACHE_MAX]:
+        old.unlink(missing_ok=True)
+    return svg, width

@@ -23,7 +23,7 @@ from batteryreport.build.briefs.charts import (
     FONT_PREFIXES,
     FONT_STACK,
     PRINT_SCALE,
-    chart_svg,
+    cached_chart_svg,
     font_dirs,
     label_rows,
     plot_height,
@@ -172,7 +172,13 @@ def pdf_inputs_key(path: Path) -> str | None:
     return found[0].removeprefix(KEY_PREFIX) if found else None
 
 
-ChartCache = dict[tuple[str, int, float], tuple[str, float]]  # (pdf, figure, scale) -> svg
+class ChartCache(dict[tuple[str, int, float], tuple[str, float]]):
+    """The charts drawn in one build, ``(pdf, figure, scale) -> (svg, width)``; drawings
+    are also kept in ``folder`` between builds (None: not kept)."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        super().__init__()
+        self.folder = folder
 
 
 def _scale_key(scale: float) -> float:
@@ -183,7 +189,8 @@ def render_charts(jobs: list[_Job], scales: dict[str, list[float]] | None,
                   cache: ChartCache) -> None:
     """Draw the jobs' charts (at their first cut's scale, or ``scales[job.name]``) into
     ``cache``, two at a time (vl-convert runs conversions in parallel; the machines have
-    two cores)."""
+    two cores), reusing the drawings kept in ``cache.folder``."""
+    cache_folder = getattr(cache, "folder", None)
     from concurrent.futures import ThreadPoolExecutor
 
     def scale_of(job: _Job, i: int) -> float:
@@ -197,7 +204,7 @@ def render_charts(jobs: list[_Job], scales: dict[str, list[float]] | None,
     def draw(item: tuple[_Job, int, dict[str, Any], float]) -> tuple[str, float]:
         job, _, rec, scale = item
         try:
-            return chart_svg(rec["spec"], scale)
+            return cached_chart_svg(rec["spec"], scale, cache_folder)
         except Exception as exc:  # vl-convert rejects the spec
             raise BriefError([Problem(job.name, "brief-chart", f"figure {rec.get('name')!r} "
                                       f"could not be drawn: {exc}")]) from None
@@ -302,7 +309,7 @@ def _compile(job: _Job, work: Path, key: str = "", charts: ChartCache | None = N
     """Typeset one PDF: the first cut that fits its page limit (its table kept from leaving
     a row or two alone on a page), with each page's charts grown into the room left at its
     foot, as long as nothing moves to another page."""
-    charts = {} if charts is None else charts
+    charts = ChartCache() if charts is None else charts
     chosen = None
     for cut in job.cuts:
         scales = [cut.chart_scale] * len(job.figures)

@@ -1,0 +1,46 @@
+"""Brief charts are kept between builds: an unchanged chart is not drawn again, a changed
+one is, and a damaged entry is drawn again."""
+
+import batteryreport.build.briefs.charts as charts
+
+SPEC = {"$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "data": {"values": [{"firm": "Ola", "gwh": 1.0}, {"firm": "ACC", "gwh": 0.0}]},
+        "mark": "bar", "encoding": {"x": {"field": "gwh", "type": "quantitative"},
+                                    "y": {"field": "firm", "type": "nominal"}}}
+
+
+def test_a_chart_is_drawn_once_and_read_back(tmp_path, monkeypatch):
+    drawn = []
+    real = charts.chart_svg
+    monkeypatch.setattr(charts, "chart_svg",
+                        lambda spec, scale: drawn.append(scale) or real(spec, scale))
+    first = charts.cached_chart_svg(SPEC, 1.0, tmp_path)
+    again = charts.cached_chart_svg(SPEC, 1.0, tmp_path)
+    assert again == first and drawn == [1.0] and first[0].startswith("<svg")
+    charts.cached_chart_svg(SPEC, 0.8, tmp_path)  # another scale is another drawing
+    changed = {**SPEC, "mark": "point"}
+    charts.cached_chart_svg(changed, 1.0, tmp_path)
+    assert drawn == [1.0, 0.8, 1.0] and len(list(tmp_path.glob("*.json"))) == 3
+    for entry in tmp_path.glob("*.json"):
+        entry.write_text("{not json", encoding="utf-8")
+    assert charts.cached_chart_svg(SPEC, 1.0, tmp_path) == first
+    assert len(drawn) == 4
+
+
+def test_the_oldest_drawings_go_first(tmp_path, monkeypatch):
+    monkeypatch.setattr(charts, "CHART_CACHE_MAX", 2)
+    monkeypatch.setattr(charts, "chart_svg", lambda spec, scale: (f"<svg>{scale}</svg>", 1.0))
+    for scale in (1.0, 0.9, 0.8):
+        charts.cached_chart_svg(SPEC, scale, tmp_path)
+    assert len(list(tmp_path.glob("*.json"))) == 2
+
+
+def test_two_threads_drawing_the_same_chart_both_succeed(tmp_path, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(charts, "chart_svg", lambda spec, scale: ("<svg/>", 1.0))
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: charts.cached_chart_svg(SPEC, 1.0, tmp_path),
+                                range(32)))
+    assert results == [("<svg/>", 1.0)] * 32
+    assert [p.suffix for p in tmp_path.iterdir()] == [".json"]
