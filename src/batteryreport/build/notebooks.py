@@ -45,15 +45,45 @@ class NotebookSpec:
         return read_notebook(self.source)
 
 
+# Parsed MyST notebooks, by content: parsing (and importing jupytext) costs more than a
+# rebuild with nothing changed spends on everything else. Derived data; safe to delete.
+PARSED_CACHE = REPO_ROOT / ".cache" / "parsed-notebooks"
+
+
 def read_notebook(path: Path) -> nbformat.NotebookNode:
     if path.suffix == ".ipynb":
         return nbformat.read(path, as_version=4)
+    import hashlib
+    from importlib.metadata import version
+
+    text = path.read_bytes()
+    key = hashlib.sha256(text + version("jupytext").encode()).hexdigest()
+    cached = PARSED_CACHE / f"{key}.ipynb"
+    try:
+        return nbformat.reads(cached.read_text(encoding="utf-8"), as_version=4)
+    except (OSError, ValueError):
+        pass  # not parsed yet, or a damaged entry: parse again
     import jupytext
 
-    nb = jupytext.read(path)
+    nb = jupytext.reads(text.decode("utf-8"), fmt=path.suffix.lstrip("."))
     nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3",
                                           "language": "python"})
+    _keep(cached, nbformat.writes(nb))
     return nb
+
+
+def _keep(path: Path, text: str) -> None:
+    import os
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only checkout parses every time
 
 
 def _parameters_cell(nb: nbformat.NotebookNode, source: Path) -> ast.Module:

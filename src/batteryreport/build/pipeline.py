@@ -322,7 +322,7 @@ def plan_book(layout: Layout, params: RunParams, data_folder: Path) -> tuple[Any
     (its manifest, the edition it follows, the editions published before)."""
     from batteryreport.build.editions import plan_edition
     from batteryreport.build.icons import write_icons
-    from batteryreport.present.charts import write_bundle
+    from batteryreport.present.bundle import write_bundle
 
     write_bundle(layout.static)
     write_icons(layout.static)
@@ -384,7 +384,31 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
     prune_orphan_editions(layout.build)  # left by a build stopped before it published
     _say(f"  valid    parameters (scenario '{params.scenario}') and {len(tables)} data tables")
     report.stages["validate"] = time.perf_counter() - start
+    # The briefs (Typst, vl-convert) are made in a process of their own, from the executed
+    # notebooks and the edition's manifest, while this process writes the generated pages
+    # and Sphinx builds the site: the two share nothing else. The process is started now,
+    # so that its interpreter and imports are ready by the time the notebooks have run.
+    # A fresh interpreter ("spawn"), not a fork: vl-convert's runtime, once started in this
+    # process (the chart bundle, the favicons), does not survive a fork.
+    with cf.ProcessPoolExecutor(max_workers=1,
+                                mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool.submit(prepare_briefs_process)
+        return _build_validated(layout, params, data_folder, jobs, only, report, start, pool)
 
+
+def prepare_briefs_process() -> None:
+    """Import what making the briefs needs (run in the briefs' process ahead of time)."""
+    import jupytext  # noqa: F401
+    import pypdf  # noqa: F401
+    import typst  # noqa: F401
+
+    import batteryreport.build.briefs  # noqa: F401
+    import batteryreport.present.charts  # noqa: F401
+
+
+def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs: int,
+                     only: list[str] | None, report: BuildReport, start: float,
+                     pool: cf.Executor) -> BuildReport:
     t = time.perf_counter()
     report.results = run_notebooks(layout, params, data_folder, jobs, only)
     report.stages["notebooks"] = time.perf_counter() - t
@@ -400,28 +424,21 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
     manifest, base, published = plan_book(layout, params, data_folder)
     site_error: Exception | None = None
     briefs_error: InputError | None = None
-    # The briefs (Typst, vl-convert) are made in a process of their own from the executed
-    # notebooks and the edition's manifest, while this process writes the generated pages
-    # and Sphinx builds the site: the two share nothing else.
-    # A fresh interpreter ("spawn"), not a fork: vl-convert's runtime, started in this
-    # process to write the chart bundle, does not survive a fork.
-    with cf.ProcessPoolExecutor(max_workers=1,
-                                mp_context=multiprocessing.get_context("spawn")) as pool:
-        briefs = pool.submit(make_briefs, layout, params, data_folder, manifest)
-        write_book_pages(layout, params, data_folder, manifest, base, published)
-        report.stages["pages"] = time.perf_counter() - t
-        t = time.perf_counter()
-        key = site_key(layout, params)
-        site_due = published_site_key(layout.build) != key
-        if site_due:
-            try:
-                build_site(layout)
-            except Exception as exc:
-                site_error = exc
+    briefs = pool.submit(make_briefs, layout, params, data_folder, manifest)
+    write_book_pages(layout, params, data_folder, manifest, base, published)
+    report.stages["pages"] = time.perf_counter() - t
+    t = time.perf_counter()
+    key = site_key(layout, params)
+    site_due = published_site_key(layout.build) != key
+    if site_due:
         try:
-            report.briefs, briefs_seconds = briefs.result()
-        except InputError as exc:
-            briefs_error = exc
+            build_site(layout)
+        except Exception as exc:
+            site_error = exc
+    try:
+        report.briefs, briefs_seconds = briefs.result()
+    except InputError as exc:
+        briefs_error = exc
     if site_error is None and briefs_error is None and site_due:
         try:
             copy_briefs_into_site(layout, report.briefs, params.scenario)

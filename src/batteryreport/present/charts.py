@@ -2,8 +2,8 @@
 
 Altair's stock HTML loads Vega from a CDN. Here the Vega/Vega-Lite/vega-embed bundle
 from ``vl_convert`` is written into the book's static files at build time
-(:func:`write_bundle`), and :func:`figure` emits a ``<figure>`` holding, in one pattern
-for every chart:
+(:mod:`batteryreport.present.bundle`), and :func:`figure` emits a ``<figure>`` holding,
+in one pattern for every chart:
 
 - the title and a one-line takeaway (the figure's caption, above the chart);
 - the chart container and its spec(s) as inert JSON: a ``wide`` spec, and optionally a
@@ -37,16 +37,14 @@ import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import Any
 
 import altair as alt
 import pandas as pd
 
+from batteryreport.present.bundle import VL_VERSION
 from batteryreport.present.text import json_for_html, one_line
 
-VL_VERSION = "v6_4"  # passed to vl_convert as a literal (STACK.md)
-BUNDLE_NAME = "vega-bundle.js"
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 LEGEND_LAYOUT = "{bottom: {direction: 'vertical', anchor: 'start', margin: 6, offset: 16}}"
 NARROW_BELOW = 600  # px of column width under which a figure's narrow spec is drawn
@@ -73,26 +71,6 @@ LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 FIGURE_MIME = "application/vnd.batteryreport.figure+json"
 
 _ids = itertools.count(1)
-
-
-def write_bundle(static_dir: Path) -> Path:
-    """Write the vega-embed bundle (wrapped so its names stay out of Sphinx's globals)."""
-    import vl_convert as vlc
-
-    static_dir.mkdir(parents=True, exist_ok=True)
-    target = static_dir / BUNDLE_NAME
-    # Generating the bundle takes over a second: the first line records what made it.
-    stamp = f"/* vl-convert {vlc.__version__}, vega-lite {VL_VERSION} */\n"
-    if target.exists():
-        with target.open(encoding="utf-8") as fh:
-            if fh.readline() == stamp:
-                return target
-    code = vlc.javascript_bundle("window.vegaEmbed = vegaEmbed; window.vega = vega;",
-                                 vl_version=VL_VERSION)
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(stamp + "(function(){\n" + code + "\n})();\n", encoding="utf-8")
-    tmp.replace(target)
-    return target
 
 
 def theme() -> dict[str, Any]:
