@@ -84,3 +84,50 @@ def test_equal_inputs_give_identical_files_in_any_order(worker):
     assert (worker / "a.ipynb").read_bytes() == (worker / "b.ipynb").read_bytes()
     text = (worker / "a.ipynb").read_text()
     assert '"execution_count": 1' in text and "start_time" not in text
+
+
+WORKER_SCRIPT = """
+import concurrent.futures as cf, multiprocessing, os, time
+from batteryreport.build.faults import exit_with_parent
+
+def pid():
+    return os.getpid()
+
+if __name__ == "__main__":
+    context = multiprocessing.get_context("spawn")
+    with cf.ProcessPoolExecutor(1, mp_context=context, initializer=exit_with_parent) as pool:
+        print(pool.submit(pid).result(), flush=True)
+        time.sleep(120)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has exited
+
+
+def test_a_worker_does_not_outlive_a_killed_build(tmp_path):
+    # A pool worker holds its own end of the task queue: without exit_with_parent it would
+    # wait for ever after a SIGKILL of the build (and hold the build's output pipes open).
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "build.py"
+    script.write_text(WORKER_SCRIPT)
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        worker = int(parent.stdout.readline())
+        assert _running(worker)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while _running(worker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _running(worker), "the worker outlived the killed build"
+    finally:
+        parent.kill()

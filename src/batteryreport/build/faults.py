@@ -1,6 +1,7 @@
-"""Fault injection for the tests: with ``BATTERYREPORT_KILL_AT=<name>`` a build stops dead
+"""Faults. Injection for the tests: with ``BATTERYREPORT_KILL_AT=<name>`` a build stops dead
 at the checkpoint of that name, as a kill would (no cleanup, no exception handling), so the
-tests can show that a kill at any stage leaves the last good output in place."""
+tests can show that a kill at any stage leaves the last good output in place. And workers
+that do not outlive a killed build (:func:`exit_with_parent`)."""
 
 from __future__ import annotations
 
@@ -12,3 +13,22 @@ KILL_ENV = "BATTERYREPORT_KILL_AT"
 def checkpoint(name: str) -> None:
     if os.environ.get(KILL_ENV) == name:
         os._exit(137)
+
+
+def exit_with_parent(poll_seconds: float = 0.5) -> None:
+    """In a worker process (a pool initializer): exit as soon as the build that started it
+    is gone. A ProcessPoolExecutor worker holds its own end of the task queue open, so a
+    build killed outright (SIGKILL, out of memory) would leave it waiting for tasks for
+    ever, and with it anything that reads its output. Its kernel, if any, follows it
+    (ipykernel watches its parent's pid)."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_seconds)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()

@@ -35,6 +35,9 @@ def start_worker(env: dict[str, str], cwd: str, logs: str) -> None:
     """Pool initializer: start this worker's kernel and import the common modules."""
     from multiprocessing.util import Finalize
 
+    from batteryreport.build.faults import exit_with_parent
+
+    exit_with_parent()
     _worker.update(env=env, cwd=cwd, log=str(Path(logs) / f"kernel-{os.getpid()}.log"))
     Finalize(None, _stop_kernel, exitpriority=10)  # runs when the worker process exits
     try:

@@ -29,7 +29,7 @@ from batteryreport import PACKAGE_DIR, REPO_ROOT
 from batteryreport.build import kernels
 from batteryreport.build.address import public_url
 from batteryreport.build.editions import record_edition
-from batteryreport.build.faults import checkpoint
+from batteryreport.build.faults import checkpoint, exit_with_parent
 from batteryreport.build.notebooks import NotebookSpec, discover
 from batteryreport.build.publish import (
     migrate,
@@ -390,8 +390,8 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
     # so that its interpreter and imports are ready by the time the notebooks have run.
     # A fresh interpreter ("spawn"), not a fork: vl-convert's runtime, once started in this
     # process (the chart bundle, the favicons), does not survive a fork.
-    with cf.ProcessPoolExecutor(max_workers=1,
-                                mp_context=multiprocessing.get_context("spawn")) as pool:
+    with cf.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                initializer=exit_with_parent) as pool:
         pool.submit(prepare_briefs_process)
         return _build_validated(layout, params, data_folder, jobs, only, report, start, pool)
 

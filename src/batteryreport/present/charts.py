@@ -492,7 +492,8 @@ class Figure:
 
     def as_static(self) -> Figure:
         """The same figure drawn at build time as SVG: for a page that should load no chart
-        library (the front page). No tooltips, no re-colouring for dark mode."""
+        library (the front page). No tooltips; dark mode and print re-colour it through
+        the stylesheet (``.br-static`` rules in batteryreport.css)."""
         twin = copy.copy(self)
         twin.static = True
         return twin

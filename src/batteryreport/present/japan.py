@@ -719,7 +719,8 @@ def sensitivity_chart(r: JapanResult) -> charts.Figure:
         dots = alt.Chart(lines[lines["line"] == assumed_name]).mark_point(
             filled=True, size=50, opacity=1, color=charts.FG).encode(
             x=alt.X("fx:Q", **x_enc), y=alt.Y("capex:Q", **y_enc))
-        return alt.layer(heat, labels, line, dots).properties(
+        # The labels go last, so that the boundary line passes under a cell's text.
+        return alt.layer(heat, line, dots, labels).properties(
             height=(20 if narrow else 24) * len(capex_grid))
 
     s = r.sensitivity

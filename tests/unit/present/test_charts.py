@@ -38,6 +38,16 @@ def _css_block(selector: str) -> dict[str, str]:
     return dict(re.findall(r"--br-chart-([\w-]+):\s*([^;]+);", body))
 
 
+def test_a_static_chart_swaps_every_palette_colour_for_its_variable():
+    # The front page's SVG is drawn with the light values; the stylesheet re-colours each
+    # (fill and stroke) from its variable, so dark mode does not leave a bright slab.
+    css = CSS.read_text(encoding="utf-8")
+    for name, value in charts.COLORS.items():
+        for prop in ("fill", "stroke"):
+            assert (f'.br-static [{prop}="{value}" i] {{ {prop}: var(--br-chart-{name}); }}'
+                    in css), (name, prop)
+
+
 def test_chart_colours_are_the_stylesheets_light_values():
     light = _css_block(":root, .br-chart-light-vars")
     dark = _css_block("html[data-theme=dark]")
