@@ -80,8 +80,13 @@ PORT ?= 8000
 serve: venv
 	@$(VPY) -m batteryreport serve --port $(PORT)
 
-bench: venv
+# Every target of issue 17 in one run: build ratios (on a copy of the repository), then the
+# published site's page weight and a throttled first load in Chromium.
+bench: venv browser-deps
 	@$(VPY) benchmarks/bench_build.py
+	@$(VPY) -m batteryreport publish $(BUILD_ARGS) >/dev/null
+	@$(VPY) benchmarks/page_weight.py _build/public
+	@$(VPY) benchmarks/throttled_load.py _build/public
 
 clean:
 	rm -rf _build book/_generated .cache

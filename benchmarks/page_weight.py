@@ -46,6 +46,7 @@ from browser_support import (  # noqa: E402
 from batteryreport.build.serve import serving  # noqa: E402
 
 BUNDLE = "vega-bundle.js"
+FRONT, FRONT_KB, CHAPTER_KB = "book/index.html", 250, 600  # issue 17's page-weight targets
 
 
 @dataclass
@@ -224,6 +225,21 @@ def main(argv: list[str] | None = None) -> int:
         if not r["second"]["bundle_from_cache"] and r["second"]["bundle_requests"]:
             problems.append(f"{r['page']}: second load fetched {BUNDLE} again")
     problems += [f"request leaving localhost: {u}" for u in blocked]
+    # Issue 17's targets for a first load with an empty cache, compressed as served.
+    print("\ntargets (first load, gzip):")
+    for r in rows:
+        first = r["first"]
+        limit = FRONT_KB if r["page"] == FRONT else CHAPTER_KB if r["charts"] else None
+        checks = []
+        if limit is not None:
+            checks.append((first["bytes"] <= limit * 1024,
+                           f"{kb(first['bytes'])} KB <= {limit} KB"))
+        if not r["charts"]:
+            checks.append((first["bundle_requests"] == 0, "no chart library"))
+        checks.append((not first["by_type"].get("Font"), "no font file"))
+        print(f"  {r['page']:<44} " + "; ".join(
+            f"{text}: {'met' if ok else 'NOT MET'}" for ok, text in checks))
+        problems += [f"{r['page']}: {text} not met" for ok, text in checks if not ok]
     if args.json:
         Path(args.json).write_text(json.dumps({"site": str(site), "pages": rows,
                                                "crawl": [asdict(c) for c in crawl],

@@ -23,7 +23,18 @@ def copy_repo(dest: Path) -> Path:
                                     "__pycache__", ".pytest_cache", ".hypothesis", "_artifacts",
                                     "vendor", "node_modules", "vega-bundle.js")
     shutil.copytree(REPO, dest, ignore=ignore)
+    _copy_bundle(dest)
     return dest
+
+
+def _copy_bundle(root: Path) -> None:
+    """The chart bundle takes vl-convert over a second to write: it is made once per
+    checkout (stamped with the versions that made it), then copied into each test book."""
+    from batteryreport.present.bundle import BUNDLE_NAME, write_bundle
+
+    (root / "book" / "_static").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(write_bundle(REPO / ".cache" / "test-static"),
+                    root / "book" / "_static" / BUNDLE_NAME)
 
 
 def make_book(root: Path) -> Path:
@@ -35,6 +46,7 @@ def make_book(root: Path) -> Path:
     shutil.copytree(REPO / "book" / "_static", root / "book" / "_static",
                     ignore=shutil.ignore_patterns("vega-bundle.js"))
     shutil.copyfile(REPO / "_config.yml", root / "_config.yml")
+    _copy_bundle(root)
     return root
 
 

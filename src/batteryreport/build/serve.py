@@ -18,6 +18,7 @@ import gzip
 import http.server
 import io
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -149,12 +150,20 @@ class StaticHostHandler(http.server.SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
+class StaticHostServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        # A browser that cancels a request (a page left mid-load) is not an error.
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
 def make_server(folder: Path, host: str = "127.0.0.1", port: int = 8000,
                 cache_control: str | None = CACHE_CONTROL,
                 quiet: bool = False) -> http.server.ThreadingHTTPServer:
     handler = type("Handler", (StaticHostHandler,),
                    {"cache_control": cache_control, "quiet": quiet})
-    server = http.server.ThreadingHTTPServer(
+    server = StaticHostServer(
         (host, port), functools.partial(handler, directory=str(Path(folder).resolve())))
     server.daemon_threads = True
     return server

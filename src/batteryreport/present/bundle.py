@@ -6,6 +6,8 @@ bundle up to date imports neither Altair nor vl-convert's runtime.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 VL_VERSION = "v6_4"  # passed to vl_convert as a literal (STACK.md)
@@ -28,7 +30,9 @@ def write_bundle(static_dir: Path) -> Path:
                 return target
     code = vlc.javascript_bundle("window.vegaEmbed = vegaEmbed; window.vega = vega;",
                                  vl_version=VL_VERSION)
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(stamp + "(function(){\n" + code + "\n})();\n", encoding="utf-8")
-    tmp.replace(target)
+    # A temporary file of its own, so that two builds writing at once cannot mix.
+    fd, tmp = tempfile.mkstemp(dir=static_dir, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(stamp + "(function(){\n" + code + "\n})();\n")
+    os.replace(tmp, target)
     return target
