@@ -131,3 +131,14 @@ def test_numbered_key_findings_with_glued_numbers(real_book):
                for c in front_claims)
     assert all(c["holds"] for c in front_claims)
     assert "problematic" not in html
+
+
+def test_every_link_on_the_books_pages_resolves(real_book: Path):
+    # Glued HTML made for one page can be shown on another (the front page shows the PLI
+    # chapter's chart): its relative links must still lead somewhere. Links to past
+    # editions exist only in the published folder (tests/integration/test_public.py).
+    from batteryreport.build.links import check_links
+
+    problems = [p for p in check_links(real_book / "_build" / "html")
+                if p.startswith("book/") and "editions/" not in p.split(": ")[1]]
+    assert problems == []

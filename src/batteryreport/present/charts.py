@@ -249,9 +249,14 @@ def sources_text(cites: Sequence[Citation], note: str = "") -> str:
     return " ".join(x for x in (head, one_line(note)) if x)
 
 
-def sources_html(cites: Sequence[Citation], note: str = "") -> str:
-    """As :func:`sources_text`, each date (or publisher) linked to its register entry."""
-    from batteryreport.present.tables import source_href
+def sources_html(cites: Sequence[Citation], note: str = "", page: str | None = None) -> str:
+    """As :func:`sources_text`, each date (or publisher) linked to its register entry
+    (``page``: the "Data and sources" page relative to where the figure is shown)."""
+    from batteryreport.present.tables import SOURCES_PAGE
+    from batteryreport.present.tables import source_href as href
+
+    def source_href(source_id: str) -> str:
+        return href(source_id, page or SOURCES_PAGE)
 
     e = html.escape
     parts = []
@@ -459,6 +464,7 @@ class Figure:
         self.chart = chart
         self.narrow = narrow
         self.static = False  # drawn by charts.js; see as_static()
+        self.sources_page: str | None = None  # None: beside the chapters' pages
         self.name = name
         self.title = one_line(title)
         self.takeaway = one_line(takeaway)
@@ -490,12 +496,14 @@ class Figure:
     def narrow_spec(self) -> dict[str, Any] | None:
         return None if self.narrow is None else _spec_of(self.narrow)
 
-    def as_static(self) -> Figure:
+    def as_static(self, sources_page: str | None = None) -> Figure:
         """The same figure drawn at build time as SVG: for a page that should load no chart
         library (the front page). No tooltips; dark mode and print re-colour it through
-        the stylesheet (``.br-static`` rules in batteryreport.css)."""
+        the stylesheet (``.br-static`` rules in batteryreport.css). ``sources_page``: the
+        "Data and sources" page relative to the page that shows it, if not beside it."""
         twin = copy.copy(self)
         twin.static = True
+        twin.sources_page = sources_page
         return twin
 
     # -- the downloads
@@ -541,7 +549,7 @@ class Figure:
         e = html.escape
         takeaway = (f' <span class="br-chart-takeaway">{e(self.takeaway)}</span>'
                     if self.takeaway else "")
-        source = sources_html(self.citations, self.note)
+        source = sources_html(self.citations, self.note, self.sources_page)
         meta = json.dumps(self.metadata(), ensure_ascii=False, indent=2)
         if self.static:
             drawing, script = self._static_html(), ""

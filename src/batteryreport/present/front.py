@@ -12,6 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 HEADLINE_CHART = "headline_chart"
+# The front page (book/index.html) sits one folder above the chapters and "Data and
+# sources" (book/_generated/): the chart's source links say so.
+SOURCES_FROM_FRONT = "_generated/data_sources.html"
 
 
 def glue_pli(result: Any) -> None:
@@ -19,4 +22,4 @@ def glue_pli(result: Any) -> None:
     from batteryreport.present import pli
     from batteryreport.present.glue import glue_figure
 
-    glue_figure(HEADLINE_CHART, pli.promised_built(result).as_static())
+    glue_figure(HEADLINE_CHART, pli.promised_built(result).as_static(SOURCES_FROM_FRONT))

@@ -39,11 +39,15 @@ class Column:
     numeric: bool = False  # right-aligned, not wrapped
 
 
-def source_href(source_id: str) -> str:
-    """Link to a source's entry on the "Data and sources" page (same folder)."""
+SOURCES_PAGE = "data_sources.html"  # "Data and sources", beside the chapters' pages
+
+
+def source_href(source_id: str, page: str = SOURCES_PAGE) -> str:
+    """Link to a source's entry on the "Data and sources" page (``page``: its address
+    relative to the page the link is on; by default the chapters' folder)."""
     from docutils.nodes import make_id
 
-    return f"data_sources.html#{make_id('src-' + source_id)}"
+    return f"{page}#{make_id('src-' + source_id)}"
 
 
 def citation_names(register: pd.DataFrame | None = None) -> dict[str, str]:

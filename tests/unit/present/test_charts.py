@@ -210,6 +210,17 @@ def test_a_static_figure_is_drawn_at_build_time_and_needs_no_chart_library():
     assert not fig.static  # as_static() makes a twin; the figure itself is unchanged
 
 
+def test_a_figure_shown_in_another_folder_links_its_sources_from_there():
+    # The front page (book/) shows the PLI chapter's chart (book/_generated/): its source
+    # links must lead to "Data and sources" from the front page, not from the chapter.
+    fig = _fig()
+    beside = re.findall(r'href="([^"]*#src-[^"]*)"', fig.html())
+    moved = re.findall(r'href="([^"]*#src-[^"]*)"', fig.as_static("_generated/data_sources.html")
+                       .html())
+    assert beside and all(h.startswith("data_sources.html#src-") for h in beside)
+    assert moved == ["_generated/" + h for h in beside]
+
+
 def test_a_figures_spec_is_made_once(monkeypatch):
     fig = _fig()
     calls = []
