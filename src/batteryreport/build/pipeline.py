@@ -548,6 +548,10 @@ def main_publish(args: Any) -> int:
     if public.without_site:
         print("  note     recorded before sites were kept, so not online: "
               + ", ".join(public.without_site))
+    if public.frozen_broken:
+        print(f"  warning  {len(public.frozen_broken)} broken link(s) in past editions, "
+              "published as they were first built (an edition is never rewritten):\n    "
+              + "\n    ".join(public.frozen_broken[:10]))
     from batteryreport.build.pages import PUBLIC_SCENARIO
     from batteryreport.build.publish import current_release
 

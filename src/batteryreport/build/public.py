@@ -79,6 +79,7 @@ class PublicReport:
     root_from: str  # "current build" or "edition <n> as published"
     editions: list[int] = field(default_factory=list)
     without_site: list[str] = field(default_factory=list)  # records older than frozen sites
+    frozen_broken: list[str] = field(default_factory=list)  # broken links in past editions
     pages: int = 0
     address: str | None = None
     seconds: float = 0.0
@@ -92,6 +93,18 @@ def public_editions(build: Path) -> list[Edition]:
     found = [e for e in list_editions(store(build), rel.get("editions", []))
              if e.manifest.get("scenario") == PUBLIC_SCENARIO]
     return sorted(found, key=lambda e: int(e.manifest["edition_number"]))
+
+
+def split_link_problems(problems: list[str], latest: int) -> tuple[list[str], list[str]]:
+    """(problems that stop the publishing, problems in past editions). A past edition is
+    frozen as first published and never rewritten: a broken link in it, made by a bug
+    fixed since, is reported but cannot stop every later edition from going online."""
+    stop, frozen = [], []
+    for p in problems:
+        page = p.split(": ", 1)[0]
+        past = page.startswith("editions/") and not page.startswith(edition_folder(latest))
+        (frozen if past else stop).append(p)
+    return stop, frozen
 
 
 def assemble(build: Path, root: Path) -> PublicReport:
@@ -148,7 +161,7 @@ def assemble(build: Path, root: Path) -> PublicReport:
         if address:
             (tmp / "sitemap.xml").write_text(sitemap_xml(address, sitemap), encoding="utf-8")
         (tmp / ".nojekyll").write_text("", encoding="utf-8")
-        problems = check_links(tmp)
+        problems, report.frozen_broken = split_link_problems(check_links(tmp), report.latest)
         if problems:
             shown = problems[:20] + ([f"... and {len(problems) - 20} more"]
                                      if len(problems) > 20 else [])
