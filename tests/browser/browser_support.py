@@ -189,6 +189,7 @@ class Visit:
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     bad_responses: list[str] = field(default_factory=list)
+    fonts: list[str] = field(default_factory=list)  # font files the page downloaded
     blocked_before: int = 0
 
     @property
@@ -200,6 +201,9 @@ class Visit:
         out += [f"console error: {m}" for m in self.console_errors]
         out += [f"uncaught exception: {m}" for m in self.page_errors]
         out += [f"failed local request: {m}" for m in self.bad_responses]
+        # The site uses the reader's system fonts and draws the theme's icons as CSS masks
+        # (batteryreport.build.icons): a font download means an icon-font glyph slipped in.
+        out += [f"font file downloaded: {u}" for u in self.fonts]
         return out
 
 
@@ -225,6 +229,8 @@ def open_page(ctx: Any, offline: Offline, url: str, *, wait: str = "load") -> Vi
     page.on("pageerror", lambda exc: visit.page_errors.append(str(exc)))
     page.on("response", on_response)
     page.on("requestfailed", on_failed)
+    page.on("request", lambda req: visit.fonts.append(req.url)
+            if req.resource_type == "font" and not req.url.startswith("data:") else None)
     page.goto(url, wait_until=wait)
     return visit
 

@@ -20,7 +20,16 @@ ICONS_CSS = "br-icons.css"
 # Every Font Awesome icon the theme puts on the report's pages (solid style).
 ICONS = ("magnifying-glass", "bars", "list", "sun", "moon", "circle-half-stroke", "expand",
          "arrow-up", "outdent", "angle-left", "angle-right", "xmark", "chevron-down",
-         "download", "compress")
+         "download", "compress", "up-right-from-square")
+
+# The theme's rules that draw an icon-font glyph in a pseudo-element (a download link's
+# arrow, an external link's mark): each becomes a mask of the same icon, so that no page
+# downloads the 150 kB icon font for it.
+PSEUDO = {
+    "a.reference.download::before": "download",
+    ".nav-link.nav-external::after": "up-right-from-square",
+    "nav.bd-links li>a.reference.external::after": "up-right-from-square",
+}
 
 
 def _fontawesome_js() -> Path:
@@ -68,12 +77,22 @@ def icons_css(names: tuple[str, ...] = ICONS, script: str | None = None) -> str:
                  + "{display:inline-block;height:1em;vertical-align:-.125em;"
                  "background-color:currentColor;-webkit-mask:var(--br-icon) center/contain "
                  "no-repeat;mask:var(--br-icon) center/contain no-repeat}")
-    for name in names:
+    def url(name: str) -> str:
         width, height, path = icons[name]
         svg = (f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}'>"
                f"<path d='{path}'/></svg>")
-        lines.append(f".fa-{name}{{width:{width / height:.3f}em;"
-                     f'--br-icon:url("data:image/svg+xml,{quote(svg, safe=" =:/<>,.-")}")}}')
+        return f'url("data:image/svg+xml,{quote(svg, safe=" =:/<>,.-")}")'
+
+    for name in names:
+        width, height, _ = icons[name]
+        lines.append(f".fa-{name}{{width:{width / height:.3f}em;--br-icon:{url(name)}}}")
+    for selector, name in PSEUDO.items():
+        if name in names:
+            lines.append(
+                f"{selector}{{content:''!important;font:inherit!important;"
+                "display:inline-block;width:.8em;height:.8em;vertical-align:-.05em;"
+                f"background-color:currentColor;-webkit-mask:{url(name)} center/contain "
+                f"no-repeat;mask:{url(name)} center/contain no-repeat}}")
     return "\n".join(lines) + "\n"
 
 

@@ -95,15 +95,17 @@ def public_editions(build: Path) -> list[Edition]:
     return sorted(found, key=lambda e: int(e.manifest["edition_number"]))
 
 
-def split_link_problems(problems: list[str], latest: int) -> tuple[list[str], list[str]]:
-    """(problems that stop the publishing, problems in past editions). A past edition is
-    frozen as first published and never rewritten: a broken link in it, made by a bug
-    fixed since, is reported but cannot stop every later edition from going online."""
+def split_link_problems(problems: list[str]) -> tuple[list[str], list[str]]:
+    """(problems that stop the publishing, problems in the editions' frozen copies).
+
+    Every edition at ``editions/<n>/`` is copied from its record, frozen when it was first
+    built and never rewritten: a broken link there, made by a bug fixed since, is reported
+    but cannot stop later editions from going online. The top of the folder is the current
+    build (or the latest record), and a broken link there stops the publishing; an
+    edition's first publishing checks its own pages there."""
     stop, frozen = [], []
     for p in problems:
-        page = p.split(": ", 1)[0]
-        past = page.startswith("editions/") and not page.startswith(edition_folder(latest))
-        (frozen if past else stop).append(p)
+        (frozen if p.split(": ", 1)[0].startswith("editions/") else stop).append(p)
     return stop, frozen
 
 
@@ -161,7 +163,7 @@ def assemble(build: Path, root: Path) -> PublicReport:
         if address:
             (tmp / "sitemap.xml").write_text(sitemap_xml(address, sitemap), encoding="utf-8")
         (tmp / ".nojekyll").write_text("", encoding="utf-8")
-        problems, report.frozen_broken = split_link_problems(check_links(tmp), report.latest)
+        problems, report.frozen_broken = split_link_problems(check_links(tmp))
         if problems:
             shown = problems[:20] + ([f"... and {len(problems) - 20} more"]
                                      if len(problems) > 20 else [])

@@ -31,3 +31,11 @@ def test_the_stylesheet_is_written_once_and_again_when_the_list_changes(tmp_path
     monkeypatch.setattr(icons, "ICONS", ("bars",))
     second = icons.write_icons(tmp_path).read_text(encoding="utf-8")
     assert second != first and ".fa-sun{" not in second
+
+
+def test_the_themes_icon_font_glyphs_in_pseudo_elements_become_masks():
+    css = icons.icons_css()
+    for selector in icons.PSEUDO:
+        rule = css[css.index(selector + "{"):].split("}", 1)[0]
+        assert "content:''!important" in rule and "font:inherit!important" in rule
+        assert "mask:url(\"data:image/svg+xml," in rule
