@@ -66,6 +66,20 @@ def test_a_failing_cell_is_named_and_the_next_notebook_runs(worker):
     assert kernels.execute(good, {"x": 1}, worker / "good.ipynb")[1] == ""
 
 
+def test_the_kernel_listens_on_private_unix_sockets_not_tcp_ports(worker):
+    # A TCP port is picked free and bound by the kernel a moment later; under parallel
+    # builds another process took one in between and the kernel never started.
+    import os
+    import stat
+
+    info = kernels._worker["km"].get_connection_info()
+    folder = kernels._worker["socket_dir"]
+    assert info["transport"] == "ipc" and str(info["ip"]).startswith(folder + os.sep)
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    kernels._stop_kernel()
+    assert not os.path.exists(folder)
+
+
 def test_a_dead_kernel_is_replaced(worker):
     dies = notebook(worker, "dies", "import os\nos._exit(3)")
     seconds, error = kernels.execute(dies, {"x": 1}, worker / "dies.ipynb")

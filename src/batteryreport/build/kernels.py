@@ -83,7 +83,16 @@ def _manager() -> Any:
                 self._kept_client = kc
             return self._kept_client
 
-    return WarmKernelManager(kernel_name="python3")
+    # Unix sockets in a folder of the worker's own, not TCP ports: a TCP port is chosen
+    # free, then bound by the kernel a moment later, and under parallel builds another
+    # process can take it in between ("Address already in use", a kernel that never
+    # starts). Sockets in a private folder cannot collide, and nothing listens on the network.
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="br-kernel-")
+    _worker["socket_dir"] = folder
+    return WarmKernelManager(kernel_name="python3", transport="ipc",
+                             ip=os.path.join(folder, "k"))
 
 
 def _stop_kernel() -> None:
@@ -94,6 +103,10 @@ def _stop_kernel() -> None:
         if km._kept_client is not None:
             km._kept_client.stop_channels()
         run_sync(km.shutdown_kernel)(now=True)
+    if _worker.get("socket_dir"):
+        import shutil
+
+        shutil.rmtree(_worker.pop("socket_dir"), ignore_errors=True)
 
 
 def _alive() -> bool:
@@ -141,6 +154,7 @@ def execute(spec: NotebookSpec, parameters: dict[str, Any], output: Path) -> tup
         if _worker.get("error"):
             return 0.0, f"{_worker['error']} (kernel log: {_worker['log']})"
         if not _alive():
+            _stop_kernel()  # what is left of the dead one (its sockets' folder)
             _start_kernel()
         pm.execute_notebook(_with_setup_cell(spec.read(), spec), str(tmp),
                             parameters=parameters, kernel_name="python3", km=_worker["km"],
