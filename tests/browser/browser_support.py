@@ -1,6 +1,6 @@
 """Helpers for the browser tests and the page-weight benchmark.
 
-- :func:`serve`: a built site on an ephemeral localhost port (a thread running http.server).
+- :func:`serve`: a built site on an ephemeral localhost port, served as `make serve` does.
 - :func:`launch_chromium`: Debian's Chromium driven by Playwright (Playwright's own browser
   download cannot work here), or a skip with the reason, or a failure when
   ``BATTERYREPORT_REQUIRE_BROWSER=1`` (CI) says the browser tests must run.
@@ -14,12 +14,9 @@
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import os
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -28,6 +25,8 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import yaml
+
+from batteryreport.build.serve import serving
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = Path(os.environ.get("BATTERYREPORT_CHROMIUM", "/usr/bin/chromium"))
@@ -81,37 +80,11 @@ def axe_path() -> Path:
 # ---------------------------------------------------------------------------- serving
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    cache_control: str | None = None
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        pass
-
-    def end_headers(self) -> None:
-        if self.cache_control:
-            self.send_header("Cache-Control", self.cache_control)
-        super().end_headers()
-
-
-@contextlib.contextmanager
-def serve(site: Path, cache_control: str | None = None) -> Iterator[str]:
-    """Serve ``site`` on 127.0.0.1 at an ephemeral port; yields the base URL (ends in /).
-
-    ``cache_control`` adds that header to every response (e.g. ``max-age=600``, as GitHub
-    Pages sends) for measuring a warm HTTP cache.
-    """
-    handler = type("Handler", (_QuietHandler,), {"cache_control": cache_control})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(Path(site).resolve())))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+def serve(site: Path, cache_control: str | None = None):
+    """Serve ``site`` on 127.0.0.1 at an ephemeral port, as `make serve` does (a static
+    host's headers and gzip); a context manager yielding the base URL (ends in /).
+    ``cache_control``: that header on every response (e.g. ``max-age=600``), or none."""
+    return serving(site, cache_control)
 
 
 # ---------------------------------------------------------------------------- browser

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -827,16 +827,21 @@ def _same_moment(others: pd.DataFrame, used: pd.Series) -> pd.Series:
     return gap <= CONFLICT_WINDOW_DAYS
 
 
+def _firms_reports(progress: pd.DataFrame, others: pd.DataFrame
+                   ) -> Iterator[tuple[Any, pd.Series, pd.DataFrame]]:
+    """(firm, the dated report used for it, its other reports), firm by firm."""
+    by_firm = progress.set_index("beneficiary")
+    for firm in progress["beneficiary"]:
+        used = by_firm.loc[firm]
+        if not pd.isna(used["observed_date"]):
+            yield firm, used, others[others["beneficiary"] == firm]
+
+
 def _conflict(progress: pd.DataFrame, others: pd.DataFrame, obs: pd.DataFrame,
               installed: float, awarded: float) -> Conflict | None:
     """The first firm with a report that disagrees with the one used at the same moment
     (within :data:`CONFLICT_WINDOW_DAYS`); None if no two reports disagree."""
-    by_firm = progress.set_index("beneficiary")
-    for firm in progress["beneficiary"]:
-        used = by_firm.loc[firm]
-        if pd.isna(used["observed_date"]):
-            continue
-        mine = others[others["beneficiary"] == firm]
+    for firm, used, mine in _firms_reports(progress, others):
         alt_rows = mine[_same_moment(mine, used)
                         & (mine["installed_gwh"] != used["installed_gwh"])]
         if alt_rows.empty:
@@ -866,12 +871,7 @@ def _earlier_reports(progress: pd.DataFrame, others: pd.DataFrame) -> tuple[Earl
     """Figures that differ from the one used and are older than the moment it describes:
     superseded by a later report, oldest first."""
     out = []
-    by_firm = progress.set_index("beneficiary")
-    for firm in progress["beneficiary"]:
-        used = by_firm.loc[firm]
-        if pd.isna(used["observed_date"]):
-            continue
-        mine = others[others["beneficiary"] == firm]
+    for firm, used, mine in _firms_reports(progress, others):
         older = mine[~_same_moment(mine, used) & (mine["observed_date"] < used["observed_date"])
                      & (mine["installed_gwh"] != used["installed_gwh"])]
         for _, r in older.sort_values("observed_date").iterrows():

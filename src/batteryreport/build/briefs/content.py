@@ -297,6 +297,21 @@ def _lookup(glued: dict[str, dict[str, Any]], ref: str, notebook: str, what: str
     return rec
 
 
+def _lookup_figure(figures: dict[str, dict[str, Any]], ref: str, notebook: str,
+                   problems: list[Problem], source: Path, rule: str, column: str
+                   ) -> dict[str, Any] | None:
+    """The chart ``ref`` (``name`` or ``notebook::name``) a notebook displayed; a problem
+    naming the charts it did display if there is none."""
+    nb, _, name = ref.rpartition("::")
+    nb = nb or notebook
+    rec = figures.get(nb, {}).get(name)
+    if rec is None:
+        have = ", ".join(sorted(figures.get(nb, {}))) or "none"
+        problems.append(Problem(str(source), rule, f"figure {ref!r}: notebook {nb!r} displayed "
+                                f"no chart named {name!r} (its charts: {have})", column=column))
+    return rec
+
+
 def _report_title(root: Path) -> str:
     import yaml
 
@@ -387,18 +402,9 @@ def _brief_job(b: BriefSpec, glued: dict[str, dict[str, Any]],
         if rec:
             lede_sources = list(rec.get("sources") or [])
             lede = segments(str(rec["text"]))
-    figs = []
-    for ref in b.figures:
-        nb, _, name = ref.rpartition("::")
-        nb = nb or b.notebook
-        rec = figures.get(nb, {}).get(name)
-        if rec is None:
-            have = ", ".join(sorted(figures.get(nb, {}))) or "none"
-            problems.append(Problem(str(b.source), "brief-missing-figure",
-                                    f"figure {ref!r}: notebook {nb!r} displayed no chart named "
-                                    f"{name!r} (its charts: {have})", column="brief.figures"))
-        else:
-            figs.append(rec)
+    figs = [rec for ref in b.figures
+            for rec in [_lookup_figure(figures, ref, b.notebook, problems, b.source,
+                                       "brief-missing-figure", "brief.figures")] if rec]
     manifest = common["manifest"]
     name = output_name(b.notebook, common["scenario"] or "default")
     ids = [s for x in numbers + details for s in x["sources"]] + rec_sources + lede_sources
@@ -500,15 +506,8 @@ def _summary_job(briefs: list[dict[str, Any]], spec: SummarySpec | None,
                          "sources": list(rec.get("sources") or [])})
     figure = None
     if spec is not None and spec.figure:
-        nb, _, name = spec.figure.rpartition("::")
-        nb = nb or spec.notebook
-        figure = figures.get(nb, {}).get(name)
-        if figure is None:
-            have = ", ".join(sorted(figures.get(nb, {}))) or "none"
-            problems.append(Problem(str(spec.source), "summary-missing-figure",
-                                    f"figure {spec.figure!r}: notebook {nb!r} displayed no chart "
-                                    f"named {name!r} (its charts: {have})",
-                                    column="summary.figure"))
+        figure = _lookup_figure(figures, spec.figure, spec.notebook, problems, spec.source,
+                                "summary-missing-figure", "summary.figure")
     elif briefs and briefs[0]["figures"]:
         figure = briefs[0]["figures"][0]
     lede, lede_sources = (f"{_count(len(briefs), 'chapter')} and "
