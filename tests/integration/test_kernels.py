@@ -1,7 +1,8 @@
-"""Notebooks share a worker's warm kernel but nothing else: each starts with an empty
-namespace and its own declared tables, a dead kernel is replaced, and equal inputs give
-byte-identical executed notebooks."""
+"""Each notebook runs under papermill in a fresh fork of the build: it sees nothing of
+another notebook, only its own declared tables; one that kills its process fails alone;
+at most ``jobs`` run at once; equal inputs give byte-identical executed notebooks."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -36,68 +37,85 @@ def outputs(path: Path) -> str:
                    for o in c.get("outputs", []))
 
 
-@pytest.fixture
-def worker(tmp_path):
-    kernels.start_worker({"BATTERYREPORT_DATA": str(tmp_path)}, str(tmp_path),
-                         str(tmp_path / "logs"))
-    assert not kernels._worker.get("error"), kernels._worker.get("error")
-    yield tmp_path
-    kernels._stop_kernel()
-    kernels._worker.clear()
+def run(folder: Path, *jobs: tuple[NotebookSpec, int, str], parallel: int = 2) -> dict:
+    """Run (spec, x, output file name) jobs; {name: (seconds, error)}."""
+    tasks = [kernels.Task(spec, {"x": x}, folder / out) for spec, x, out in jobs]
+    done = kernels.run(tasks, parallel, {"BATTERYREPORT_DATA": str(folder)}, folder,
+                       folder / "logs")
+    return {task.output.name: (seconds, error) for task, seconds, error in done}
 
 
-def test_a_notebook_sees_nothing_of_the_one_before(worker):
-    first = notebook(worker, "first", "leak = x * 10\nprint('first', leak)")
-    second = notebook(worker, "second",
+def test_a_notebook_sees_nothing_of_the_one_before(tmp_path):
+    first = notebook(tmp_path, "first", "leak = x * 10\nprint('first', leak)")
+    second = notebook(tmp_path, "second",
                       "import os\nprint('leak' in globals(), x, "
                       "os.environ['BATTERYREPORT_TABLES'])", tables=("fx_rates", "capacity"))
-    assert kernels.execute(first, {"x": 4}, worker / "first.ipynb")[1] == ""
-    assert "first 40" in outputs(worker / "first.ipynb")
-    assert kernels.execute(second, {"x": 2}, worker / "second.ipynb")[1] == ""
-    assert outputs(worker / "second.ipynb").strip() == "False 2 fx_rates,capacity"
+    done = run(tmp_path, (first, 4, "first.ipynb"), (second, 2, "second.ipynb"), parallel=1)
+    assert done["first.ipynb"][1] == "" and done["second.ipynb"][1] == ""
+    assert "first 40" in outputs(tmp_path / "first.ipynb")
+    assert outputs(tmp_path / "second.ipynb").strip() == "False 2 fx_rates,capacity"
 
 
-def test_a_failing_cell_is_named_and_the_next_notebook_runs(worker):
-    bad = notebook(worker, "bad", "raise ValueError('no such firm')")
-    seconds, error = kernels.execute(bad, {"x": 1}, worker / "bad.ipynb")
+def test_a_notebook_changes_nothing_in_the_build(tmp_path):
+    # It runs in a child process: its globals, environment and working folder are its own.
+    spec = notebook(tmp_path, "meddles", "import os\nos.environ['BR_MEDDLED'] = '1'\n"
+                    "os.chdir('/')\nimport sys\nsys.modules['json'] = None\nprint(os.getpid())")
+    before = os.getcwd()
+    done = run(tmp_path, (spec, 1, "meddles.ipynb"))
+    assert done["meddles.ipynb"][1] == ""
+    assert int(outputs(tmp_path / "meddles.ipynb")) != os.getpid()
+    assert "BR_MEDDLED" not in os.environ and os.getcwd() == before
+    import json
+
+    assert json.dumps(1) == "1"
+
+
+def test_a_failing_cell_is_named_and_the_next_notebook_runs(tmp_path):
+    bad = notebook(tmp_path, "bad", "raise ValueError('no such firm')")
+    good = notebook(tmp_path, "good", "print(x + 1)")
+    done = run(tmp_path, (bad, 1, "bad.ipynb"), (good, 1, "good.ipynb"), parallel=1)
+    error = done["bad.ipynb"][1]
     assert "ValueError: no such firm" in error and "raise ValueError" in error
-    assert not (worker / "bad.ipynb").exists()
-    good = notebook(worker, "good", "print(x + 1)")
-    assert kernels.execute(good, {"x": 1}, worker / "good.ipynb")[1] == ""
+    assert not (tmp_path / "bad.ipynb").exists()
+    assert done["good.ipynb"][1] == ""
 
 
-def test_the_kernel_listens_on_private_unix_sockets_not_tcp_ports(worker):
-    # A TCP port is picked free and bound by the kernel a moment later; under parallel
-    # builds another process took one in between and the kernel never started.
-    import os
-    import stat
-
-    info = kernels._worker["km"].get_connection_info()
-    folder = kernels._worker["socket_dir"]
-    assert info["transport"] == "ipc" and str(info["ip"]).startswith(folder + os.sep)
-    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
-    kernels._stop_kernel()
-    assert not os.path.exists(folder)
+def test_a_notebook_that_kills_its_process_fails_alone(tmp_path):
+    dies = notebook(tmp_path, "dies", "import os\nos._exit(3)")
+    after = notebook(tmp_path, "after", "print('alive', x)")
+    done = run(tmp_path, (dies, 1, "dies.ipynb"), (after, 5, "after.ipynb"))
+    assert "exit code 3" in done["dies.ipynb"][1]
+    assert not (tmp_path / "dies.ipynb").exists()
+    assert not list(tmp_path.glob("*.tmp.ipynb"))
+    assert done["after.ipynb"][1] == ""
+    assert "alive 5" in outputs(tmp_path / "after.ipynb")
 
 
-def test_a_dead_kernel_is_replaced(worker):
-    dies = notebook(worker, "dies", "import os\nos._exit(3)")
-    seconds, error = kernels.execute(dies, {"x": 1}, worker / "dies.ipynb")
-    assert error and not (worker / "dies.ipynb").exists()
-    after = notebook(worker, "after", "print('alive', x)")
-    assert kernels.execute(after, {"x": 5}, worker / "after.ipynb")[1] == ""
-    assert "alive 5" in outputs(worker / "after.ipynb")
+def test_no_more_than_jobs_notebooks_run_at_once(tmp_path):
+    # Each notebook notes when it ran; with jobs=2 no three intervals overlap.
+    code = ("import time\nstart = time.time()\ntime.sleep(0.3)\n"
+            "print(start, time.time())")
+    specs = [notebook(tmp_path, f"n{i}", code) for i in range(4)]
+    done = run(tmp_path, *[(s, 1, f"n{i}.ipynb") for i, s in enumerate(specs)], parallel=2)
+    assert all(error == "" for _, error in done.values())
+    spans = [tuple(map(float, outputs(tmp_path / f"n{i}.ipynb").split())) for i in range(4)]
+    for start, _ in spans:
+        assert sum(s <= start < e for s, e in spans) <= 2
+    assert max(e for _, e in spans) - min(s for s, _ in spans) < 4 * 0.3  # some ran at once
 
 
-def test_equal_inputs_give_identical_files_in_any_order(worker):
-    one = notebook(worker, "one", "print(x)")
-    other = notebook(worker, "other", "y = 1\nprint(y)")
-    kernels.execute(one, {"x": 3}, worker / "a.ipynb")
-    kernels.execute(other, {"x": 3}, worker / "skip.ipynb")  # moves the kernel's counter
-    kernels.execute(one, {"x": 3}, worker / "b.ipynb")
-    assert (worker / "a.ipynb").read_bytes() == (worker / "b.ipynb").read_bytes()
-    text = (worker / "a.ipynb").read_text()
+@pytest.mark.parametrize("order", [("one", "other", "one"), ("other", "one", "one")])
+def test_equal_inputs_give_identical_files_in_any_order(tmp_path, order):
+    specs = {"one": notebook(tmp_path, "one", "print(x)"),
+             "other": notebook(tmp_path, "other", "y = 1\nprint(y)")}
+    names = ["a.ipynb", "skip.ipynb", "b.ipynb"]
+    run(tmp_path, *[(specs[n], 3, out) for n, out in zip(order, names, strict=True)],
+        parallel=1)
+    first, second = [out for n, out in zip(order, names, strict=True) if n == "one"]
+    assert (tmp_path / first).read_bytes() == (tmp_path / second).read_bytes()
+    text = (tmp_path / first).read_text()
     assert '"execution_count": 1' in text and "start_time" not in text
+    assert "at 0x" not in text
 
 
 WORKER_SCRIPT = """

@@ -1,174 +1,194 @@
-"""Notebook execution: papermill in worker processes, each with one warm kernel.
+"""Notebook execution: papermill, each notebook in a fresh fork of the build.
 
-A fresh Jupyter kernel per notebook costs about 0.6 s to start and 1 s to import pandas,
-Altair and the report's package, as much as running a chapter's cells. So each worker
-process starts one kernel when the pool starts (while the parent is still analysing the
-chapters), imports those modules once, and runs its notebooks in that kernel one after
-another. Before each notebook the kernel's namespace is cleared (``%reset -f``) and the
-notebook's declared tables are set; modules stay imported, and nothing a notebook defines
-survives it. A kernel that died is started again before the next notebook.
+Starting a Jupyter kernel costs about 0.6 s, and importing pandas, Altair and the report's
+package in it about 1 s more: as much as running a chapter's cells, paid again by every
+kernel. So the build imports those modules once (:func:`prepare`), then runs each notebook
+in a child process forked from itself, under papermill with an in-process IPython kernel
+(:mod:`ipykernel.inprocess`). A fork starts in milliseconds with everything imported.
+
+A notebook still shares nothing with the build or with another notebook: its child
+starts with an empty namespace, the environment names only its own tables, and all that
+comes back is the executed notebook file and a (seconds, error) pair. A notebook that
+kills its process fails alone, with the exit code, and the others run. At most ``jobs``
+children run at once; each exits with the build if the build is killed.
 
 The executed notebook is normalised so that the same inputs give the same bytes whatever
-kernel or order ran it: cell ids and execution counts numbered in each notebook,
-papermill's timings removed, the parameters cells hidden from readers.
+process ran it: cell ids and execution counts numbered in each notebook, papermill's
+timings removed, the parameters cells hidden from readers.
 """
 
 from __future__ import annotations
 
+import gc
+import importlib
 import json
 import os
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from batteryreport.build.notebooks import NotebookSpec
 from batteryreport.data import ENV_DATA_DIR, ENV_TABLES
 
-# What every chapter notebook imports; loaded once per kernel.
-WARM_IMPORTS = ("import batteryreport.chapters, batteryreport.present.charts, "
-                "batteryreport.present.glue, batteryreport.present.tables")
+# What every chapter notebook imports, and what runs them: imported once, by the build.
+WARM_IMPORTS = ("batteryreport.chapters", "batteryreport.present.charts",
+                "batteryreport.present.glue", "batteryreport.present.tables",
+                "papermill", "nbclient", "ipykernel.inprocess.ipkernel",
+                "ipykernel.inprocess.manager", "ipykernel.inprocess.blocking")
 
-_worker: dict[str, Any] = {}  # this worker process's kernel: km, env, log
+
+def prepare() -> None:
+    """Import, in the build, what the notebooks and their kernels need (once, before
+    the first fork)."""
+    # pydevd, imported with ipykernel, warns about frozen modules on stderr otherwise.
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    for name in WARM_IMPORTS:
+        importlib.import_module(name)
 
 
-def start_worker(env: dict[str, str], cwd: str, logs: str) -> None:
-    """Pool initializer: start this worker's kernel and import the common modules."""
-    from multiprocessing.util import Finalize
+@dataclass(frozen=True)
+class Task:
+    spec: NotebookSpec
+    parameters: dict[str, Any]
+    output: Path
 
+
+def run(tasks: list[Task], jobs: int, env: dict[str, str], cwd: Path,
+        logs: Path) -> Iterator[tuple[Task, float, str]]:
+    """Run the notebooks, at most ``jobs`` at once, each in a fresh fork; yield
+    (task, seconds, error text) as each finishes, in the order they finish."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    prepare()
+    logs.mkdir(parents=True, exist_ok=True)
+    context = multiprocessing.get_context("fork")
+    # What the build holds now is shared with every child; frozen, the children's garbage
+    # collections do not walk it (nor copy its memory pages by touching it).
+    pending = list(tasks)
+    running: dict[int, tuple[Any, Any, Task, float, Path]] = {}  # sentinel -> child
+    gc.freeze()
+    try:
+        while pending or running:
+            while pending and len(running) < max(1, jobs):
+                task = pending.pop(0)
+                log = logs / f"{task.spec.name}.log"
+                receive, send = context.Pipe(duplex=False)
+                child = context.Process(target=_child, name=f"notebook-{task.spec.name}",
+                                        args=(send, task, env, str(cwd), str(log)))
+                child.start()
+                send.close()
+                running[child.sentinel] = (child, receive, task, time.perf_counter(), log)
+            for sentinel in wait(list(running)):
+                child, receive, task, started, log = running.pop(sentinel)
+                child.join()
+                try:
+                    seconds, error = receive.recv() if receive.poll() else (None, None)
+                except EOFError:
+                    seconds, error = None, None
+                receive.close()
+                if seconds is None:
+                    seconds = time.perf_counter() - started
+                    error = (f"its process died (exit code {child.exitcode}) "
+                             f"(output: {log})")
+                    task.output.with_suffix(".tmp.ipynb").unlink(missing_ok=True)
+                yield task, seconds, error
+    finally:
+        gc.unfreeze()
+        for child, *_ in running.values():  # the build stopped before they finished
+            child.terminate()
+            child.join()
+
+
+def _child(send: Any, task: Task, env: dict[str, str], cwd: str, log: str) -> None:
+    """In the forked child: this notebook's environment, then run it and report."""
     from batteryreport.build.faults import exit_with_parent
 
     exit_with_parent()
-    _worker.update(env=env, cwd=cwd, log=str(Path(logs) / f"kernel-{os.getpid()}.log"))
-    Finalize(None, _stop_kernel, exitpriority=10)  # runs when the worker process exits
-    try:
-        _start_kernel()
-    except Exception as exc:  # said by each notebook this worker is given
-        _worker["error"] = f"the kernel did not start: {type(exc).__name__}: {exc}"
+    # Anything written outside a cell's captured output (warnings from C code, a crash)
+    # goes to the notebook's log, not the build's terminal.
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    os.environ.update(env)
+    os.environ[ENV_TABLES] = ",".join(task.spec.tables)
+    os.chdir(cwd)
+    result = execute(task.spec, task.parameters, task.output, log)
+    send.send((result[0], result[1][:4000]))
+    send.close()
 
 
-def warm() -> None:
-    """A task that only makes the pool start its workers (and their kernels) now."""
+def _kernel_manager() -> Any:
+    """An in-process kernel manager with the interface nbclient expects of a kernel's."""
+    from ipykernel.inprocess.blocking import BlockingInProcessKernelClient
+    from ipykernel.inprocess.ipkernel import InProcessKernel
+    from ipykernel.inprocess.manager import InProcessKernelManager
 
+    class Kernel(InProcessKernel):
+        def set_parent(self, ident: Any, parent: Any, channel: str = "shell") -> None:
+            # The kernel's own stdout and stderr (swapped in while a cell runs) must name
+            # the request too, or nbclient drops what a cell prints as another request's.
+            super().set_parent(ident, parent, channel)
+            if channel == "shell":
+                for stream in (self.stdout, self.stderr):
+                    stream.set_parent(parent)
 
-def _start_kernel() -> None:
-    from jupyter_core.utils import run_sync
+    class Client(BlockingInProcessKernelClient):
+        def start_channels(self, *args: Any, **kwargs: Any) -> None:
+            if not self.channels_running:  # nbclient starts them again: once is enough
+                super().start_channels(*args, **kwargs)
 
-    Path(_worker["log"]).parent.mkdir(parents=True, exist_ok=True)
-    # The kernel's own chatter (stderr) goes to a log file, not the build's terminal.
-    log = open(_worker["log"], "a")  # noqa: SIM115 (the kernel holds it for its life)
-    km = _manager()
-    run_sync(km.start_kernel)(cwd=_worker["cwd"], env={**os.environ, **_worker["env"]},
-                              stdout=log, stderr=log)
-    _worker.update(km=km, log_file=log, error="")
-    _run_quietly(WARM_IMPORTS)
+        def wait_for_ready(self, timeout: float | None = None) -> None:
+            # In process, the kernel answers before the call returns: no polling.
+            self.kernel_info()
+            self.shell_channel.get_msg(block=False)
+            while self.iopub_channel.msg_ready():
+                self.iopub_channel.get_msg(block=False)
 
+    class Manager(InProcessKernelManager):
+        _kept_client: Client | None = None
 
-def _manager() -> Any:
-    # The asynchronous manager, as nbclient itself would make: with it nbclient notices a
-    # kernel that died in the middle of a cell instead of waiting for its output forever.
-    # Its one client stays connected from notebook to notebook (connecting one takes
-    # about 0.2 s); nbclient leaves it open, as the manager is not its own.
-    from jupyter_client.manager import AsyncKernelManager
-
-    class WarmKernelManager(AsyncKernelManager):
-        _kept_client = None
-
-        def client(self, **kwargs: Any) -> Any:
+        def client(self, **kwargs: Any) -> Client:
             if self._kept_client is None:
-                kc = super().client(**kwargs)
-                kc.start_channels()
-                start = kc.start_channels  # nbclient starts them again: once is enough
-                kc.start_channels = lambda *a, **k: None if kc.channels_running else start(
-                    *a, **k)
-                self._kept_client = kc
+                self._kept_client = Client(parent=self, kernel=self.kernel,
+                                           session=self.session)
             return self._kept_client
 
-    # Unix sockets in a folder of the worker's own, not TCP ports: a TCP port is chosen
-    # free, then bound by the kernel a moment later, and under parallel builds another
-    # process can take it in between ("Address already in use", a kernel that never
-    # starts). Sockets in a private folder cannot collide, and nothing listens on the network.
-    import tempfile
+        def start_kernel(self, **kwargs: Any) -> None:
+            self.kernel = Kernel(parent=self, session=self.session)
 
-    folder = tempfile.mkdtemp(prefix="br-kernel-")
-    _worker["socket_dir"] = folder
-    return WarmKernelManager(kernel_name="python3", transport="ipc",
-                             ip=os.path.join(folder, "k"))
+        def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+            super().shutdown_kernel()
+
+    return Manager()
 
 
-def _stop_kernel() -> None:
-    from jupyter_core.utils import run_sync
-
-    km = _worker.get("km")
-    if km is not None and km.has_kernel:
-        if km._kept_client is not None:
-            km._kept_client.stop_channels()
-        run_sync(km.shutdown_kernel)(now=True)
-    if _worker.get("socket_dir"):
-        import shutil
-
-        shutil.rmtree(_worker.pop("socket_dir"), ignore_errors=True)
-
-
-def _alive() -> bool:
-    from jupyter_core.utils import run_sync
-
-    return bool(run_sync(_worker["km"].is_alive)())
-
-
-def _run_quietly(code: str) -> None:
-    from jupyter_core.utils import run_sync
-
-    async def run() -> dict[str, Any]:
-        kc = _worker["km"].client()
-        await kc.wait_for_ready(timeout=60)
-        return await kc.execute_interactive(code, silent=True, store_history=False,
-                                            timeout=60)
-
-    reply = run_sync(run)()
-    if reply["content"]["status"] != "ok":
-        raise RuntimeError(f"kernel set-up failed: {reply['content'].get('evalue')}")
-
-
-SETUP_TAG = "br-kernel-setup"  # the cell run first, removed from the executed notebook
-
-
-def _with_setup_cell(nb: Any, spec: NotebookSpec) -> Any:
-    """The notebook with a first cell that clears what the kernel's previous notebook left
-    and declares this one's tables (one round trip instead of a separate request)."""
-    import nbformat
-
-    code = (f"%reset -f\nimport os as _os\n"
-            f"_os.environ[{ENV_TABLES!r}] = {','.join(spec.tables)!r}\ndel _os")
-    cell = nbformat.v4.new_code_cell(code, metadata={"tags": ["remove-cell", SETUP_TAG]})
-    nb.cells.insert(0, cell)
-    return nb
-
-
-def execute(spec: NotebookSpec, parameters: dict[str, Any], output: Path) -> tuple[float, str]:
-    """Run one notebook in this worker's kernel. Returns (seconds, error text)."""
+def execute(spec: NotebookSpec, parameters: dict[str, Any], output: Path,
+            log: str = "") -> tuple[float, str]:
+    """Run one notebook under papermill in this process's in-process kernel. Returns
+    (seconds, error text). Called in a fresh fork (:func:`run`)."""
     import papermill as pm
 
     start = time.perf_counter()
     tmp = output.with_suffix(".tmp.ipynb")
     try:
-        if _worker.get("error"):
-            return 0.0, f"{_worker['error']} (kernel log: {_worker['log']})"
-        if not _alive():
-            _stop_kernel()  # what is left of the dead one (its sockets' folder)
-            _start_kernel()
-        pm.execute_notebook(_with_setup_cell(spec.read(), spec), str(tmp),
-                            parameters=parameters, kernel_name="python3", km=_worker["km"],
-                            progress_bar=False, log_output=False,
-                            request_save_on_cell_execute=False)
+        km = _kernel_manager()
+        km.start_kernel()
+        pm.execute_notebook(spec.read(), str(tmp), parameters=parameters,
+                            kernel_name="python3", km=km, progress_bar=False,
+                            log_output=False, request_save_on_cell_execute=False)
     except pm.PapermillExecutionError as exc:
         tmp.unlink(missing_ok=True)
         first = next((line for line in (exc.source or "").splitlines() if line.strip()), "")
         return time.perf_counter() - start, (
             f"the cell starting {first.strip()[:80]!r}: {exc.ename}: {exc.evalue}")
-    except Exception as exc:  # kernel died, bad notebook JSON, ...
+    except Exception as exc:  # bad notebook JSON, ...
         tmp.unlink(missing_ok=True)
-        return time.perf_counter() - start, (f"{type(exc).__name__}: {exc} "
-                                             f"(kernel log: {_worker['log']})")
+        return time.perf_counter() - start, (f"{type(exc).__name__}: {exc}"
+                                             + (f" (output: {log})" if log else ""))
     normalise(tmp)
     os.replace(tmp, output)
     return time.perf_counter() - start, ""
@@ -179,8 +199,6 @@ def normalise(path: Path) -> None:
     one), number cells and execution counts from 1 and drop papermill's timings, so equal
     inputs give equal files."""
     nb = json.loads(path.read_text(encoding="utf-8"))
-    nb["cells"] = [c for c in nb["cells"]
-                   if SETUP_TAG not in c.get("metadata", {}).get("tags", [])]
     count = 0
     for index, cell in enumerate(nb["cells"]):
         if "id" in cell:  # random when the notebook is read from its MyST source

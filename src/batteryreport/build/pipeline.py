@@ -11,11 +11,9 @@
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import contextlib
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import sys
@@ -26,10 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from batteryreport import PACKAGE_DIR, REPO_ROOT
-from batteryreport.build import kernels
+from batteryreport.build import kernels, site
 from batteryreport.build.address import public_url
 from batteryreport.build.editions import record_edition
-from batteryreport.build.faults import checkpoint, exit_with_parent
+from batteryreport.build.faults import checkpoint
+from batteryreport.build.helpers import Helper
 from batteryreport.build.notebooks import NotebookSpec, discover
 from batteryreport.build.publish import (
     migrate,
@@ -141,17 +140,35 @@ def cache_key(spec: NotebookSpec, params: RunParams, data_folder: Path, code: st
     return _sha(parts)
 
 
+def chapter_key(name: str, params: RunParams, data_folder: Path, code: str) -> str:
+    """What a chapter's result depends on: the code, the run parameters it and the
+    chapters it builds on read, and their tables' bytes."""
+    from batteryreport.chapters import params_of, tables_of
+
+    values = params.for_papermill()
+    parts = [code.encode(), str(data_folder).encode(),
+             json.dumps({p: values[p] for p in params_of(name)}, sort_keys=True).encode()]
+    parts += [p.name.encode() + p.read_bytes()
+              for p in table_files(list(tables_of(name)), data_folder)]
+    return _sha(parts)
+
+
 def _analyse(names: list[str], todo: list[tuple[NotebookSpec, str]], params: RunParams,
-             data_folder: Path, results_dir: Path,
-             results: dict[str, NotebookResult]) -> list[tuple[NotebookSpec, str]]:
+             data_folder: Path, results_dir: Path, results: dict[str, NotebookResult],
+             code: str) -> list[tuple[NotebookSpec, str]]:
     """Compute the due chapters' results once (dependencies first) and store them for the
-    notebooks. On an error the chapter notebooks fail, naming the chapter; the rest go on."""
-    from batteryreport.chapters import run_all
+    notebooks; a chapter whose inputs are unchanged since the last build is not computed
+    again. On an error the chapter notebooks fail, naming the chapter; the rest go on."""
+    from batteryreport.chapters import closure, run_all, stored
     from batteryreport.chapters import store as store_results
 
     start = time.perf_counter()
+    keys = {m: chapter_key(m, params, data_folder, code) for n in names for m in closure(n)}
+    reuse = stored(results_dir, keys)
     try:
-        store_results(run_all(params, data_folder, names), params, results_dir)
+        computed = run_all(params, data_folder, names, reuse)
+        store_results({n: r for n, r in computed.items() if n not in reuse}, params,
+                      results_dir, keys)
     except Exception as exc:  # a rule the data breaks that validation could not know
         where = traceback.extract_tb(exc.__traceback__)[-1]
         error = (f"the analysis failed: {type(exc).__name__}: {exc} "
@@ -161,7 +178,8 @@ def _analyse(names: list[str], todo: list[tuple[NotebookSpec, str]], params: Run
                 results[spec.name] = NotebookResult(spec.name, "failed", 0.0, error)
                 _say(f"  FAILED   {spec.name}: {error}")
         return [(s, k) for s, k in todo if not s.chapter]
-    _say(f"  analysed {', '.join(names)} in {time.perf_counter() - start:.1f} s")
+    kept = f" ({', '.join(sorted(reuse))} unchanged)" if reuse else ""
+    _say(f"  analysed {', '.join(names)} in {time.perf_counter() - start:.1f} s{kept}")
     return todo
 
 
@@ -211,39 +229,35 @@ def run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: in
     if not todo:
         state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
         return [results[s.name] for s in specs]
-    workers = max(1, min(jobs, len(todo)))
-    with cf.ProcessPoolExecutor(
-            max_workers=workers, initializer=kernels.start_worker,
-            initargs=(kernels.worker_env(data_folder, results_dir), str(layout.generated),
-                      str(layout.work / "logs"))) as pool:
-        # The workers start their kernels while this process analyses the chapters.
-        for _ in range(workers):
-            pool.submit(kernels.warm)
-        if chapters_due:
-            todo = _analyse(chapters_due, todo, params, data_folder, results_dir, results)
-        futures = {}
-        for spec, key in todo:
-            _say(f"  running  {spec.name}")
-            fut = pool.submit(kernels.execute, spec, notebook_params(spec, params),
-                              store / f"{key}.ipynb")
-            futures[fut] = (spec, key)
-        for fut in cf.as_completed(futures):
-            spec, key = futures[fut]
-            try:
-                seconds, error = fut.result()
-            except Exception as exc:  # the worker itself died
-                seconds, error = 0.0, f"{type(exc).__name__}: {exc}"
-            if error:
-                results[spec.name] = NotebookResult(spec.name, "failed", seconds, error)
-                _say(f"  FAILED   {spec.name} after {seconds:.1f} s\n"
-                     f"           notebook {spec.source.relative_to(layout.root)}, {error}")
-            else:
-                _copy_if_changed(store / f"{key}.ipynb", layout.generated / f"{spec.name}.ipynb")
-                state[spec.name] = key
-                results[spec.name] = NotebookResult(spec.name, "done", seconds)
-                _say(f"  done     {spec.name} in {seconds:.1f} s")
+    kernels.prepare()  # what every notebook imports, once, before the forks
+    if chapters_due:
+        todo = _analyse(chapters_due, todo, params, data_folder, results_dir, results,
+                        code)
+    tasks = [kernels.Task(spec, notebook_params(spec, params), store / f"{key}.ipynb")
+             for spec, key in todo]
+    keys = {spec.name: key for spec, key in todo}
+    for task in tasks:
+        _say(f"  running  {task.spec.name}")
+    finished = kernels.run(tasks, jobs, kernels.worker_env(data_folder, results_dir),
+                           layout.generated, layout.work / "logs")
+    for task, seconds, error in finished:
+        spec, key = task.spec, keys[task.spec.name]
+        if error:
+            results[spec.name] = NotebookResult(spec.name, "failed", seconds, error)
+            _say(f"  FAILED   {spec.name} after {seconds:.1f} s\n"
+                 f"           notebook {spec.source.relative_to(layout.root)}, {error}")
+        else:
+            _copy_if_changed(task.output, layout.generated / f"{spec.name}.ipynb")
+            state[spec.name] = key
+            results[spec.name] = NotebookResult(spec.name, "done", seconds)
+            _say(f"  done     {spec.name} in {seconds:.1f} s")
     state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
     return [results[s.name] for s in specs]
+
+
+# Static files the build writes into book/_static (from the package and its pinned
+# requirements): outputs, not inputs.
+GENERATED_STATIC = ("vega-bundle.js", "br-icons.css")
 
 
 def site_key(layout: Layout, params: RunParams) -> str:
@@ -257,22 +271,13 @@ def site_key(layout: Layout, params: RunParams) -> str:
                 + [code_hash().encode(), settings])
 
 
-def build_site(layout: Layout) -> None:
-    """Incremental Sphinx build into the work folder, warnings as errors."""
-    from jupyter_book.sphinx import build_sphinx
+def site_env(data_folder: Path) -> dict[str, str]:
+    return {ENV_DATA_DIR: str(data_folder)}  # the {num} role reads the source register
 
-    out = layout.work / "html"
-    result = build_sphinx(
-        str(layout.root), str(out), noconfig=True, path_config=str(layout.root / "_config.yml"),
-        doctreedir=str(layout.work / ".doctrees"), warningiserror=True, keep_going=True,
-        # One Sphinx job: a bundled Jupyter Book extension is not parallel-safe (a warning
-        # under -W), and the notebooks, not the pages, are where parallel workers pay off.
-        quiet=True, jobs=1, builder="html",
-        confoverrides={"external_toc_path": str(layout.root / "_toc.yml"),
-                       "latex_individualpages": False},
-    )
-    if result != 0:
-        raise RuntimeError(f"the book build failed ({result}); see the warnings above")
+
+def site_folders(layout: Layout) -> tuple[str, str, str]:
+    """The book's sources, the work folder's html and its Sphinx environment."""
+    return str(layout.root), str(layout.work / "html"), str(layout.work / ".doctrees")
 
 
 def make_briefs(layout: Layout, params: RunParams, data_folder: Path,
@@ -384,16 +389,69 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
     prune_orphan_editions(layout.build)  # left by a build stopped before it published
     _say(f"  valid    parameters (scenario '{params.scenario}') and {len(tables)} data tables")
     report.stages["validate"] = time.perf_counter() - start
+    inputs = inputs_key(layout, params, data_folder)
+    if only is None and _up_to_date(layout, inputs, report):
+        report.seconds = time.perf_counter() - start
+        return report
     # The briefs (Typst, vl-convert) are made in a process of their own, from the executed
-    # notebooks and the edition's manifest, while this process writes the generated pages
-    # and Sphinx builds the site: the two share nothing else. The process is started now,
-    # so that its interpreter and imports are ready by the time the notebooks have run.
-    # A fresh interpreter ("spawn"), not a fork: vl-convert's runtime, once started in this
-    # process (the chart bundle, the favicons), does not survive a fork.
-    with cf.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                initializer=exit_with_parent) as pool:
-        pool.submit(prepare_briefs_process)
-        return _build_validated(layout, params, data_folder, jobs, only, report, start, pool)
+    # notebooks and the edition's manifest, while Sphinx builds the site in another: the
+    # two share nothing else. Both are started now, so that their imports and set-up are
+    # done by the time the notebooks have run (build/helpers.py).
+    with Helper("briefs", prepare_briefs_process) as briefs, \
+            Helper("site", site.prepare, *site_folders(layout), site_env(data_folder)) as sphinx:
+        report = _build_validated(layout, params, data_folder, jobs, only, report, start,
+                                  briefs, sphinx)
+    if report.site in ("built", "up to date") and only is None:
+        _record_inputs(layout, inputs, report)
+    return report
+
+
+# What the last successful build was made from (see inputs_key).
+LAST_BUILD = "last-build.json"
+
+
+def inputs_key(layout: Layout, params: RunParams, data_folder: Path) -> str:
+    """Everything a build reads, hashed before it starts: the package's code and the
+    pinned requirements, the parameters, every file of the data folder, the notebooks'
+    sources and the book's own files (not the ones the build writes into it)."""
+    root = layout.root
+    files = [root / name for name in ("_config.yml", "_toc.yml", "CITATION.cff",
+                                      "requirements.txt", "pyproject.toml")]
+    files += sorted(p for p in (root / "book").rglob("*") if p.is_file()
+                    and "_generated" not in p.parts and p.name not in GENERATED_STATIC)
+    files += sorted(p for p in layout.notebooks.rglob("*") if p.is_file())
+    files += sorted(p for p in data_folder.rglob("*") if p.is_file())
+    parts = [code_hash().encode(), str(data_folder).encode(),
+             json.dumps(params.for_papermill(), sort_keys=True).encode()]
+    parts += [str(p).encode() + b"\0" + (p.read_bytes() if p.exists() else b"\0missing")
+              for p in files]
+    return _sha(parts)
+
+
+def _up_to_date(layout: Layout, inputs: str, report: BuildReport) -> bool:
+    """Nothing changed since the last successful build, whose site is still the one
+    published: say so and do nothing (no notebook, page or brief is even looked at)."""
+    path = layout.cache / LAST_BUILD
+    try:
+        last = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if last.get("inputs") != inputs or last.get("site_key") != published_site_key(layout.build):
+        return False
+    for name in last.get("notebooks", []):
+        report.results.append(NotebookResult(name, "skipped"))
+        _say(f"  skipped  {name} (nothing changed since the last build)")
+    report.site, report.edition = "up to date", last.get("edition", "")
+    return True
+
+
+def _record_inputs(layout: Layout, inputs: str, report: BuildReport) -> None:
+    layout.cache.mkdir(parents=True, exist_ok=True)
+    record = {"inputs": inputs, "site_key": published_site_key(layout.build),
+              "notebooks": [r.name for r in report.results], "edition": report.edition}
+    tmp = layout.cache / f".{LAST_BUILD}.tmp"
+    tmp.write_text(json.dumps(record, indent=1), encoding="utf-8")
+    os.replace(tmp, layout.cache / LAST_BUILD)
 
 
 def prepare_briefs_process() -> None:
@@ -408,7 +466,7 @@ def prepare_briefs_process() -> None:
 
 def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs: int,
                      only: list[str] | None, report: BuildReport, start: float,
-                     pool: cf.Executor) -> BuildReport:
+                     briefs: Helper, sphinx: Helper) -> BuildReport:
     t = time.perf_counter()
     report.results = run_notebooks(layout, params, data_folder, jobs, only)
     report.stages["notebooks"] = time.perf_counter() - t
@@ -419,12 +477,12 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
         report.seconds = time.perf_counter() - start
         return report
 
-    os.environ[ENV_DATA_DIR] = str(data_folder)  # the {num} role reads the source register
+    os.environ.update(site_env(data_folder))
     t = time.perf_counter()
     manifest, base, published = plan_book(layout, params, data_folder)
     site_error: Exception | None = None
     briefs_error: InputError | None = None
-    briefs = pool.submit(make_briefs, layout, params, data_folder, manifest)
+    briefs.submit(make_briefs, layout, params, data_folder, manifest)
     write_book_pages(layout, params, data_folder, manifest, base, published)
     report.stages["pages"] = time.perf_counter() - t
     t = time.perf_counter()
@@ -432,7 +490,7 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
     site_due = published_site_key(layout.build) != key
     if site_due:
         try:
-            build_site(layout)
+            sphinx.run(site.build, *site_folders(layout), site_env(data_folder))
         except Exception as exc:
             site_error = exc
     try:

@@ -83,9 +83,17 @@ def params_of(name: str) -> tuple[str, ...]:
     return tuple(sorted({p for n in closure(name) for p in chapter(n).params}))
 
 
-def run_all(params: Any, folder: Path, names: list[str] | None = None) -> dict[str, Any]:
-    """Each chapter's result for one run, each computed once, dependencies first."""
-    from batteryreport.data.rows import load_tables
+def run_all(params: Any, folder: Path, names: list[str] | None = None,
+            reuse: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Each chapter's result for one run, each computed once, dependencies first.
+
+    ``reuse`` holds results already computed from the same inputs (the build keeps them
+    between runs, by a key of the code, the parameters and the tables' bytes); those
+    chapters are not computed again. A table two chapters read is read once (each gets
+    its own copy, so one chapter cannot change another's input)."""
+    from types import MappingProxyType
+
+    from batteryreport.data.load import load_table
 
     wanted = names or list(MODULES)
     order: list[str] = []
@@ -94,9 +102,16 @@ def run_all(params: Any, folder: Path, names: list[str] | None = None) -> dict[s
             if m not in order:
                 order.append(m)
     results: dict[str, Any] = {}
+    loaded: dict[str, Any] = {}
     for n in order:
+        if reuse and n in reuse:
+            results[n] = reuse[n]
+            continue
         ch = chapter(n)
-        tables = load_tables(ch.tables, folder)
+        for t in ch.tables:
+            if t not in loaded:
+                loaded[t] = load_table(t, folder)
+        tables = MappingProxyType({t: loaded[t].copy() for t in ch.tables})
         needs = {dep: results[dep] for dep in ch.needs}
         results[n] = ch.module.analyse(tables, params, **needs)
     return results
@@ -107,15 +122,32 @@ def _run_params(params: Any, names: tuple[str, ...]) -> dict[str, Any]:
     return {k: dumped[k] for k in names}
 
 
-def store(results: Mapping[str, Any], params: Any, folder: Path) -> Path:
-    """Write each result, with the parameters it was computed with, for the notebooks."""
+def store(results: Mapping[str, Any], params: Any, folder: Path,
+          keys: Mapping[str, str] | None = None) -> Path:
+    """Write each result, with the parameters it was computed with (and the key of its
+    inputs, when the build gives one), for the notebooks."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, result in results.items():
-        record = {"run": _run_params(params, params_of(name)), "result": result}
+        record = {"run": _run_params(params, params_of(name)), "result": result,
+                  "key": (keys or {}).get(name)}
         tmp = folder / f".{name}.pkl.tmp"
         tmp.write_bytes(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
         tmp.replace(folder / f"{name}.pkl")
     return folder
+
+
+def stored(folder: Path, keys: Mapping[str, str]) -> dict[str, Any]:
+    """The results kept in ``folder`` whose inputs' key is still the one given."""
+    found = {}
+    for name, key in keys.items():
+        path = folder / f"{name}.pkl"
+        if key and path.exists():
+            # Written by an earlier build of this checkout, from code whose hash is part
+            # of the key: trusted like the code.
+            record = pickle.loads(path.read_bytes())  # noqa: S301
+            if record.get("key") == key:
+                found[name] = record["result"]
+    return found
 
 
 def load(name: str, run: Mapping[str, Any] | None = None) -> Any:

@@ -78,6 +78,9 @@ class Html:
     def __str__(self) -> str:
         return self.markup
 
+    def __repr__(self) -> str:  # the plain-text output: no memory address, same bytes
+        return "<HTML table>"
+
 
 def _cell(value: Any, names: Mapping[str, str]) -> str:
     e = html.escape

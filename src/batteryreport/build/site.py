@@ -1,0 +1,75 @@
+"""The site: an incremental Sphinx build with Jupyter Book's configuration, warnings as
+errors, set up ahead of time in a helper process (:mod:`batteryreport.build.helpers`).
+
+Setting Sphinx up (importing it and its extensions, reading the configuration and the
+saved environment) takes most of a second, as long as reading a changed page or two. It
+reads no page, so it is done while the notebooks run; which pages are out of date is
+decided when :func:`build` is called, after the notebooks and generated pages are written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+_site: dict[str, Any] = {}  # this process's Sphinx application, set up ahead of time
+
+
+def _make_app(root: Path, out: Path, doctrees: Path) -> Any:
+    from jupyter_book.config import get_final_config
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    config, _ = get_final_config(
+        user_yaml=root / "_config.yml", sourcedir=root, use_external_toc=True,
+        cli_config={"external_toc_path": str(root / "_toc.yml"),
+                    "latex_individualpages": False})
+    stack = contextlib.ExitStack()
+    # Docutils' global registries (directives, roles) as Sphinx sets them, for the life
+    # of this process: the application is used once, by build().
+    stack.enter_context(patch_docutils(None))
+    stack.enter_context(docutils_namespace())
+    app = Sphinx(
+        srcdir=root, confdir=None, outdir=out, doctreedir=doctrees, buildername="html",
+        confoverrides=config, status=None, warning=sys.stderr, freshenv=False,
+        warningiserror=True, keep_going=True,
+        # One Sphinx job: a bundled Jupyter Book extension is not parallel-safe (a warning
+        # under -W), and the notebooks, not the pages, are where parallel workers pay off.
+        parallel=1)
+    _site.update(app=app, stack=stack, key=(root, out, doctrees))
+    return app
+
+
+def prepare(root: str, out: str, doctrees: str, env: dict[str, str]) -> None:
+    """Set Sphinx up (run in the site's helper process as soon as it starts)."""
+    os.environ.update(env)
+    _site.clear()
+    _make_app(Path(root), Path(out), Path(doctrees))
+
+
+def build(root: str, out: str, doctrees: str, env: dict[str, str]) -> None:
+    """Build the site: the pages out of date since the last build, warnings as errors."""
+    os.environ.update(env)
+    key = (Path(root), Path(out), Path(doctrees))
+    app = _site.pop("app", None) if _site.get("key") == key else None
+    if app is None:  # not set up ahead of time (or set up for other folders)
+        app = _make_app(*key)
+        _site.pop("app")
+    # No cyclic garbage collection while Sphinx builds: its heap (the environment, every
+    # page's doctree) is large and long-lived, and each full collection walks all of it,
+    # which cost about a third of an incremental build. The process is the site's alone
+    # and lasts one build; what reference counting frees is still freed.
+    gc.disable()
+    try:
+        app.build(False, [])
+        status = app.statuscode
+    finally:
+        gc.enable()
+        _site.pop("stack").close()
+        _site.clear()
+    if status != 0:
+        raise RuntimeError(f"the book build failed ({status}); see the warnings above")

@@ -1,0 +1,79 @@
+"""A chapter whose inputs (code, parameters, tables) are unchanged since the last build is
+not analysed again: its stored result is reused, and equals a fresh one."""
+
+import csv
+import pickle
+import shutil
+from pathlib import Path
+
+from batteryreport import REPO_ROOT
+from batteryreport.build.pipeline import _analyse, code_hash
+from batteryreport.chapters import run_all
+from batteryreport.data.params import load_params
+
+DATA = REPO_ROOT / "data"
+
+
+def _edit_note(folder: Path, table: str) -> None:
+    path = folder / f"{table}.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    rows[-1][rows[0].index("note")] += " (re-checked)"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+
+
+def test_only_chapters_whose_inputs_changed_are_analysed_again(tmp_path, capsys):
+    data = shutil.copytree(DATA, tmp_path / "data")
+    results_dir = tmp_path / "results"
+    params, code = load_params(), code_hash()
+    names = ["recommendations", "recycling"]
+    _analyse(names, [], params, data, results_dir, {}, code)
+    assert "unchanged" not in capsys.readouterr().out
+    first = {p.stem: p.stat().st_mtime_ns for p in results_dir.glob("*.pkl")}
+    assert set(first) == {"pli_delays", "japan_investment", "recycling", "recommendations"}
+
+    _edit_note(data, "recycler_capacity")  # read by recycling (and so recommendations)
+    _analyse(names, [], params, data, results_dir, {}, code)
+    assert "(japan_investment, pli_delays unchanged)" in capsys.readouterr().out
+    after = {p.stem: p.stat().st_mtime_ns for p in results_dir.glob("*.pkl")}
+    assert after["pli_delays"] == first["pli_delays"]
+    assert after["recycling"] != first["recycling"]
+
+    fresh = run_all(params, data, names)
+    for name in fresh:
+        kept = pickle.loads((results_dir / f"{name}.pkl").read_bytes())["result"]
+        assert _same(kept, fresh[name]), name
+
+
+def _same(a, b) -> bool:
+    """Equal results: field by field, frames and series by value."""
+    import dataclasses
+
+    import pandas as pd
+
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, (pd.DataFrame, pd.Series)):
+        return a.equals(b)
+    if dataclasses.is_dataclass(a):
+        return all(_same(getattr(a, f.name), getattr(b, f.name))
+                   for f in dataclasses.fields(a))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b) or (a != a and b != b)  # NaN equals NaN here
+
+
+def test_other_code_or_parameters_analyse_again(tmp_path, capsys):
+    data = shutil.copytree(DATA, tmp_path / "data")
+    results_dir = tmp_path / "results"
+    params = load_params()
+    _analyse(["recycling"], [], params, data, results_dir, {}, "code-1")
+    capsys.readouterr()
+    _analyse(["recycling"], [], params, data, results_dir, {}, "code-2")
+    assert "unchanged" not in capsys.readouterr().out
+    other = params.model_copy(update={"pack_kg_per_kwh": params.pack_kg_per_kwh + 1})
+    _analyse(["recycling"], [], other, data, results_dir, {}, "code-2")
+    assert "unchanged" not in capsys.readouterr().out
