@@ -470,6 +470,48 @@ def test_a_long_brief_is_cut_to_fit_not_shrunk(tmp_path):
     assert all(d in normal for d in details)
 
 
+def test_a_remembered_layout_is_used_while_it_holds(tmp_path, monkeypatch):
+    # A rebuild of unchanged content (a new edition: only its number and date differ) sets
+    # each PDF once, at the layout the search found before, and gets the same PDF the
+    # search gives; a remembered layout that no longer holds is searched for again.
+    import typst
+
+    from batteryreport.build.editions import plan_edition
+
+    root = _long_pli_book(tmp_path / "book", rec_items=10)  # needs a cut: several tries
+    params = params_for(root)
+    compiles = []
+    real = typst.compile
+    monkeypatch.setattr(typst, "compile", lambda *a, **k: compiles.append(1) or real(*a, **k))
+    manifest, _ = plan_edition(root / "_build" / "editions", root, params, root / "data",
+                               root / "book" / "_generated")
+    first = build_briefs(Layout(root), params, root / "data", tmp_path / "one", manifest)
+    searched = len(compiles)
+    assert searched > len(first)
+
+    compiles.clear()
+    later = {**manifest, "edition_number": manifest["edition_number"] + 1,
+             "edition_id": manifest["edition_id"] + "-later"}
+    again = build_briefs(Layout(root), params, root / "data", tmp_path / "two", later)
+    assert len(compiles) == len(again)  # one setting per PDF
+    assert f"Edition {later['edition_number']}" in page_texts(again[0])[0]
+    for path in (root / ".cache" / "brief-layouts").glob("*.json"):
+        path.unlink()
+    compiles.clear()
+    search = build_briefs(Layout(root), params, root / "data", tmp_path / "four", later)
+    assert len(compiles) == searched  # nothing remembered: the whole search
+    assert [p.read_bytes() for p in search] == [p.read_bytes() for p in again]
+
+    for path in (root / ".cache" / "brief-layouts").glob("*.json"):
+        record = json.loads(path.read_text())
+        record["place"][0] = [p + 1 for p in record["place"][0]]  # parts fell elsewhere
+        path.write_text(json.dumps(record))
+    compiles.clear()
+    checked = build_briefs(Layout(root), params, root / "data", tmp_path / "five", later)
+    assert len(compiles) == searched + len(checked)  # tried, refused, searched
+    assert [p.read_bytes() for p in checked] == [p.read_bytes() for p in again]
+
+
 def test_cut_steps_never_shrink_type():
     for cut in (*briefs.BRIEF_CUTS, *briefs.SUMMARY_CUTS):
         assert set(vars(cut)) == {"chart_scale", "details", "sources", "rec_chars", "about"}

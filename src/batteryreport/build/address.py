@@ -61,3 +61,11 @@ def absolute(base: str, path: str) -> str:
     if path == "index.html" or path.endswith("/index.html"):
         path = path[: -len("index.html")]
     return base + path
+
+
+PUBLIC_SCENARIO = "default"  # the public site shows this scenario's editions only
+
+
+def edition_folder(number: int) -> str:
+    """An edition's address in the public folder, relative to its top."""
+    return f"editions/{number}/"

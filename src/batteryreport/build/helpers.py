@@ -11,9 +11,12 @@ is stopped at once instead of being waited for.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import traceback
 from collections.abc import Callable
 from typing import Any
+
+HELPER_NICENESS = 10
 
 
 class HelperError(RuntimeError):
@@ -24,6 +27,10 @@ def _serve(conn: Any, setup: Callable[..., None], args: tuple) -> None:
     from batteryreport.build.faults import exit_with_parent
 
     exit_with_parent()
+    # Its set-up is not needed before the notebooks have run: the build and the notebooks
+    # come first for the CPU, and the helper takes what they leave. (Its job then runs
+    # alongside the other helper's, at the same priority.)
+    os.nice(HELPER_NICENESS)
     try:
         setup(*args)
     except Exception:  # noqa: S110 (the job sets up again, and raises then)

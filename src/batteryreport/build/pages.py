@@ -1,7 +1,8 @@
 """Pages generated from data and parameters before Sphinx runs (MyST markdown).
 
-- ``data_sources.md``: every table, its fields with units, and every source as a link,
-  each with an anchor (``src-<source_id>``) that provenance links point at.
+- ``data_sources.md``: every table and where its rows come from, and every source as a
+  link, each with an anchor (``src-<source_id>``) that provenance links point at.
+- ``data_dictionary.md``: every table's fields, with types and units.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from batteryreport.build.address import PUBLIC_SCENARIO, edition_folder
 from batteryreport.build.sphinxext import cite_date, source_label
 from batteryreport.core.errors import DataError, Problem
 from batteryreport.data import load_table, package_descriptor, sources, table_meta, table_names
@@ -38,6 +40,7 @@ def data_sources_page(folder: Path, dataset: Path | None = None) -> str:
     """The page; ``dataset`` is the edition's whole-dataset zip, linked near the top."""
     desc = package_descriptor(folder)
     lines = [
+        "(data-sources-top)=",
         "# Data and sources",
         "",
         "Every number in this report is computed from the tables below. Each table lives in "
@@ -72,13 +75,8 @@ def data_sources_page(folder: Path, dataset: Path | None = None) -> str:
                   f"{_cell(meta.description)}", "",
                   f"{{download}}`data/{meta.path} <data/{meta.path}>`: "
                   f"{len(frame)} rows from {len(ids)} sources "
-                  f"({links}).", "",
-                  f":::{{dropdown}} Fields of {_cell(name)} ({len(meta.fields)})", "",
-                  "| Field | Type | Unit | Description |", "|---|---|---|---|"]
-        for f in meta.fields:
-            lines.append(f"| {_cell(f.name)} | {_cell(f.type)} | {_cell(f.unit)} "
-                         f"| {_cell(f.description)} |")
-        lines += [":::", ""]
+                  f"({links}). Its {len(meta.fields)} fields, with their types and units, "
+                  f"are in the {{ref}}`data dictionary <fields-{name}>`.", ""]
     lines += ["(sources-register)=", "## Sources", "",
               "Reliability: *official* (Government of India, a regulator, a company filing), "
               "*press* (a news outlet), *secondary* (blogs, aggregators, mirrors), "
@@ -109,6 +107,33 @@ def data_sources_page(folder: Path, dataset: Path | None = None) -> str:
 
 
 DESCRIPTOR_FILE = "datapackage.json"
+
+
+def data_dictionary_page(folder: Path) -> str:
+    """Every table's fields, with type, unit and description, from the data package's
+    descriptor alone. A page of its own, so that new data rows or a new edition (which
+    change "Data and sources") leave it as it is: Sphinx does not read it again."""
+    lines = [
+        "# Data dictionary",
+        "",
+        "The fields of every table of the data package, with their types and units, as "
+        "`data/datapackage.json` describes them. Where each table comes from is on the page "
+        "{ref}`Data and sources <data-sources-top>`.",
+        "",
+    ]
+    for name in table_names(folder):
+        meta = table_meta(name, folder)
+        _ident(name, "a table name", DESCRIPTOR_FILE)
+        about = ("sources-register" if name == "sources" else f"table-{name}")
+        lines += [f"(fields-{name})=", f"## {_cell(meta.title)}", "",
+                  f"Table `{name}`, {len(meta.fields)} fields "
+                  f"({{ref}}`where its rows come from <{about}>`).", "",
+                  "| Field | Type | Unit | Description |", "|---|---|---|---|"]
+        for f in meta.fields:
+            lines.append(f"| {_cell(f.name)} | {_cell(f.type)} | {_cell(f.unit)} "
+                         f"| {_cell(f.description)} |")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def _source_order(src: pd.DataFrame, sid: str) -> tuple[str, str, str]:
@@ -160,6 +185,7 @@ def write_generated_pages(folder: Path, params: RunParams, data_folder: Path,
     dataset = (write_dataset(data_folder, copies / dataset_name(manifest))
                if manifest is not None else None)
     write_if_changed(folder / "data_sources.md", data_sources_page(data_folder, dataset))
+    write_if_changed(folder / "data_dictionary.md", data_dictionary_page(data_folder))
 
 
 def _md_table(frame, columns: list[tuple[str, str]]) -> list[str]:
@@ -269,18 +295,12 @@ def what_changed_page(manifest: dict, base, values: dict, data_folder: Path,
 
 # --------------------------------------------------------------------------- editions page
 
-PUBLIC_SCENARIO = "default"  # the public site shows this scenario's editions only
 # Links that lead out of one edition's site into the public folder (another edition, the
 # latest one) carry this class. They are written for the site at the folder's top; when a
 # site is placed at editions/<number>/, publishing re-bases exactly these links.
 PUBLIC_LINK = "br-public-link"
 GENERATED_DIR = "book/_generated"  # where generated pages sit in the built site
 TO_SITE_ROOT = "../" * len(Path(GENERATED_DIR).parts)
-
-
-def edition_folder(number: int) -> str:
-    """An edition's address in the public folder, relative to its top."""
-    return f"editions/{number}/"
 
 
 def _change_summary(moved: pd.DataFrame, rows: pd.DataFrame, params_changed: list[str]) -> str:

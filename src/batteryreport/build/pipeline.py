@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -114,7 +115,9 @@ def _sha(parts: list[bytes]) -> str:
     return h.hexdigest()
 
 
+@functools.cache
 def code_hash() -> str:
+    """The package's code (read once per process: it does not change during a build)."""
     files = sorted(p for p in PACKAGE_DIR.rglob("*")
                    if p.is_file() and "__pycache__" not in p.parts)
     return _sha([str(p.relative_to(PACKAGE_DIR)).encode() + p.read_bytes() for p in files])
@@ -397,7 +400,7 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
     # notebooks and the edition's manifest, while Sphinx builds the site in another: the
     # two share nothing else. Both are started now, so that their imports and set-up are
     # done by the time the notebooks have run (build/helpers.py).
-    with Helper("briefs", prepare_briefs_process) as briefs, \
+    with Helper("briefs", prepare_briefs_process, layout.cache / "brief-charts") as briefs, \
             Helper("site", site.prepare, *site_folders(layout), site_env(data_folder)) as sphinx:
         report = _build_validated(layout, params, data_folder, jobs, only, report, start,
                                   briefs, sphinx)
@@ -454,14 +457,20 @@ def _record_inputs(layout: Layout, inputs: str, report: BuildReport) -> None:
     os.replace(tmp, layout.cache / LAST_BUILD)
 
 
-def prepare_briefs_process() -> None:
-    """Import what making the briefs needs (run in the briefs' process ahead of time)."""
-    import jupytext  # noqa: F401
+def prepare_briefs_process(chart_cache: Path) -> None:
+    """Import what making the briefs needs (run in the briefs' process ahead of time), and
+    start the chart renderer when no chart is kept from an earlier build (a rebuild
+    usually redraws none, so it would be time spent for nothing)."""
     import pypdf  # noqa: F401
     import typst  # noqa: F401
 
     import batteryreport.build.briefs  # noqa: F401
-    import batteryreport.present.charts  # noqa: F401
+    import batteryreport.data  # noqa: F401
+    import batteryreport.present.glue  # noqa: F401
+    from batteryreport.build.briefs.charts import warm_up
+
+    if not any(chart_cache.glob("*")):  # a first build: every chart will be drawn
+        warm_up()
 
 
 def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs: int,
@@ -610,7 +619,7 @@ def main_publish(args: Any) -> int:
         print(f"  warning  {len(public.frozen_broken)} broken link(s) in past editions, "
               "published as they were first built (an edition is never rewritten):\n    "
               + "\n    ".join(public.frozen_broken[:10]))
-    from batteryreport.build.pages import PUBLIC_SCENARIO
+    from batteryreport.build.address import PUBLIC_SCENARIO
     from batteryreport.build.publish import current_release
 
     if (current_release(layout.build) or {}).get("scenario") != PUBLIC_SCENARIO:

@@ -40,8 +40,26 @@ def _make_app(root: Path, out: Path, doctrees: Path) -> Any:
         # One Sphinx job: a bundled Jupyter Book extension is not parallel-safe (a warning
         # under -W), and the notebooks, not the pages, are where parallel workers pay off.
         parallel=1)
+    # Compiled templates are kept between builds (jinja checks each one's source): the
+    # theme's templates took about 0.2 s to compile on every build.
+    from jinja2 import FileSystemBytecodeCache
+
+    cache = root / ".cache" / "jinja"
+    cache.mkdir(parents=True, exist_ok=True)
+    app.builder.templates.environment.bytecode_cache = FileSystemBytecodeCache(str(cache))
     _site.update(app=app, stack=stack, key=(root, out, doctrees))
     return app
+
+
+def _warm_up() -> None:
+    """Compile, ahead of time, the CSS selectors the theme's side bar uses on every page
+    (soupsieve builds its parser's patterns on first use: about 0.15 s)."""
+    import soupsieve
+
+    for level in range(1, 6):
+        soupsieve.compile(f"li.toctree-l{level} > details")
+    for selector in ("li", ".toc-h1", ".toc-h2", "details > a.reference", "details > p.caption"):
+        soupsieve.compile(selector)
 
 
 def prepare(root: str, out: str, doctrees: str, env: dict[str, str]) -> None:
@@ -49,6 +67,7 @@ def prepare(root: str, out: str, doctrees: str, env: dict[str, str]) -> None:
     os.environ.update(env)
     _site.clear()
     _make_app(Path(root), Path(out), Path(doctrees))
+    _warm_up()
 
 
 def build(root: str, out: str, doctrees: str, env: dict[str, str]) -> None:

@@ -111,6 +111,7 @@ from batteryreport.build.briefs.typeset import (
     TEMPLATES,
     ChartCache,
     Cut,
+    LayoutMemory,
     _compile,
     check_fonts,
     inputs_key,
@@ -173,10 +174,14 @@ def build_briefs(layout: Any, params: Any, data_folder: Path, out_dir: Path,
                 if not ((out_dir / job.name).exists()
                         and pdf_inputs_key(out_dir / job.name) == key)]
         charts = ChartCache(Path(layout.cache) / "brief-charts")
-        render_charts([job for job, _ in todo], None, charts)
+        memory = LayoutMemory(Path(layout.cache) / "brief-layouts",
+                              (common["edition"], common["edition_of"], common["address"] or ""))
+        remembered = {job.name: record["scales"] for job, _ in todo
+                      for record in [memory.get(job)] if record and "scales" in record}
+        render_charts([job for job, _ in todo], remembered, charts)
         made = []
         for job, key in todo:
-            (tmp / job.name).write_bytes(_compile(job, work, key, charts))
+            (tmp / job.name).write_bytes(_compile(job, work, key, charts, memory))
             made.append(job.name)
         for name in made:  # every brief compiled: move them into place
             os.replace(tmp / name, out_dir / name)

@@ -56,6 +56,17 @@ def _register_fonts() -> None:
         _fonts_registered = True
 
 
+def warm_up() -> None:
+    """Start vl-convert's JavaScript runtime and register the fonts (about 0.4 s, once per
+    process): done by the briefs' process while the notebooks run."""
+    import vl_convert as vlc
+
+    _register_fonts()
+    vlc.vegalite_to_svg({"mark": "point", "config": {"font": ", ".join(FONT_STACK)},
+                         "encoding": {"x": {"datum": 1, "type": "quantitative"}}},
+                        vl_version="v6_4")
+
+
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     for k, v in extra.items():
         if isinstance(v, dict) and isinstance(base.get(k), dict):

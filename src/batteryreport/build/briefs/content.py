@@ -326,8 +326,7 @@ def online_address(root: Path, manifest: dict[str, Any]) -> str | None:
     """Where the brief can be read online: its edition's own address on the public site
     (``editions/<number>/``, kept unchanged) for the published scenario, the report's home
     for a scenario run (not published); None when no public address is configured."""
-    from batteryreport.build.address import public_url
-    from batteryreport.build.pages import PUBLIC_SCENARIO, edition_folder
+    from batteryreport.build.address import PUBLIC_SCENARIO, edition_folder, public_url
 
     base = public_url(root)
     if base is None or manifest["scenario"] != PUBLIC_SCENARIO:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -142,14 +143,23 @@ class _Job:
 
 def inputs_key(job: _Job) -> str:
     """Everything a PDF is made from: its data, its charts, the templates and the code."""
+    return _job_hash(job)
+
+
+def _job_hash(job: _Job, volatile: tuple[str, ...] = (), with_timestamp: bool = True) -> str:
+    """A hash of what a PDF is made from; each ``volatile`` string in its data is counted
+    as the same placeholder, whatever it says."""
     import typst
     import vl_convert as vlc
 
     h = hashlib.sha256()
-    h.update(json.dumps([job.name, job.template, job.data, job.max_pages, job.timestamp,
-                         job.figures, [repr(c) for c in job.cuts]], sort_keys=True,
-                        ensure_ascii=False,
-                        default=str).encode())
+    text = json.dumps([job.name, job.template, job.data, job.max_pages,
+                       job.timestamp if with_timestamp else None, job.figures,
+                       [repr(c) for c in job.cuts]], sort_keys=True, ensure_ascii=False,
+                      default=str)
+    for i, value in enumerate(sorted(volatile, key=len, reverse=True)):
+        text = text.replace(json.dumps(value, ensure_ascii=False)[1:-1], f"\x00volatile{i}\x00")
+    h.update(text.encode())
     for f in sorted(TEMPLATES.glob("*.typ")) + sorted(Path(__file__).parent.glob("*.py")):
         h.update(f.name.encode() + f.read_bytes())
     h.update(" ".join([getattr(typst, "__version__", "?"), vlc.__version__,
@@ -272,22 +282,27 @@ class Layout:
         return len(pages) > 1 and min(self.rows.count(p) for p in pages) < ALONE_ROWS
 
 
+MARKS = ("<br-flow>", "<br-figure>", "<br-row>")  # the templates' layout marks
+
+
 def layout_of(job: _Job, work: Path, data_file: str) -> Layout:
     import typst
 
-    def query(label: str) -> list[dict[str, Any]]:
-        return json.loads(typst.query(str(work / job.template), label, field="value",
-                                      root=str(work), font_paths=[str(d) for d in font_dirs()],
-                                      ignore_system_fonts=True,
-                                      sys_inputs={"data": data_file}))
-
-    flow = query("<br-flow>")
+    # One query for the three marks: each query sets the document again.
+    found = json.loads(typst.query(str(work / job.template),
+                                   "selector(" + ").or(".join(MARKS) + ")",
+                                   root=str(work), font_paths=[str(d) for d in font_dirs()],
+                                   ignore_system_fonts=True, sys_inputs={"data": data_file}))
+    marks: dict[str, list[dict[str, Any]]] = {label: [] for label in MARKS}
+    for element in found:
+        marks[element["label"]].append(element["value"])
+    flow = marks["<br-flow>"]
     free: dict[int, float] = {}
     for mark in flow:  # the last mark on a page says how much room is left below it
         free[int(mark["page"])] = float(mark["free"])
     return Layout(pages=max(free, default=1), free=free, flow=[int(m["page"]) for m in flow],
-                  figures=[int(m["page"]) for m in query("<br-figure>")],
-                  rows=[int(m["page"]) for m in query("<br-row>")])
+                  figures=[int(m["page"]) for m in marks["<br-figure>"]],
+                  rows=[int(m["page"]) for m in marks["<br-row>"]])
 
 
 def _grown(job: _Job, scales: list[float], place: Layout) -> list[float]:
@@ -305,28 +320,91 @@ def _grown(job: _Job, scales: list[float], place: Layout) -> list[float]:
     return out
 
 
-def _compile(job: _Job, work: Path, key: str = "", charts: ChartCache | None = None) -> bytes:
+class LayoutMemory:
+    """The layout each PDF was last set at (its cut, whether its table was kept whole, its
+    charts' scales, and the page each part fell on), kept in ``folder`` between builds.
+
+    The key is the PDF's content less what changes with every edition (its number and
+    date, its address: the ``volatile`` strings), so a rebuild whose content is unchanged
+    sets each PDF once, at the remembered layout, instead of searching for it again. It is
+    used only if every part falls on the page it fell on before and the PDF fits;
+    otherwise the search runs as on a first build."""
+
+    def __init__(self, folder: Path | None = None, volatile: tuple[str, ...] = ()) -> None:
+        self.folder = folder
+        self.volatile = tuple(v for v in volatile if v)
+
+    def key(self, job: _Job) -> str:
+        return _job_hash(job, self.volatile, with_timestamp=False)
+
+    def get(self, job: _Job) -> dict[str, Any] | None:
+        if self.folder is None:
+            return None
+        try:
+            return json.loads((self.folder / f"{self.key(job)}.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def put(self, job: _Job, record: dict[str, Any]) -> None:
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{self.key(job)}.json"
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(tmp, path)
+
+
+def _remembered(job: _Job, work: Path, key: str, charts: ChartCache,
+                record: dict[str, Any]) -> bytes | None:
+    """The PDF set at a remembered layout, if it still fits and nothing moved."""
+    try:
+        cut, extra = job.cuts[int(record["cut"])], dict(record["extra"])
+        scales = [float(x) for x in record["scales"]]
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
+    if len(scales) != len(job.figures):
+        return None
+    done = _typeset(job, work, key, charts, cut, scales, extra)
+    if done.pages > job.max_pages:
+        return None
+    place = layout_of(job, work, done.data_file)
+    if [place.flow, place.figures, place.rows] != record.get("place"):
+        return None
+    check_fonts(done.pdf, job.name)
+    return done.pdf
+
+
+def _compile(job: _Job, work: Path, key: str = "", charts: ChartCache | None = None,
+             memory: LayoutMemory | None = None) -> bytes:
     """Typeset one PDF: the first cut that fits its page limit (its table kept from leaving
     a row or two alone on a page), with each page's charts grown into the room left at its
-    foot, as long as nothing moves to another page."""
+    foot, as long as nothing moves to another page. A layout remembered from an earlier
+    build of the same content (``memory``) is tried first."""
     charts = ChartCache() if charts is None else charts
+    record = memory.get(job) if memory is not None else None
+    if record is not None:
+        pdf = _remembered(job, work, key, charts, record)
+        if pdf is not None:
+            return pdf
     chosen = None
-    for cut in job.cuts:
+    for index, cut in enumerate(job.cuts):
         scales = [cut.chart_scale] * len(job.figures)
         done = _typeset(job, work, key, charts, cut, scales)
         if done.pages > job.max_pages:
             continue
         place = layout_of(job, work, done.data_file)
         if chosen is None:
-            chosen = (cut, done, place, {})
-        elif cut.details != chosen[0].details:
+            chosen = (index, done, place, {})
+        elif cut.details != job.cuts[chosen[0]].details:
             break  # keeping a table whole is not worth a detail row
         if not place.table_split_badly():
-            chosen = (cut, done, place, {})
+            chosen = (index, done, place, {})
             break
         whole = _typeset(job, work, key, charts, cut, scales, {"table_whole": True})
         if whole.pages <= job.max_pages:
-            chosen = (cut, whole, layout_of(job, work, whole.data_file), {"table_whole": True})
+            chosen = (index, whole, layout_of(job, work, whole.data_file),
+                      {"table_whole": True})
             break
     if chosen is None:
         least = job.cuts[-1]
@@ -337,7 +415,8 @@ def _compile(job: _Job, work: Path, key: str = "", charts: ChartCache | None = N
                                   f"content (charts at {least.chart_scale:.0%} of their height, "
                                   f"{kept} detail rows, {listed} sources listed): show fewer "
                                   "key numbers, charts or recommendations, or shorter ones")])
-    cut, done, place, extra = chosen
+    index, done, place, extra = chosen
+    cut = job.cuts[index]
     scales = [cut.chart_scale] * len(job.figures)
     for _ in range(2):  # grow, then grow into what is left once more
         grown = _grown(job, scales, place)
@@ -349,6 +428,9 @@ def _compile(job: _Job, work: Path, key: str = "", charts: ChartCache | None = N
             break
         done, scales, place = bigger, grown, after
     check_fonts(done.pdf, job.name)
+    if memory is not None:
+        memory.put(job, {"cut": index, "extra": extra, "scales": scales,
+                         "place": [place.flow, place.figures, place.rows]})
     return done.pdf
 
 
