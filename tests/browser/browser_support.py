@@ -164,6 +164,15 @@ class Visit:
     bad_responses: list[str] = field(default_factory=list)
     fonts: list[str] = field(default_factory=list)  # font files the page downloaded
     blocked_before: int = 0
+    inflight: int = 0  # requests sent and not yet answered
+
+    def settle(self, timeout_ms: int = 5_000) -> None:
+        """Wait until no request of the page is in flight (Playwright's "networkidle"
+        would wait 500 ms more on every page, whatever the page does)."""
+        waited = 0
+        while self.inflight > 0 and waited < timeout_ms:
+            self.page.wait_for_timeout(20)  # lets Playwright deliver the page's events
+            waited += 20
 
     @property
     def blocked(self) -> list[str]:
@@ -202,8 +211,18 @@ def open_page(ctx: Any, offline: Offline, url: str, *, wait: str = "load") -> Vi
     page.on("pageerror", lambda exc: visit.page_errors.append(str(exc)))
     page.on("response", on_response)
     page.on("requestfailed", on_failed)
-    page.on("request", lambda req: visit.fonts.append(req.url)
-            if req.resource_type == "font" and not req.url.startswith("data:") else None)
+    def on_request(req: Any) -> None:
+        visit.inflight += 1
+        if req.resource_type == "font" and not req.url.startswith("data:"):
+            visit.fonts.append(req.url)
+
+    def on_done(req: Any) -> None:
+        visit.inflight -= 1
+
+    page.on("request", on_request)
+    page.on("requestfinished", on_done)
+    page.on("requestfailed", on_done)
+    page.br_visit = visit  # for wait_for_charts
     page.goto(url, wait_until=wait)
     return visit
 
