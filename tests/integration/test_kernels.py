@@ -92,7 +92,7 @@ def test_a_notebook_that_kills_its_process_fails_alone(tmp_path):
 
 
 def test_no_more_than_jobs_notebooks_run_at_once(tmp_path):
-    # Each notebook notes when it ran; with jobs=2 no three intervals overlap.
+    # Each notebook notes when it ran; with jobs=2 no three intervals overlap, and some do.
     code = ("import time\nstart = time.time()\ntime.sleep(0.3)\n"
             "print(start, time.time())")
     specs = [notebook(tmp_path, f"n{i}", code) for i in range(4)]
@@ -101,7 +101,9 @@ def test_no_more_than_jobs_notebooks_run_at_once(tmp_path):
     spans = [tuple(map(float, outputs(tmp_path / f"n{i}.ipynb").split())) for i in range(4)]
     for start, _ in spans:
         assert sum(s <= start < e for s, e in spans) <= 2
-    assert max(e for _, e in spans) - min(s for s, _ in spans) < 4 * 0.3  # some ran at once
+    # and two did run at once (not one after another)
+    assert any(s1 < e2 and s2 < e1 for i, (s1, e1) in enumerate(spans)
+               for s2, e2 in spans[i + 1:])
 
 
 @pytest.mark.parametrize("order", [("one", "other", "one"), ("other", "one", "one")])

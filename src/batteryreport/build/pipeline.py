@@ -1,10 +1,15 @@
 """The build: validate, execute notebooks (cached, in parallel), build the book, publish.
 
-1. Parameters and data are validated before anything runs.
-2. Each notebook runs under papermill with only the parameters it declares; a notebook
+1. Parameters and data are validated before anything runs. When nothing a build reads has
+   changed since the last successful one (:func:`inputs_key`), it stops there.
+2. Each chapter's analysis runs once (a chapter whose inputs are unchanged is not
+   analysed again), then each notebook runs under papermill, in a fork of the build
+   (:mod:`batteryreport.build.kernels`), with only the parameters it declares; a notebook
    whose source, parameters, data tables and helper code are unchanged is skipped.
 3. The book is built with warnings as errors, incrementally, re-reading every page
-   that glues from a re-executed notebook (see :mod:`batteryreport.sphinxext`).
+   that glues from a re-executed notebook (see :mod:`batteryreport.sphinxext`), by Sphinx
+   set up ahead of time in a helper process; the PDF briefs are made alongside in another
+   (:mod:`batteryreport.build.helpers`).
 4. The site, the briefs and the edition are published together and atomically
    (:mod:`batteryreport.publish`), only when every stage succeeded.
 """

@@ -1,0 +1,51 @@
+"""The nothing-changed check: a build stops after validation only when nothing it reads has
+changed; whatever the build itself writes into book/ does not count."""
+
+import pytest
+
+from batteryreport.build.pipeline import Layout, inputs_key
+from batteryreport.data.params import load_params
+
+
+@pytest.fixture
+def book(tmp_path):
+    for rel, text in {"_config.yml": "title: x\n", "_toc.yml": "root: book/index\n",
+                      "requirements.txt": "pandas==2\n", "book/index.md": "# Home\n",
+                      "book/_static/batteryreport.css": "a {}\n",
+                      "notebooks/alpha.md": "# Alpha\n", "data/capacity.csv": "a,b\n1,2\n",
+                      "data/datapackage.json": "{}\n"}.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def key(root, **params):
+    return inputs_key(Layout(root), load_params().model_copy(update=params), root / "data")
+
+
+@pytest.mark.parametrize("rel", ["_config.yml", "_toc.yml", "requirements.txt",
+                                 "book/index.md", "book/_static/batteryreport.css",
+                                 "notebooks/alpha.md", "data/capacity.csv",
+                                 "data/datapackage.json"])
+def test_any_input_changes_the_key(book, rel):
+    before = key(book)
+    path = book / rel
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert key(book) != before
+
+
+def test_a_new_file_or_another_parameter_changes_the_key(book):
+    before = key(book)
+    assert key(book, pack_kg_per_kwh=load_params().pack_kg_per_kwh + 1) != before
+    (book / "data" / "extra.csv").write_text("x\n1\n", encoding="utf-8")
+    assert key(book) != before
+
+
+def test_what_the_build_writes_into_book_does_not(book):
+    before = key(book)
+    for rel in ["book/_generated/alpha.ipynb", "book/_static/vega-bundle.js",
+                "book/_static/br-icons.css"]:
+        (book / rel).parent.mkdir(parents=True, exist_ok=True)
+        (book / rel).write_text("written by the build\n", encoding="utf-8")
+    assert key(book) == before
