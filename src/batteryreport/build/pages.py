@@ -121,7 +121,8 @@ def data_dictionary_page(folder: Path) -> str:
         "{ref}`Data and sources <data-sources-top>`.",
         "",
     ]
-    for name in table_names(folder):
+    # The data tables in the order "Data and sources" lists them, the source register last.
+    for name in sorted(table_names(folder), key=lambda n: n == "sources"):
         meta = table_meta(name, folder)
         _ident(name, "a table name", DESCRIPTOR_FILE)
         about = ("sources-register" if name == "sources" else f"table-{name}")
