@@ -43,7 +43,7 @@ from batteryreport.build.pipeline import Layout
 root = Path(sys.argv[1])
 layout = Layout(root)
 params = load_params(None, defaults=root / "params" / "default.yml")
-manifest, _ = plan_edition(root / "_build" / "store", root, params, root / "data",
+manifest, _ = plan_edition(root / "_build" / "store" / "editions", root, params, root / "data",
                            root / "book" / "_generated")
 for kept in ("brief-charts", "brief-layouts"):  # cold: nothing drawn or laid out before
     shutil.rmtree(root / ".cache" / kept, ignore_errors=True)
