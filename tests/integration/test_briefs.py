@@ -768,6 +768,11 @@ def test_cli_second_run_uses_the_cache(minibook):
     again = run_briefs(root)
     assert again.returncode == 0, again.stderr
     assert "running" not in again.stdout and "skipped  alpha" in again.stdout
+    # nothing changed: the briefs already made are listed all the same
+    assert "No notebook declares a brief" not in again.stdout
+    listed = [line.split()[-1] for line in again.stdout.splitlines()
+              if line.strip().startswith("brief ")]
+    assert listed and all(Path(p).is_file() for p in listed), again.stdout
 
 
 @pytest.mark.xdist_group("minibook-briefs")

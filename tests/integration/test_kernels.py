@@ -121,16 +121,17 @@ def test_equal_inputs_give_identical_files_in_any_order(tmp_path, order):
 
 
 WORKER_SCRIPT = """
-import concurrent.futures as cf, multiprocessing, os, time
-from batteryreport.build.faults import exit_with_parent
+import os, sys, time
+from batteryreport.build.helpers import Helper
 
-def pid():
-    return os.getpid()
+def nothing():
+    pass
 
 if __name__ == "__main__":
-    context = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(1, mp_context=context, initializer=exit_with_parent) as pool:
-        print(pool.submit(pid).result(), flush=True)
+    # a helper process (the site's, the briefs'), as the build starts them
+    with Helper("test", nothing) as helper:
+        print(helper.run(os.getpid), flush=True)
+        helper.submit(time.sleep, 120)  # busy (as Sphinx would be) when the build is killed
         time.sleep(120)
 """
 
@@ -144,8 +145,8 @@ def _running(pid: int) -> bool:
 
 
 def test_a_worker_does_not_outlive_a_killed_build(tmp_path):
-    # A pool worker holds its own end of the task queue: without exit_with_parent it would
-    # wait for ever after a SIGKILL of the build (and hold the build's output pipes open).
+    # A helper waits on its own end of a pipe: without exit_with_parent it would wait for
+    # ever after a SIGKILL of the build (and hold the build's output pipes open).
     import signal
     import subprocess
     import sys
@@ -163,5 +164,46 @@ def test_a_worker_does_not_outlive_a_killed_build(tmp_path):
         while _running(worker) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not _running(worker), "the worker outlived the killed build"
+    finally:
+        parent.kill()
+
+
+NOTEBOOK_SCRIPT = """
+import sys
+from pathlib import Path
+sys.path.insert(0, {tests!r})
+from test_kernels import notebook, run
+
+if __name__ == "__main__":
+    folder = Path(sys.argv[1])
+    slow = notebook(folder, "slow", "import os, time\\n"
+                    "open('pid', 'w').write(str(os.getpid()))\\ntime.sleep(120)")
+    run(folder, (slow, 1, "slow.ipynb"))
+"""
+
+
+def test_a_notebook_does_not_outlive_a_killed_build(tmp_path):
+    # The notebook's process (a fork of the build) exits with the build.
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "build.py"
+    script.write_text(NOTEBOOK_SCRIPT.format(tests=str(Path(__file__).parent)))
+    parent = subprocess.Popen([sys.executable, str(script), str(tmp_path)])
+    try:
+        pid_file = tmp_path / "pid"
+        deadline = time.monotonic() + 60
+        while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        child = int(pid_file.read_text())
+        assert _running(child)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while _running(child) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _running(child), "the notebook outlived the killed build"
     finally:
         parent.kill()

@@ -63,6 +63,21 @@ def test_no_change_rebuild_runs_nothing(built):
     assert "site up to date" in again.stdout
 
 
+def test_pages_left_from_a_removed_notebook_or_an_older_build_are_removed(built):
+    # Not in the table of contents, they would stop the strict build.
+    root, _ = built
+    generated = root / "book" / "_generated"
+    shutil.copyfile(generated / "beta.ipynb", generated / "gamma_renamed.ipynb")
+    (generated / "old_page.md").write_text("# An old page\n", encoding="utf-8")
+    (root / ".cache" / "last-build.json").unlink()  # the inputs are unchanged: build anyway
+    out = build(root)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "gamma_renamed.ipynb (its notebook is gone)" in out.stdout
+    assert not (generated / "gamma_renamed.ipynb").exists()
+    assert not (generated / "old_page.md").exists()
+    assert (generated / "data_sources.md").exists()
+
+
 def test_touching_one_table_reruns_only_its_readers(built):
     root, _ = built
     cap = root / "data" / "capacity.csv"

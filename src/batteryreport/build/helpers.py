@@ -73,6 +73,7 @@ class Helper:
         try:
             status, value = self._conn.recv()
         except EOFError:
+            self._process.join(timeout=5)
             raise HelperError(f"the {self.name} process died "
                               f"(exit code {self._process.exitcode})") from None
         if status == "error":

@@ -162,6 +162,19 @@ def _url_dest(url: str) -> str:
     return md_inline(url)
 
 
+# Every page (or fragment) the build writes into book/_generated besides the notebooks.
+GENERATED_MD = ("data_sources", "data_dictionary", "what_changed", "editions",
+                "about_edition", "edition_banner", "citation")
+
+
+def remove_stale_pages(folder: Path) -> None:
+    """A page an earlier version of the build wrote and this one does not would be outside
+    the table of contents, which the strict build refuses."""
+    for path in folder.glob("*.md"):
+        if path.stem not in GENERATED_MD:
+            path.unlink()
+
+
 def write_if_changed(path: Path, text: str) -> None:
     """Leave an unchanged page untouched so Sphinx does not re-read it."""
     if not path.exists() or path.read_text(encoding="utf-8") != text:

@@ -34,7 +34,7 @@ from batteryreport.build import kernels, site
 from batteryreport.build.address import public_url
 from batteryreport.build.editions import record_edition
 from batteryreport.build.faults import checkpoint
-from batteryreport.build.helpers import Helper
+from batteryreport.build.helpers import Helper, HelperError
 from batteryreport.build.notebooks import NotebookSpec, discover
 from batteryreport.build.publish import (
     migrate,
@@ -203,12 +203,37 @@ def _say(msg: str) -> None:
     print(msg, flush=True)
 
 
+def _record_notebook(layout: Layout, task: kernels.Task, seconds: float, error: str,
+                     keys: dict[str, str], results: dict[str, NotebookResult],
+                     state: dict[str, str]) -> None:
+    spec, key = task.spec, keys[task.spec.name]
+    if error:
+        results[spec.name] = NotebookResult(spec.name, "failed", seconds, error)
+        _say(f"  FAILED   {spec.name} after {seconds:.1f} s\n"
+             f"           notebook {spec.source.relative_to(layout.root)}, {error}")
+    else:
+        _copy_if_changed(task.output, layout.generated / f"{spec.name}.ipynb")
+        state[spec.name] = key
+        results[spec.name] = NotebookResult(spec.name, "done", seconds)
+        _say(f"  done     {spec.name} in {seconds:.1f} s")
+
+
+def _remove_stale_notebooks(generated: Path, names: set[str]) -> None:
+    """An executed notebook whose source is gone (renamed, removed, another branch) would
+    be a page outside the table of contents, which the strict build refuses."""
+    for path in generated.glob("*.ipynb"):
+        if path.stem not in names:
+            _say(f"  removed  {path.relative_to(generated.parent.parent)} (its notebook is gone)")
+            path.unlink()
+
+
 def run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: int,
                   only: list[str] | None = None) -> list[NotebookResult]:
     specs = discover(layout.notebooks)
+    layout.generated.mkdir(parents=True, exist_ok=True)
+    _remove_stale_notebooks(layout.generated, {s.name for s in specs})
     if only:
         specs = [s for s in specs if s.name in only]
-    layout.generated.mkdir(parents=True, exist_ok=True)
     store = layout.cache / "executed"
     store.mkdir(parents=True, exist_ok=True)
     state_file = layout.cache / "state.json"
@@ -246,19 +271,12 @@ def run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: in
     keys = {spec.name: key for spec, key in todo}
     for task in tasks:
         _say(f"  running  {task.spec.name}")
-    finished = kernels.run(tasks, jobs, kernels.worker_env(data_folder, results_dir),
-                           layout.generated, layout.work / "logs")
-    for task, seconds, error in finished:
-        spec, key = task.spec, keys[task.spec.name]
-        if error:
-            results[spec.name] = NotebookResult(spec.name, "failed", seconds, error)
-            _say(f"  FAILED   {spec.name} after {seconds:.1f} s\n"
-                 f"           notebook {spec.source.relative_to(layout.root)}, {error}")
-        else:
-            _copy_if_changed(task.output, layout.generated / f"{spec.name}.ipynb")
-            state[spec.name] = key
-            results[spec.name] = NotebookResult(spec.name, "done", seconds)
-            _say(f"  done     {spec.name} in {seconds:.1f} s")
+    finished = contextlib.closing(kernels.run(
+        tasks, jobs, kernels.worker_env(data_folder, results_dir), layout.generated,
+        layout.work / "logs"))  # closed even if this loop stops: no notebook runs on
+    with finished as results_of:  # (nor its process)
+        for task, seconds, error in results_of:
+            _record_notebook(layout, task, seconds, error, keys, results, state)
     state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
     return [results[s.name] for s in specs]
 
@@ -276,7 +294,7 @@ def site_key(layout: Layout, params: RunParams) -> str:
     files += sorted(p for p in layout.generated.rglob("*") if p.is_file())
     settings = json.dumps(params.for_papermill(), sort_keys=True).encode()
     return _sha([str(p.relative_to(layout.root)).encode() + p.read_bytes() for p in files]
-                + [code_hash().encode(), settings])
+                + [code_hash().encode(), settings, str(public_url(layout.root)).encode()])
 
 
 def site_env(data_folder: Path) -> dict[str, str]:
@@ -354,12 +372,14 @@ def write_book_pages(layout: Layout, params: RunParams, data_folder: Path,
     from batteryreport.build.editions import list_editions
     from batteryreport.build.pages import (
         CITATION_FILE,
+        remove_stale_pages,
         write_citation,
         write_edition_pages,
         write_generated_pages,
     )
     from batteryreport.present.glue import read_all_glued
 
+    remove_stale_pages(layout.generated)
     write_generated_pages(layout.generated, params, data_folder, manifest)
     write_edition_pages(layout.generated, manifest, base, read_all_glued(layout.generated),
                         data_folder, list_editions(store(layout.build), published),
@@ -430,7 +450,8 @@ def inputs_key(layout: Layout, params: RunParams, data_folder: Path) -> str:
     files += sorted(p for p in layout.notebooks.rglob("*") if p.is_file())
     files += sorted(p for p in data_folder.rglob("*") if p.is_file())
     parts = [code_hash().encode(), str(data_folder).encode(),
-             json.dumps(params.for_papermill(), sort_keys=True).encode()]
+             json.dumps(params.for_papermill(), sort_keys=True).encode(),
+             str(public_url(root)).encode()]  # it may come from the environment
     parts += [str(p).encode() + b"\0" + (p.read_bytes() if p.exists() else b"\0missing")
               for p in files]
     return _sha(parts)
@@ -450,13 +471,15 @@ def _up_to_date(layout: Layout, inputs: str, report: BuildReport) -> bool:
         report.results.append(NotebookResult(name, "skipped"))
         _say(f"  skipped  {name} (nothing changed since the last build)")
     report.site, report.edition = "up to date", last.get("edition", "")
+    report.briefs = [layout.build / "briefs" / name for name in last.get("briefs", [])]
     return True
 
 
 def _record_inputs(layout: Layout, inputs: str, report: BuildReport) -> None:
     layout.cache.mkdir(parents=True, exist_ok=True)
     record = {"inputs": inputs, "site_key": published_site_key(layout.build),
-              "notebooks": [r.name for r in report.results], "edition": report.edition}
+              "notebooks": [r.name for r in report.results], "edition": report.edition,
+              "briefs": [p.name for p in report.briefs]}
     tmp = layout.cache / f".{LAST_BUILD}.tmp"
     tmp.write_text(json.dumps(record, indent=1), encoding="utf-8")
     os.replace(tmp, layout.cache / LAST_BUILD)
@@ -495,7 +518,7 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
     t = time.perf_counter()
     manifest, base, published = plan_book(layout, params, data_folder)
     site_error: Exception | None = None
-    briefs_error: InputError | None = None
+    briefs_error: Exception | None = None
     briefs.submit(make_briefs, layout, params, data_folder, manifest)
     write_book_pages(layout, params, data_folder, manifest, base, published)
     report.stages["pages"] = time.perf_counter() - t
@@ -509,7 +532,7 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
             site_error = exc
     try:
         report.briefs, briefs_seconds = briefs.result()
-    except InputError as exc:
+    except (InputError, HelperError) as exc:  # a brief's own problem, or its process died
         briefs_error = exc
     if site_error is None and briefs_error is None and site_due:
         try:

@@ -44,11 +44,21 @@ def _make_app(root: Path, out: Path, doctrees: Path) -> Any:
     # theme's templates took about 0.2 s to compile on every build.
     from jinja2 import FileSystemBytecodeCache
 
-    cache = root / ".cache" / "jinja"
+    cache = root / ".cache" / "jinja" / _template_versions()
     cache.mkdir(parents=True, exist_ok=True)
     app.builder.templates.environment.bytecode_cache = FileSystemBytecodeCache(str(cache))
     _site.update(app=app, stack=stack, key=(root, out, doctrees))
     return app
+
+
+def _template_versions() -> str:
+    """A folder name for the compiled templates of these versions of Jinja, Sphinx and the
+    themes (an upgrade compiles them again)."""
+    import hashlib
+    from importlib.metadata import version
+
+    names = ("jinja2", "sphinx", "sphinx-book-theme", "pydata-sphinx-theme", "jupyter-book")
+    return hashlib.sha256(" ".join(f"{n}={version(n)}" for n in names).encode()).hexdigest()[:16]
 
 
 def _warm_up() -> None:

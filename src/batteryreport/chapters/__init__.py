@@ -128,25 +128,35 @@ def store(results: Mapping[str, Any], params: Any, folder: Path,
     inputs, when the build gives one), for the notebooks."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, result in results.items():
-        record = {"run": _run_params(params, params_of(name)), "result": result,
-                  "key": (keys or {}).get(name)}
+        key = (keys or {}).get(name)
+        record = {"run": _run_params(params, params_of(name)), "result": result, "key": key}
+        (folder / f"{name}.key").unlink(missing_ok=True)  # never beside another result
         tmp = folder / f".{name}.pkl.tmp"
         tmp.write_bytes(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
         tmp.replace(folder / f"{name}.pkl")
+        if key:
+            (folder / f"{name}.key").write_text(key, encoding="utf-8")
     return folder
 
 
 def stored(folder: Path, keys: Mapping[str, str]) -> dict[str, Any]:
-    """The results kept in ``folder`` whose inputs' key is still the one given."""
+    """The results kept in ``folder`` whose inputs' key is still the one given.
+
+    The key is read from a file of its own first: a result from other code (a renamed
+    class, another pandas) is never unpickled, and one that cannot be read is computed
+    again, never an error."""
     found = {}
     for name, key in keys.items():
-        path = folder / f"{name}.pkl"
-        if key and path.exists():
+        try:
+            if not key or (folder / f"{name}.key").read_text(encoding="utf-8") != key:
+                continue
             # Written by an earlier build of this checkout, from code whose hash is part
             # of the key: trusted like the code.
-            record = pickle.loads(path.read_bytes())  # noqa: S301
-            if record.get("key") == key:
-                found[name] = record["result"]
+            record = pickle.loads((folder / f"{name}.pkl").read_bytes())  # noqa: S301
+        except Exception:  # noqa: BLE001 (missing, damaged or unreadable: compute it)
+            continue
+        if isinstance(record, dict) and record.get("key") == key:
+            found[name] = record["result"]
     return found
 
 

@@ -6,6 +6,8 @@ import pickle
 import shutil
 from pathlib import Path
 
+import pytest
+
 from batteryreport import REPO_ROOT
 from batteryreport.build.pipeline import _analyse, code_hash
 from batteryreport.chapters import run_all
@@ -77,3 +79,22 @@ def test_other_code_or_parameters_analyse_again(tmp_path, capsys):
     other = params.model_copy(update={"pack_kg_per_kwh": params.pack_kg_per_kwh + 1})
     _analyse(["recycling"], [], other, data, results_dir, {}, "code-2")
     assert "unchanged" not in capsys.readouterr().out
+
+
+def test_a_result_that_cannot_be_read_is_computed_again(tmp_path, capsys):
+    # A result kept from other code (here: a class that no longer exists) is neither an
+    # error nor used: its chapter is analysed again.
+    data = shutil.copytree(DATA, tmp_path / "data")
+    results_dir = tmp_path / "results"
+    params, code = load_params(), "code-1"
+    _analyse(["recycling"], [], params, data, results_dir, {}, code)
+    capsys.readouterr()
+    stale = (b"\x80\x04\x95\x1c\x00\x00\x00\x00\x00\x00\x00\x8c\x0bno_such_mod\x94\x8c"
+             b"\x07Missing\x94\x93\x94)\x81\x94.")
+    (results_dir / "recycling.pkl").write_bytes(stale)
+    with pytest.raises(Exception):  # noqa: B017 (any error: the pickle cannot be read)
+        pickle.loads(stale)
+    _analyse(["recycling"], [], params, data, results_dir, {}, code)
+    out = capsys.readouterr().out
+    assert "analysed recycling" in out and "unchanged" not in out  # computed, not reused
+    assert pickle.loads((results_dir / "recycling.pkl").read_bytes())["result"] is not None

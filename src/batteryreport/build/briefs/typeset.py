@@ -158,7 +158,9 @@ def _job_hash(job: _Job, volatile: tuple[str, ...] = (), with_timestamp: bool = 
                        [repr(c) for c in job.cuts]], sort_keys=True, ensure_ascii=False,
                       default=str)
     for i, value in enumerate(sorted(volatile, key=len, reverse=True)):
-        text = text.replace(json.dumps(value, ensure_ascii=False)[1:-1], f"\x00volatile{i}\x00")
+        # Its length is kept: a longer date may wrap a line where a shorter one did not.
+        text = text.replace(json.dumps(value, ensure_ascii=False)[1:-1],
+                            f"\x00volatile{i}:{len(value)}\x00")
     h.update(text.encode())
     for f in sorted(TEMPLATES.glob("*.typ")) + sorted(Path(__file__).parent.glob("*.py")):
         h.update(f.name.encode() + f.read_bytes())
