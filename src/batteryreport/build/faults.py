@@ -16,11 +16,10 @@ def checkpoint(name: str) -> None:
 
 
 def exit_with_parent(poll_seconds: float = 0.5) -> None:
-    """In a worker process (a pool initializer): exit as soon as the build that started it
-    is gone. A ProcessPoolExecutor worker holds its own end of the task queue open, so a
-    build killed outright (SIGKILL, out of memory) would leave it waiting for tasks for
-    ever, and with it anything that reads its output. Its kernel, if any, follows it
-    (ipykernel watches its parent's pid)."""
+    """In a process the build started (a helper, a notebook's fork): exit as soon as the
+    build is gone. A build killed outright (SIGKILL, out of memory) would otherwise leave
+    it running, or waiting for work for ever, and with it anything that reads its output
+    (tests/integration/test_kernels.py)."""
     import threading
     import time
 
