@@ -144,26 +144,31 @@ def _running(pid: int) -> bool:
     return "\nState:\tZ" not in status  # a zombie has exited
 
 
+def _kill_and_wait(parent, pid: int, what: str) -> None:
+    """SIGKILL the build ``parent``; its process ``pid`` must exit within 10 s."""
+    import signal
+    import time
+
+    assert _running(pid)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while _running(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(pid), f"the {what} outlived the killed build"
+
+
 def test_a_worker_does_not_outlive_a_killed_build(tmp_path):
     # A helper waits on its own end of a pipe: without exit_with_parent it would wait for
     # ever after a SIGKILL of the build (and hold the build's output pipes open).
-    import signal
     import subprocess
     import sys
-    import time
 
     script = tmp_path / "build.py"
     script.write_text(WORKER_SCRIPT)
     parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
     try:
-        worker = int(parent.stdout.readline())
-        assert _running(worker)
-        parent.send_signal(signal.SIGKILL)
-        parent.wait(timeout=10)
-        deadline = time.monotonic() + 10
-        while _running(worker) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not _running(worker), "the worker outlived the killed build"
+        _kill_and_wait(parent, int(parent.stdout.readline()), "helper")
     finally:
         parent.kill()
 
@@ -184,7 +189,6 @@ if __name__ == "__main__":
 
 def test_a_notebook_does_not_outlive_a_killed_build(tmp_path):
     # The notebook's process (a fork of the build) exits with the build.
-    import signal
     import subprocess
     import sys
     import time
@@ -197,13 +201,6 @@ def test_a_notebook_does_not_outlive_a_killed_build(tmp_path):
         deadline = time.monotonic() + 60
         while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
             time.sleep(0.1)
-        child = int(pid_file.read_text())
-        assert _running(child)
-        parent.send_signal(signal.SIGKILL)
-        parent.wait(timeout=10)
-        deadline = time.monotonic() + 10
-        while _running(child) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not _running(child), "the notebook outlived the killed build"
+        _kill_and_wait(parent, int(pid_file.read_text()), "notebook")
     finally:
         parent.kill()

@@ -65,10 +65,10 @@ def run(tasks: list[Task], jobs: int, env: dict[str, str], cwd: Path,
     prepare()
     logs.mkdir(parents=True, exist_ok=True)
     context = multiprocessing.get_context("fork")
-    # What the build holds now is shared with every child; frozen, the children's garbage
-    # collections do not walk it (nor copy its memory pages by touching it).
     pending = list(tasks)
     running: dict[int, tuple[Any, Any, Task, float, Path]] = {}  # sentinel -> child
+    # What the build holds now is shared with every child; frozen, the children's garbage
+    # collections do not walk it (nor copy its memory pages by touching it).
     gc.freeze()
     try:
         while pending or running:
@@ -222,7 +222,7 @@ def normalise(path: Path) -> None:
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
-def worker_env(data_folder: Path, results_dir: Path | None) -> dict[str, str]:
+def notebook_env(data_folder: Path, results_dir: Path | None) -> dict[str, str]:
     from batteryreport.chapters import ENV_RESULTS
 
     env = {ENV_DATA_DIR: str(data_folder)}

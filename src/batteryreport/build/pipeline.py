@@ -140,12 +140,16 @@ def notebook_params(spec: NotebookSpec, params: RunParams) -> dict[str, Any]:
     return {"run": chosen} if spec.takes_run else chosen
 
 
+def _tables_read(tables: Any, data_folder: Path) -> list[bytes]:
+    """The bytes of the tables a notebook or a chapter reads, each with its file name."""
+    return [p.name.encode() + p.read_bytes() for p in table_files(list(tables), data_folder)]
+
+
 def cache_key(spec: NotebookSpec, params: RunParams, data_folder: Path, code: str) -> str:
     parts = [spec.source.read_bytes(),
              json.dumps(notebook_params(spec, params), sort_keys=True).encode(),
              code.encode(), str(data_folder).encode()]
-    parts += [p.name.encode() + p.read_bytes() for p in table_files(list(spec.tables), data_folder)]
-    return _sha(parts)
+    return _sha(parts + _tables_read(spec.tables, data_folder))
 
 
 def chapter_key(name: str, params: RunParams, data_folder: Path, code: str) -> str:
@@ -156,9 +160,7 @@ def chapter_key(name: str, params: RunParams, data_folder: Path, code: str) -> s
     values = params.for_papermill()
     parts = [code.encode(), str(data_folder).encode(),
              json.dumps({p: values[p] for p in params_of(name)}, sort_keys=True).encode()]
-    parts += [p.name.encode() + p.read_bytes()
-              for p in table_files(list(tables_of(name)), data_folder)]
-    return _sha(parts)
+    return _sha(parts + _tables_read(tables_of(name), data_folder))
 
 
 def _analyse(names: list[str], todo: list[tuple[NotebookSpec, str]], params: RunParams,
@@ -262,7 +264,6 @@ def run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: in
     if not todo:
         state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
         return [results[s.name] for s in specs]
-    kernels.prepare()  # what every notebook imports, once, before the forks
     if chapters_due:
         todo = _analyse(chapters_due, todo, params, data_folder, results_dir, results,
                         code)
@@ -272,7 +273,7 @@ def run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: in
     for task in tasks:
         _say(f"  running  {task.spec.name}")
     finished = contextlib.closing(kernels.run(
-        tasks, jobs, kernels.worker_env(data_folder, results_dir), layout.generated,
+        tasks, jobs, kernels.notebook_env(data_folder, results_dir), layout.generated,
         layout.work / "logs"))  # closed even if this loop stops: no notebook runs on
     with finished as results_of:  # (nor its process)
         for task, seconds, error in results_of:
@@ -286,11 +287,16 @@ def run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: in
 GENERATED_STATIC = ("vega-bundle.js", "br-icons.css")
 
 
+def _book_sources(root: Path) -> list[Path]:
+    """The book's own files: the configuration, the table of contents and book/, less
+    what the build writes into it."""
+    return [root / "_config.yml", root / "_toc.yml"] + sorted(
+        p for p in (root / "book").rglob("*") if p.is_file()
+        and "_generated" not in p.parts and p.name not in GENERATED_STATIC)
+
+
 def site_key(layout: Layout, params: RunParams) -> str:
-    files = [layout.root / "_config.yml", layout.root / "_toc.yml"]
-    for folder in (layout.root / "book",):
-        files += sorted(p for p in folder.rglob("*") if p.is_file()
-                        and "_generated" not in p.parts and p.name != "vega-bundle.js")
+    files = _book_sources(layout.root)
     files += sorted(p for p in layout.generated.rglob("*") if p.is_file())
     settings = json.dumps(params.for_papermill(), sort_keys=True).encode()
     return _sha([str(p.relative_to(layout.root)).encode() + p.read_bytes() for p in files]
@@ -443,10 +449,8 @@ def inputs_key(layout: Layout, params: RunParams, data_folder: Path) -> str:
     pinned requirements, the parameters, every file of the data folder, the notebooks'
     sources and the book's own files (not the ones the build writes into it)."""
     root = layout.root
-    files = [root / name for name in ("_config.yml", "_toc.yml", "CITATION.cff",
-                                      "requirements.txt", "pyproject.toml")]
-    files += sorted(p for p in (root / "book").rglob("*") if p.is_file()
-                    and "_generated" not in p.parts and p.name not in GENERATED_STATIC)
+    files = _book_sources(root)
+    files += [root / name for name in ("CITATION.cff", "requirements.txt", "pyproject.toml")]
     files += sorted(p for p in layout.notebooks.rglob("*") if p.is_file())
     files += sorted(p for p in data_folder.rglob("*") if p.is_file())
     parts = [code_hash().encode(), str(data_folder).encode(),

@@ -19,7 +19,7 @@ from typing import Any
 _site: dict[str, Any] = {}  # this process's Sphinx application, set up ahead of time
 
 
-def _make_app(root: Path, out: Path, doctrees: Path) -> Any:
+def _make_app(root: Path, out: Path, doctrees: Path) -> None:
     from jupyter_book.config import get_final_config
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
@@ -29,17 +29,21 @@ def _make_app(root: Path, out: Path, doctrees: Path) -> Any:
         cli_config={"external_toc_path": str(root / "_toc.yml"),
                     "latex_individualpages": False})
     stack = contextlib.ExitStack()
-    # Docutils' global registries (directives, roles) as Sphinx sets them, for the life
-    # of this process: the application is used once, by build().
+    # Docutils' global registries (directives, roles) as Sphinx sets them, until build()
+    # is done with the application.
     stack.enter_context(patch_docutils(None))
     stack.enter_context(docutils_namespace())
-    app = Sphinx(
-        srcdir=root, confdir=None, outdir=out, doctreedir=doctrees, buildername="html",
-        confoverrides=config, status=None, warning=sys.stderr, freshenv=False,
-        warningiserror=True, keep_going=True,
-        # One Sphinx job: a bundled Jupyter Book extension is not parallel-safe (a warning
-        # under -W), and the notebooks, not the pages, are where parallel workers pay off.
-        parallel=1)
+    try:
+        app = Sphinx(
+            srcdir=root, confdir=None, outdir=out, doctreedir=doctrees, buildername="html",
+            confoverrides=config, status=None, warning=sys.stderr, freshenv=False,
+            warningiserror=True, keep_going=True,
+            # One Sphinx job: a bundled Jupyter Book extension is not parallel-safe (a
+            # warning under -W), and the notebooks are where parallel workers pay off.
+            parallel=1)
+    except BaseException:
+        stack.close()
+        raise
     # Compiled templates are kept between builds (jinja checks each one's source): the
     # theme's templates took about 0.2 s to compile on every build.
     from jinja2 import FileSystemBytecodeCache
@@ -48,7 +52,6 @@ def _make_app(root: Path, out: Path, doctrees: Path) -> Any:
     cache.mkdir(parents=True, exist_ok=True)
     app.builder.templates.environment.bytecode_cache = FileSystemBytecodeCache(str(cache))
     _site.update(app=app, stack=stack, key=(root, out, doctrees))
-    return app
 
 
 def _template_versions() -> str:
@@ -84,10 +87,12 @@ def build(root: str, out: str, doctrees: str, env: dict[str, str]) -> None:
     """Build the site: the pages out of date since the last build, warnings as errors."""
     os.environ.update(env)
     key = (Path(root), Path(out), Path(doctrees))
-    app = _site.pop("app", None) if _site.get("key") == key else None
-    if app is None:  # not set up ahead of time (or set up for other folders)
-        app = _make_app(*key)
-        _site.pop("app")
+    if _site.get("key") != key:  # not set up ahead of time (or for other folders)
+        if "stack" in _site:
+            _site.pop("stack").close()
+        _site.clear()
+        _make_app(*key)
+    app = _site["app"]
     # No cyclic garbage collection while Sphinx builds: its heap (the environment, every
     # page's doctree) is large and long-lived, and each full collection walks all of it,
     # which cost about a third of an incremental build. The process is the site's alone

@@ -91,9 +91,7 @@ def run_all(params: Any, folder: Path, names: list[str] | None = None,
     between runs, by a key of the code, the parameters and the tables' bytes); those
     chapters are not computed again. A table two chapters read is read once (each gets
     its own copy, so one chapter cannot change another's input)."""
-    from types import MappingProxyType
-
-    from batteryreport.data.load import load_table
+    from batteryreport.data.rows import load_tables
 
     wanted = names or list(MODULES)
     order: list[str] = []
@@ -102,16 +100,13 @@ def run_all(params: Any, folder: Path, names: list[str] | None = None,
             if m not in order:
                 order.append(m)
     results: dict[str, Any] = {}
-    loaded: dict[str, Any] = {}
+    read: dict[str, Any] = {}  # each table is read once
     for n in order:
         if reuse and n in reuse:
             results[n] = reuse[n]
             continue
         ch = chapter(n)
-        for t in ch.tables:
-            if t not in loaded:
-                loaded[t] = load_table(t, folder)
-        tables = MappingProxyType({t: loaded[t].copy() for t in ch.tables})
+        tables = load_tables(ch.tables, folder, read)
         needs = {dep: results[dep] for dep in ch.needs}
         results[n] = ch.module.analyse(tables, params, **needs)
     return results

@@ -58,7 +58,15 @@ def sources_of(*parts: Any) -> tuple[str, ...]:
     return tuple(sorted(ids))
 
 
-def load_tables(names: Iterable[str], folder: Path | None = None) -> Tables:
+def load_tables(names: Iterable[str], folder: Path | None = None,
+                read: dict[str, pd.DataFrame] | None = None) -> Tables:
+    """``read``: tables already read in this run, filled as tables are read; each caller
+    gets its own copy, so one cannot change another's input."""
     from batteryreport.data.load import load_table
 
-    return MappingProxyType({name: load_table(name, folder) for name in names})
+    if read is None:
+        return MappingProxyType({name: load_table(name, folder) for name in names})
+    for name in names:
+        if name not in read:
+            read[name] = load_table(name, folder)
+    return MappingProxyType({name: read[name].copy() for name in names})
