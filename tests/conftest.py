@@ -50,6 +50,20 @@ def make_book(root: Path) -> Path:
     return root
 
 
+def set_cell(path: Path, row_id: str, column: str, value: str) -> None:
+    """Write ``value`` into ``column`` of the CSV rows whose first field is ``row_id``."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    col = rows[0].index(column)
+    for row in rows[1:]:
+        if row[0] == row_id:
+            row[col] = value
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+
+
 def run_build(root: Path, *extra: str, command: str = "build") -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "batteryreport", command, "--root", str(root),

@@ -46,18 +46,18 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "jobs", 1) < 1:
         parser.error("--jobs must be at least 1")
 
-    if args.command == "build":
-        from batteryreport.build.pipeline import main_build
+    if args.command in ("build", "briefs", "publish"):
+        # The lock and the helper processes first, the pipeline's imports after: the
+        # helpers set up on the other core meanwhile (batteryreport/build/start.py).
+        from batteryreport.build.start import begun
 
-        return main_build(args)
-    if args.command == "briefs":
-        from batteryreport.build.pipeline import main_build
+        with begun(args.root, args.data) as (layout, started):
+            from batteryreport.build import pipeline
 
-        return main_build(args, list_briefs=True)
-    if args.command == "publish":
-        from batteryreport.build.pipeline import main_publish
-
-        return main_publish(args)
+            if args.command == "publish":
+                return pipeline.main_publish(args, layout, started)
+            return pipeline.main_build(args, layout, started,
+                                       list_briefs=args.command == "briefs")
     if args.command == "serve":
         from pathlib import Path
 

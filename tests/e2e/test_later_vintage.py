@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import TESTS, copy_repo, run_build
+from conftest import TESTS, copy_repo, run_build, set_cell
 
 from batteryreport.present.glue import read_all_glued
 
@@ -107,6 +107,31 @@ def test_every_claim_holds_for_the_vintage(vintage):
     checked = [c for page in claims.values() for c in page]
     assert len(checked) >= 10
     assert all(c["holds"] for c in checked)
+
+
+def test_a_chapter_notebook_runs_again_only_when_its_result_changes(vintage):
+    root, _ = vintage
+    table = root / "data" / "recycler_capacity.csv"
+    kept = table.read_text(encoding="utf-8")
+    try:
+        set_cell(table, "recyclekaro_liion", "note", "re-checked")  # no number moves
+        out = run_build(root)
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert "analysed recommendations, recycling" in out.stdout
+        for name in ("recycling", "recommendations"):
+            assert f"skipped  {name} (its chapter's result is unchanged)" in out.stdout
+        assert "0 notebook(s) executed" in out.stdout
+
+        glued = read_all_glued(root / "book" / "_generated")
+        set_cell(table, "recyclekaro_liion", "capacity_tonnes_per_year", "12000")  # was 10000
+        out = run_build(root)
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert "done     recycling" in out.stdout
+        moved = {k for k, v in read_all_glued(root / "book" / "_generated").items()
+                 if k.startswith("recycling::") and v["text"] != glued[k]["text"]}
+        assert moved, "a capacity 2,000 tonnes higher moved no recycling number"
+    finally:
+        table.write_text(kept, encoding="utf-8")
 
 
 def test_a_claim_the_data_makes_false_stops_the_build(vintage):

@@ -204,3 +204,19 @@ def test_a_notebook_does_not_outlive_a_killed_build(tmp_path):
         _kill_and_wait(parent, int(pid_file.read_text()), "notebook")
     finally:
         parent.kill()
+
+
+def test_a_posted_job_runs_first_and_its_result_or_error_is_dropped():
+    # The build posts the briefs' chart warm-up before it submits the briefs.
+    import os
+
+    from batteryreport.build.helpers import HELPER_NICENESS, Helper
+
+    with Helper("test", os.getpid, niceness=HELPER_NICENESS + 3) as helper:
+        helper.post(int, "not a number")  # raises ValueError in the helper: dropped
+        helper.post(os.getpid)
+        assert helper.run(abs, -3) == 3
+        assert helper.run(os.nice, 0) == os.nice(0) + HELPER_NICENESS + 3
+        helper.post(int, "still not")
+        with pytest.raises(ValueError):
+            helper.run(int, "a job's own error is raised")

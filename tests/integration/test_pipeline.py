@@ -89,6 +89,37 @@ def test_touching_one_table_reruns_only_its_readers(built):
     assert "4.9 GWh" in page and "2.4 GWh" not in page  # glued value not stale
 
 
+def test_a_changed_download_is_copied_without_reading_its_page_again(built):
+    # "Data and sources" offers every table; a table whose change leaves the page's text
+    # as it was (same rows, same sources) is copied anew, and the page is not rebuilt.
+    root, _ = built
+    work = root / "_build" / ".work" / "html"
+    page = work / "book" / "_generated" / "data_sources.html"
+    written = page.stat().st_mtime_ns
+    cap = root / "data" / "capacity.csv"
+    cap.write_text(cap.read_text().replace("Ola,2025-06-17,1.4,", "Ola,2025-06-17,1.6,"))
+    out = build(root)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert page.stat().st_mtime_ns == written
+    copies = list((work / "_downloads").rglob("capacity.csv"))
+    assert [c.read_text() for c in copies] == [cap.read_text()]
+    published = list((root / "_build" / "html" / "_downloads").rglob("capacity.csv"))
+    assert [c.read_text() for c in published] == [cap.read_text()]
+    assert "data-edition" not in page.read_text()  # the edition's zip: on About this edition
+
+
+def test_a_release_links_the_files_its_edition_record_froze(built):
+    # Staged from the record this build froze, not copied a second time: records and
+    # releases are never written in place.
+    root, _ = built
+    release = root / "_build" / "current"
+    manifest = json.loads((release / "release.json").read_text())
+    site = root / "_build" / "store" / "editions" / manifest["edition_id"] / "site"
+    for rel in ("index.html", "book/_generated/alpha.html", "_static/vega-bundle.js"):
+        assert (release / "html" / rel).stat().st_ino == (site / rel).stat().st_ino, rel
+        assert (release / "html" / rel).read_bytes() == (site / rel).read_bytes()
+
+
 def test_parameter_change_reruns_only_notebooks_that_declare_it(built, tmp_path):
     root, _ = built
     p = tmp_path / "p.yml"

@@ -273,9 +273,15 @@ def test_dataset_zip_is_complete_deterministic_and_linked(story):
         for name in names:
             assert zf.read(name) == (record / name.split("/")[1]).read_bytes()
     assert dataset_bytes(record, "data-edition-1") == zipped.read_bytes()  # same bytes again
-    page = text(public / "book" / "_generated" / "data_sources.html")
+    # "About this edition" offers the zip; "Data and sources" points there, naming no
+    # edition (so a new edition does not rewrite the book's largest page).
+    page = text(public / "book" / "_generated" / "about_edition.html")
     link = re.search(r'href="([^"]*data-edition-2\.zip)"', page).group(1)
     assert (public / "book" / "_generated" / link).resolve().is_file()
+    assert 'id="dataset-download"' in page
+    sources_page = text(public / "book" / "_generated" / "data_sources.html")
+    assert 'href="about_edition.html#dataset-download"' in sources_page
+    assert "data-edition" not in sources_page
 
 
 def test_a_killed_publish_leaves_the_public_folder(story):

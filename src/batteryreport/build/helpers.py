@@ -1,6 +1,7 @@
-"""Helper processes: a fresh interpreter started when the build starts, which imports and
-sets up what its stage needs (Sphinx and its extensions, or Typst and vl-convert) while
-the build validates the data and runs the notebooks, then does its one job when asked.
+"""Helper processes: a fresh interpreter started when the build starts (before the build
+imports pandas: :mod:`batteryreport.build.start`), which imports and sets up what its stage
+needs (Sphinx and its extensions, or Typst and vl-convert) while the build validates the
+data and runs the notebooks, then does its job when asked.
 
 A fresh interpreter ("spawn"), not a fork: vl-convert's runtime, once started in the
 build (the chart bundle, the favicons), does not survive a fork. A helper exits with the
@@ -23,14 +24,14 @@ class HelperError(RuntimeError):
     """The helper's job raised an exception that could not be sent back as it was."""
 
 
-def _serve(conn: Any, setup: Callable[..., None], args: tuple) -> None:
+def _serve(conn: Any, setup: Callable[..., None], args: tuple, niceness: int) -> None:
     from batteryreport.build.faults import exit_with_parent
 
     exit_with_parent()
     # Its set-up is not needed before the notebooks have run: the build and the notebooks
-    # come first for the CPU, and the helper takes what they leave. (Its job then runs
-    # alongside the other helper's, at the same priority.)
-    os.nice(HELPER_NICENESS)
+    # come first for the CPU, and the helper takes what they leave (the briefs' helper
+    # after the site's, whose set-up is longer).
+    os.nice(niceness)
     try:
         setup(*args)
     except Exception:  # noqa: S110 (the job sets up again, and raises then)
@@ -57,25 +58,39 @@ class Helper:
     it a job (a module-level function) and waits for the result, re-raising the job's
     exception in the build."""
 
-    def __init__(self, name: str, setup: Callable[..., None], *args: Any):
+    def __init__(self, name: str, setup: Callable[..., None], *args: Any,
+                 niceness: int = HELPER_NICENESS):
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child, setup, args),
+        self._process = context.Process(target=_serve, args=(child, setup, args, niceness),
                                         name=name, daemon=True)
         self._process.start()
         child.close()
         self.name = name
+        self._posted = 0  # jobs posted whose results are still to be dropped
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> None:
         self._conn.send((fn, args))
 
-    def result(self) -> Any:
+    def post(self, fn: Callable[..., Any], *args: Any) -> None:
+        """A job whose result nobody waits for (a warm-up): it runs before the jobs
+        submitted after it, and its result, or its error, is dropped."""
+        self.submit(fn, *args)
+        self._posted += 1
+
+    def _receive(self) -> tuple[str, Any]:
         try:
-            status, value = self._conn.recv()
+            return self._conn.recv()
         except EOFError:
             self._process.join(timeout=5)
             raise HelperError(f"the {self.name} process died "
                               f"(exit code {self._process.exitcode})") from None
+
+    def result(self) -> Any:
+        while self._posted:
+            self._receive()
+            self._posted -= 1
+        status, value = self._receive()
         if status == "error":
             raise value
         return value

@@ -17,7 +17,13 @@ import yaml
 from batteryreport.build.address import PUBLIC_SCENARIO, edition_folder
 from batteryreport.build.sphinxext import cite_date, source_label
 from batteryreport.core.errors import DataError, Problem
-from batteryreport.data import load_table, package_descriptor, sources, table_meta, table_names
+from batteryreport.data import (
+    package_descriptor,
+    read_values,
+    sources,
+    table_meta,
+    table_names,
+)
 from batteryreport.data.params import RunParams
 from batteryreport.present.text import md_inline, one_line, web_url
 
@@ -37,7 +43,12 @@ def _ident(value: object, what: str, file: str) -> str:
 
 
 def data_sources_page(folder: Path, dataset: Path | None = None) -> str:
-    """The page; ``dataset`` is the edition's whole-dataset zip, linked near the top."""
+    """The page; ``dataset`` is the edition's whole-dataset zip, which "About this edition"
+    offers (see :func:`dataset_lines`) and this page points to.
+
+    The page names no edition, so that a new edition whose sources are unchanged leaves it
+    as it was, and the site does not read and write it again (it is the book's largest
+    page: about 0.3 s of every rebuild)."""
     desc = package_descriptor(folder)
     lines = [
         "(data-sources-top)=",
@@ -50,13 +61,11 @@ def data_sources_page(folder: Path, dataset: Path | None = None) -> str:
         "",
     ]
     if dataset is not None:
-        # The name is made by dataset_name from a slug and a number: safe in a role.
-        kb = max(1, round(dataset.stat().st_size / 1024))
-        lines += ["(dataset-download)=", "",
-                  "**The whole dataset of this edition** (every table below and "
-                  f"`datapackage.json`, one zip file, {kb} KB): "
-                  f"{{download}}`{dataset.name} <data/{dataset.name}>`.", ""]
+        lines += ["**The whole dataset of this edition** (every table below and "
+                  "`datapackage.json`, in one zip file) is offered on "
+                  "{ref}`About this edition <dataset-download>`, with each table's hash.", ""]
     src = sources(folder)
+    order = {sid: _source_order(src, sid) for sid in src.index}
     for name in table_names(folder):
         if name == "sources":
             continue
@@ -66,22 +75,23 @@ def data_sources_page(folder: Path, dataset: Path | None = None) -> str:
             raise DataError([Problem(DESCRIPTOR_FILE, "resource-path", "a table's path must be "
                                      "the name of a .csv file in the data folder",
                                      column=name, value=meta.path[:60])])
-        frame = load_table(name, folder)
-        ids = sorted({_ident(v, "a source id", meta.path) for c in frame.columns
-                      if c.endswith("source_id") for v in frame[c].dropna()})
+        # The values as read (no DataFrame: this page only counts rows and collects ids).
+        table = read_values(name, folder)
+        ids = sorted({_ident(v, "a source id", meta.path) for c, values in table.columns.items()
+                      if c.endswith("source_id") for v in values if v is not None})
         links = "; ".join(_source_link(src.loc[sid]) if sid in src.index else _cell(sid)
-                          for sid in sorted(ids, key=lambda i: _source_order(src, i)))
+                          for sid in sorted(ids, key=lambda i: order.get(i, ("~", "", i))))
         lines += [f"(table-{name})=", f"## {_cell(meta.title)}", "",
                   f"{_cell(meta.description)}", "",
                   f"{{download}}`data/{meta.path} <data/{meta.path}>`: "
-                  f"{len(frame)} rows from {len(ids)} sources "
+                  f"{len(table.row_numbers)} rows from {len(ids)} sources "
                   f"({links}). Its {len(meta.fields)} fields, with their types and units, "
                   f"are in the {{ref}}`data dictionary <fields-{name}>`.", ""]
     lines += ["(sources-register)=", "## Sources", "",
               "Reliability: *official* (Government of India, a regulator, a company filing), "
               "*press* (a news outlet), *secondary* (blogs, aggregators, mirrors), "
               "*company_claim* (a company's own statement about itself).", ""]
-    for sid in sorted(src.index, key=lambda i: _source_order(src, i)):
+    for sid in sorted(src.index, key=order.__getitem__):
         row = src.loc[sid]
         sid = _ident(sid, "a source id", "sources.csv")
         date = row["date_published"]
@@ -228,13 +238,24 @@ def edition_banner(manifest: dict) -> str:
             "{doc}`All editions </book/_generated/editions>`\n")
 
 
-def about_edition_page(manifest: dict) -> str:
+def dataset_lines(dataset: Path) -> list[str]:
+    """The edition's whole-dataset zip, as a download with its size."""
+    # The name is made by dataset_name from a slug and a number: safe in a role.
+    kb = max(1, round(dataset.stat().st_size / 1024))
+    return ["(dataset-download)=", "",
+            "**The whole dataset of this edition** (every table and `datapackage.json`, one "
+            f"zip file, {kb} KB): {{download}}`{dataset.name} <data/{dataset.name}>`.", ""]
+
+
+def about_edition_page(manifest: dict, dataset: Path | None = None) -> str:
     lines = ["# About this edition", "",
              f"This is edition {manifest['edition_number']} of the report, built on "
              f"{_cell(manifest['built_on'])} from commit {_cell(manifest['git_commit'])}, "
              f"scenario {_cell(manifest['scenario'])}, with data as of "
-             f"{_cell(manifest.get('as_of') or 'the latest observation')}.", "",
-             "## Parameters", "", "| Parameter | Value |", "|---|---|"]
+             f"{_cell(manifest.get('as_of') or 'the latest observation')}.", ""]
+    if dataset is not None:
+        lines += dataset_lines(dataset)
+    lines += ["## Parameters", "", "| Parameter | Value |", "|---|---|"]
     for k, v in manifest["parameters"].items():
         lines.append(f"| {_cell(k)} | {_cell(v if v is not None else 'from data')} |")
     lines += ["", "## Data tables", "",
@@ -417,7 +438,11 @@ def write_edition_pages(folder: Path, manifest: dict, base, values: dict,
     a cache folder for past editions' one-line summaries)."""
     changed = changes(base, values, data_folder)
     write_if_changed(folder / "edition_banner.md", edition_banner(manifest))
-    write_if_changed(folder / "about_edition.md", about_edition_page(manifest))
+    from batteryreport.build.dataset import dataset_name
+
+    dataset = folder / "data" / dataset_name(manifest)  # by write_generated_pages
+    write_if_changed(folder / "about_edition.md",
+                     about_edition_page(manifest, dataset if dataset.is_file() else None))
     text, rows = what_changed_page(manifest, base, values, data_folder, changed)
     write_if_changed(folder / DIFF_CSV, rows.to_csv(index=False))
     write_if_changed(folder / "what_changed.md", text)

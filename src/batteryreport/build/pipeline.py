@@ -5,11 +5,14 @@
 2. Each chapter's analysis runs once (a chapter whose inputs are unchanged is not
    analysed again), then each notebook runs under papermill, in a fork of the build
    (:mod:`batteryreport.build.kernels`), with only the parameters it declares; a notebook
-   whose source, parameters, data tables and helper code are unchanged is skipped.
+   whose source, parameters, data tables and helper code are unchanged is skipped, and
+   so is a chapter notebook whose chapter result is one it already ran with
+   (:mod:`batteryreport.build.fingerprint`).
 3. The book is built with warnings as errors, incrementally, re-reading every page
    that glues from a re-executed notebook (see :mod:`batteryreport.sphinxext`), by Sphinx
    set up ahead of time in a helper process; the PDF briefs are made alongside in another
-   (:mod:`batteryreport.build.helpers`).
+   (:mod:`batteryreport.build.helpers`). The command starts both before it imports this
+   module (:mod:`batteryreport.build.start`).
 4. The site, the briefs and the edition are published together and atomically
    (:mod:`batteryreport.publish`), only when every stage succeeded.
 """
@@ -25,14 +28,15 @@ import shutil
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from batteryreport import PACKAGE_DIR, REPO_ROOT
+from batteryreport import PACKAGE_DIR
 from batteryreport.build import kernels, site
 from batteryreport.build.address import public_url
-from batteryreport.build.editions import record_edition
+from batteryreport.build.editions import SITE, record_edition
 from batteryreport.build.faults import checkpoint
 from batteryreport.build.helpers import Helper, HelperError
 from batteryreport.build.notebooks import NotebookSpec, discover
@@ -46,45 +50,19 @@ from batteryreport.build.publish import (
     store,
     switch,
 )
+from batteryreport.build.start import (
+    Helpers,
+    Layout,
+    data_folder_of,
+    helpers,
+    site_env,
+    site_folders,
+    warm_up_charts,
+)
 from batteryreport.chapters.common import check_run
 from batteryreport.core.errors import InputError, ParamsError, Problem
-from batteryreport.data import ENV_DATA_DIR, table_files, validate
+from batteryreport.data import table_files, validate
 from batteryreport.data.params import RunParams, load_params
-
-
-@dataclass
-class Layout:
-    """Where everything lives; tests point it at a temporary copy of the repo."""
-
-    root: Path = REPO_ROOT
-
-    @property
-    def notebooks(self) -> Path:
-        return self.root / "notebooks"
-
-    @property
-    def generated(self) -> Path:
-        return self.root / "book" / "_generated"
-
-    @property
-    def static(self) -> Path:
-        return self.root / "book" / "_static"
-
-    @property
-    def build(self) -> Path:
-        return self.root / "_build"
-
-    @property
-    def cache(self) -> Path:
-        return self.root / ".cache"
-
-    @property
-    def html(self) -> Path:
-        return self.build / "html"
-
-    @property
-    def work(self) -> Path:
-        return self.build / ".work"
 
 
 @dataclass
@@ -163,34 +141,63 @@ def chapter_key(name: str, params: RunParams, data_folder: Path, code: str) -> s
     return _sha(parts + _tables_read(tables_of(name), data_folder))
 
 
+def result_key(spec: NotebookSpec, params: RunParams, data_folder: Path, code: str,
+               digest: str) -> str:
+    """What a chapter notebook's output depends on: its source and parameters, the code,
+    its chapter's result (``digest``: its fingerprint), and the source register it cites
+    and the descriptor it takes labels from. Its tables reach it only through the result
+    (the page layer reads no other table: tests/unit/present/test_page_reads.py)."""
+    parts = [spec.source.read_bytes(),
+             json.dumps(notebook_params(spec, params), sort_keys=True).encode(),
+             code.encode(), str(data_folder).encode(), digest.encode()]
+    return _sha(parts + _tables_read(["sources"], data_folder))
+
+
 def _analyse(names: list[str], todo: list[tuple[NotebookSpec, str]], params: RunParams,
              data_folder: Path, results_dir: Path, results: dict[str, NotebookResult],
-             code: str) -> list[tuple[NotebookSpec, str]]:
+             code: str) -> tuple[list[tuple[NotebookSpec, str]], dict[str, str]]:
     """Compute the due chapters' results once (dependencies first) and store them for the
     notebooks; a chapter whose inputs are unchanged since the last build is not computed
-    again. On an error the chapter notebooks fail, naming the chapter; the rest go on."""
-    from batteryreport.chapters import closure, run_all, stored
-    from batteryreport.chapters import store as store_results
+    again. On an error the chapter notebooks fail, naming the chapter; the rest go on.
+    Returns the notebooks still to run, and each chapter result's fingerprint."""
+    from batteryreport.chapters import closure, stored
 
     start = time.perf_counter()
     keys = {m: chapter_key(m, params, data_folder, code) for n in names for m in closure(n)}
     reuse = stored(results_dir, keys)
+    digests = _compute(params, data_folder, names, reuse, results_dir, keys)
+    if isinstance(digests, str):
+        for spec, _ in todo:
+            if spec.chapter:
+                results[spec.name] = NotebookResult(spec.name, "failed", 0.0, digests)
+                _say(f"  FAILED   {spec.name}: {digests}")
+        return [(s, k) for s, k in todo if not s.chapter], {}
+    kept = f" ({', '.join(sorted(reuse))} unchanged)" if reuse else ""
+    _say(f"  analysed {', '.join(names)} in {time.perf_counter() - start:.1f} s{kept}")
+    return todo, digests
+
+
+def _compute(params: RunParams, data_folder: Path, names: list[str], reuse: dict[str, Any],
+             results_dir: Path, keys: dict[str, str]) -> dict[str, str] | str:
+    """Compute and store the chapters' results; a fingerprint of each result, or what went
+    wrong."""
+    from batteryreport.build.fingerprint import fingerprint
+    from batteryreport.chapters import run_all
+    from batteryreport.chapters import store as store_results
+
     try:
         computed = run_all(params, data_folder, names, reuse)
         store_results({n: r for n, r in computed.items() if n not in reuse}, params,
                       results_dir, keys)
     except Exception as exc:  # a rule the data breaks that validation could not know
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        error = (f"the analysis failed: {type(exc).__name__}: {exc} "
-                 f"({Path(where.filename).name}, line {where.lineno})")
-        for spec, _ in todo:
-            if spec.chapter:
-                results[spec.name] = NotebookResult(spec.name, "failed", 0.0, error)
-                _say(f"  FAILED   {spec.name}: {error}")
-        return [(s, k) for s, k in todo if not s.chapter]
-    kept = f" ({', '.join(sorted(reuse))} unchanged)" if reuse else ""
-    _say(f"  analysed {', '.join(names)} in {time.perf_counter() - start:.1f} s{kept}")
-    return todo
+        return (f"the analysis failed: {type(exc).__name__}: {exc} "
+                f"({Path(where.filename).name}, line {where.lineno})")
+    digests = {}
+    for name, result in computed.items():
+        with contextlib.suppress(TypeError):  # no canonical form: its notebooks run
+            digests[name] = fingerprint(result)
+    return digests
 
 
 def _copy_if_changed(src: Path, dest: Path) -> None:
@@ -230,7 +237,10 @@ def _remove_stale_notebooks(generated: Path, names: set[str]) -> None:
 
 
 def run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: int,
-                  only: list[str] | None = None) -> list[NotebookResult]:
+                  only: list[str] | None = None,
+                  before_running: Callable[[], None] | None = None) -> list[NotebookResult]:
+    """Run the notebooks whose inputs changed; ``before_running`` is called when some
+    notebook is about to run (its figures may have changed)."""
     specs = discover(layout.notebooks)
     layout.generated.mkdir(parents=True, exist_ok=True)
     _remove_stale_notebooks(layout.generated, {s.name for s in specs})
@@ -264,12 +274,32 @@ def run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: in
     if not todo:
         state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
         return [results[s.name] for s in specs]
+    kept_as = {spec.name: key for spec, key in todo}  # the executed copy's name in store
     if chapters_due:
-        todo = _analyse(chapters_due, todo, params, data_folder, results_dir, results,
-                        code)
-    tasks = [kernels.Task(spec, notebook_params(spec, params), store / f"{key}.ipynb")
-             for spec, key in todo]
+        todo, digests = _analyse(chapters_due, todo, params, data_folder, results_dir,
+                                 results, code)
+        # A chapter notebook shows its chapter's result (and cites the source register),
+        # nothing else: when the result is the same as one it was run with before (a
+        # note edited, a row that changes no number), its executed copy is reused.
+        due = []
+        for spec, key in todo:
+            if spec.chapter in digests:
+                kept_as[spec.name] = result_key(spec, params, data_folder, code,
+                                                digests[spec.chapter])
+                cached = store / f"{kept_as[spec.name]}.ipynb"
+                if cached.exists():
+                    _copy_if_changed(cached, layout.generated / f"{spec.name}.ipynb")
+                    state[spec.name] = key
+                    results[spec.name] = NotebookResult(spec.name, "skipped")
+                    _say(f"  skipped  {spec.name} (its chapter's result is unchanged)")
+                    continue
+            due.append((spec, key))
+        todo = due
+    tasks = [kernels.Task(spec, notebook_params(spec, params),
+                          store / f"{kept_as[spec.name]}.ipynb") for spec, key in todo]
     keys = {spec.name: key for spec, key in todo}
+    if tasks and before_running is not None:
+        before_running()
     for task in tasks:
         _say(f"  running  {task.spec.name}")
     finished = contextlib.closing(kernels.run(
@@ -301,15 +331,6 @@ def site_key(layout: Layout, params: RunParams) -> str:
     settings = json.dumps(params.for_papermill(), sort_keys=True).encode()
     return _sha([str(p.relative_to(layout.root)).encode() + p.read_bytes() for p in files]
                 + [code_hash().encode(), settings, str(public_url(layout.root)).encode()])
-
-
-def site_env(data_folder: Path) -> dict[str, str]:
-    return {ENV_DATA_DIR: str(data_folder)}  # the {num} role reads the source register
-
-
-def site_folders(layout: Layout) -> tuple[str, str, str]:
-    """The book's sources, the work folder's html and its Sphinx environment."""
-    return str(layout.root), str(layout.work / "html"), str(layout.work / ".doctrees")
 
 
 def make_briefs(layout: Layout, params: RunParams, data_folder: Path,
@@ -409,11 +430,15 @@ def dataset_file(layout: Layout, manifest: dict[str, Any]) -> Path:
 
 
 def build(params_path: str | None = None, data: str | None = None, jobs: int = 2,
-          layout: Layout | None = None, only: list[str] | None = None) -> BuildReport:
+          layout: Layout | None = None, only: list[str] | None = None,
+          started: Helpers | None = None) -> BuildReport:
+    """Build the book and the briefs. ``started``: the helper processes, when the command
+    started them before importing the pipeline (:mod:`batteryreport.build.start`); the
+    caller then holds the build lock and stops them."""
     layout = layout or Layout()
     report = BuildReport()
     start = time.perf_counter()
-    data_folder = Path(data).resolve() if data else (layout.root / "data").resolve()
+    data_folder = data_folder_of(layout, data)
     _say(f"batteryreport build: data {data_folder}, params {params_path or 'defaults'}")
     params = load_params(params_path, defaults=layout.root / "params" / "default.yml")
     tables = validate(data_folder)
@@ -429,12 +454,12 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
         return report
     # The briefs (Typst, vl-convert) are made in a process of their own, from the executed
     # notebooks and the edition's manifest, while Sphinx builds the site in another: the
-    # two share nothing else. Both are started now, so that their imports and set-up are
-    # done by the time the notebooks have run (build/helpers.py).
-    with Helper("briefs", prepare_briefs_process, layout.cache / "brief-charts") as briefs, \
-            Helper("site", site.prepare, *site_folders(layout), site_env(data_folder)) as sphinx:
+    # two share nothing else. Both are set up while the notebooks run (build/helpers.py).
+    with contextlib.ExitStack() as stack:
+        if started is None:
+            started = stack.enter_context(helpers(layout, data_folder))
         report = _build_validated(layout, params, data_folder, jobs, only, report, start,
-                                  briefs, sphinx)
+                                  started.briefs, started.site)
     if report.site in ("built", "up to date") and only is None:
         _record_inputs(layout, inputs, report)
     return report
@@ -489,27 +514,15 @@ def _record_inputs(layout: Layout, inputs: str, report: BuildReport) -> None:
     os.replace(tmp, layout.cache / LAST_BUILD)
 
 
-def prepare_briefs_process(chart_cache: Path) -> None:
-    """Import what making the briefs needs (run in the briefs' process ahead of time), and
-    start the chart renderer when no chart is kept from an earlier build (a rebuild
-    usually redraws none, so it would be time spent for nothing)."""
-    import pypdf  # noqa: F401
-    import typst  # noqa: F401
-
-    import batteryreport.build.briefs  # noqa: F401
-    import batteryreport.data  # noqa: F401
-    import batteryreport.present.glue  # noqa: F401
-    from batteryreport.build.briefs.charts import warm_up
-
-    if not any(chart_cache.glob("*")):  # a first build: every chart will be drawn
-        warm_up()
-
-
 def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs: int,
                      only: list[str] | None, report: BuildReport, start: float,
                      briefs: Helper, sphinx: Helper) -> BuildReport:
     t = time.perf_counter()
-    report.results = run_notebooks(layout, params, data_folder, jobs, only)
+    # A notebook that runs may draw its charts differently: the briefs' process starts its
+    # chart renderer (vl-convert: about 0.4 s) while the notebooks run, not when asked for
+    # the briefs. When no notebook runs, every chart is as drawn before: it is not started.
+    report.results = run_notebooks(layout, params, data_folder, jobs, only,
+                                   before_running=lambda: briefs.post(warm_up_charts))
     report.stages["notebooks"] = time.perf_counter() - t
     checkpoint("notebooks")
     failed = [r for r in report.results if r.status == "failed"]
@@ -561,11 +574,14 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
     else:
         # Stage the site, the briefs and the edition, then publish all three at once.
         checkpoint("site")
-        record_edition(store(layout.build), manifest, data_folder, layout.generated,
-                       site=layout.work / "html", briefs=report.briefs,
-                       dataset=dataset_file(layout, manifest))
+        unfrozen = not (store(layout.build) / manifest["edition_id"] / SITE).is_dir()
+        record = record_edition(store(layout.build), manifest, data_folder, layout.generated,
+                                site=layout.work / "html", briefs=report.briefs,
+                                dataset=dataset_file(layout, manifest))
         checkpoint("edition")
-        release = stage(layout.build, layout.work / "html", report.briefs, manifest, key)
+        # The record holds this very site and these briefs when it froze them just now.
+        release = stage(layout.build, layout.work / "html", report.briefs, manifest, key,
+                        frozen=record if unfrozen else None)
         checkpoint("staged")
         switch(layout.build, release)
         checkpoint("switched")
@@ -600,38 +616,19 @@ def exit_code(report: BuildReport) -> int:
     return 0 if report.site in ("built", "up to date") else 1
 
 
-@contextlib.contextmanager
-def build_lock(layout: Layout):
-    """One build at a time per checkout: a second one waits instead of corrupting the first."""
-    import fcntl
-
-    layout.cache.mkdir(parents=True, exist_ok=True)
-    with open(layout.cache / "build.lock", "w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            _say("  waiting  for another build of this checkout to finish")
-            fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def main_publish(args: Any) -> int:
-    """``make publish``: build (as ``make book``), then write ``_build/public``."""
+def main_publish(args: Any, layout: Layout, started: Helpers) -> int:
+    """``make publish``: build (as ``make book``), then write ``_build/public``. The caller
+    holds the build lock and has started the helpers (:func:`batteryreport.build.start.begun`)."""
     from batteryreport.build.public import assemble
 
-    layout = Layout(Path(args.root).resolve()) if getattr(args, "root", None) else Layout()
     try:
-        with build_lock(layout):
-            report = build(args.params, args.data, args.jobs, layout)
-            print(summarize(report, layout))
-            if exit_code(report) != 0:
-                print("Nothing was published; the last good _build/public was left in place.",
-                      file=sys.stderr)
-                return exit_code(report)
-            public = assemble(layout.build, layout.root)
+        report = build(args.params, args.data, args.jobs, layout, started=started)
+        print(summarize(report, layout))
+        if exit_code(report) != 0:
+            print("Nothing was published; the last good _build/public was left in place.",
+                  file=sys.stderr)
+            return exit_code(report)
+        public = assemble(layout.build, layout.root)
     except InputError as exc:
         print(f"error: {exc}\nThe last good site, briefs and _build/public were left in place.",
               file=sys.stderr)
@@ -661,12 +658,12 @@ def main_publish(args: Any) -> int:
     return 0
 
 
-def main_build(args: Any, list_briefs: bool = False) -> int:
-    layout = Layout(Path(args.root).resolve()) if getattr(args, "root", None) else Layout()
+def main_build(args: Any, layout: Layout, started: Helpers, list_briefs: bool = False) -> int:
+    """``make book`` (and ``make briefs``, which lists them). The caller holds the build
+    lock and has started the helpers (:func:`batteryreport.build.start.begun`)."""
     try:
-        with build_lock(layout):
-            report = build(args.params, args.data, args.jobs, layout,
-                           getattr(args, "only", None))
+        report = build(args.params, args.data, args.jobs, layout, getattr(args, "only", None),
+                       started)
     except InputError as exc:
         print(f"error: {exc}\nNothing was executed; the last good site and briefs were left "
               "in place.", file=sys.stderr)

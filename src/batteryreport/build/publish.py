@@ -91,18 +91,26 @@ def published_site_key(build: Path) -> str | None:
 
 
 def stage(build: Path, html: Path, briefs: list[Path], manifest: dict[str, Any],
-          site_key: str) -> Path:
+          site_key: str, frozen: Path | None = None) -> Path:
     """Copy a finished build into a new release folder (not yet published). The edition's
-    record must be in the store already."""
+    record must be in the store already. ``frozen``: that record, when this build froze
+    ``html`` and ``briefs`` into it just now; the release then hard-links the record's
+    files instead of copying them again (records and releases are never written in place)."""
+    from batteryreport.build.editions import BRIEFS, SITE
+
     releases = build / "releases"
     releases.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
     tmp = releases / f".{stamp}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
-    shutil.copytree(html, tmp / "html")
+    if frozen is None:
+        shutil.copytree(html, tmp / "html")
+    else:
+        shutil.copytree(frozen / SITE, tmp / "html", copy_function=_link_or_copy)
     (tmp / "briefs").mkdir()
     for pdf in briefs:
-        shutil.copyfile(pdf, tmp / "briefs" / pdf.name)
+        source = frozen / BRIEFS / pdf.name if frozen is not None else pdf
+        _link_or_copy(source, tmp / "briefs" / pdf.name)
     editions = published_editions(build)
     if manifest["edition_id"] not in editions:
         editions.append(manifest["edition_id"])
@@ -119,6 +127,13 @@ def stage(build: Path, html: Path, briefs: list[Path], manifest: dict[str, Any],
     target = releases / stamp
     tmp.rename(target)
     return target
+
+
+def _link_or_copy(src: str | Path, dest: str | Path) -> None:
+    try:
+        os.link(src, dest)
+    except OSError:  # another file system, or no hard links
+        shutil.copyfile(src, dest)
 
 
 def _link(path: Path, target: str) -> None:

@@ -70,17 +70,19 @@ def cite_date(date: Any, precision: object) -> str:
 
 @functools.lru_cache(maxsize=4)
 def _sources(folder: str) -> dict[str, dict[str, str]]:
-    """Source id -> publisher, short date, title and web address (data text, unescaped)."""
-    from batteryreport.data import sources
+    """Source id -> publisher, short date, title and web address (data text, unescaped).
+    Read as values, not as a DataFrame: the site's process does not import pandas."""
+    from batteryreport.data import read_values
 
-    frame = sources(Path(folder))
-    out = {}
-    for sid, row in frame.iterrows():
-        out[str(sid)] = {"p": one_line(row["publisher"]),
-                         "d": cite_date(row["date_published"], row.get("date_precision")),
-                         "t": one_line(row["title"]),
-                         "u": web_url(row["url"]) or ""}
-    return out
+    table = read_values("sources", Path(folder))
+    rows = [dict(zip(table.columns, values, strict=True))
+            for values in zip(*table.columns.values(), strict=True)]
+    return {str(row["source_id"]): {"p": one_line(row["publisher"]),
+                                    "d": cite_date(row["date_published"],
+                                                   row.get("date_precision")),
+                                    "t": one_line(row["title"]),
+                                    "u": web_url(row["url"]) or ""}
+            for row in rows}
 
 
 def source_label(source_id: str) -> str:
@@ -537,6 +539,38 @@ def static_changed(app: Any, env: Any, added: set[str], changed: set[str],
     return [app.config.root_doc]
 
 
+def downloads_are_copied(app: Any, doctree: Any) -> None:
+    """A page's downloads do not make it out of date: Sphinx copies every download at each
+    build that runs (comparing bytes), and the page shows only their names. Without this,
+    any change to the data re-read and re-wrote "Data and sources", which offers every table
+    and is the book's largest page (about 0.3 s of a one-table rebuild). A download that is
+    also included in a page would lose that dependency; the book has none."""
+    env = app.env
+    env.dependencies[env.docname] -= {name for name, (docs, _) in env.dlfiles.items()
+                                      if env.docname in docs}
+
+
+def downloads_changed(app: Any, env: Any, added: set[str], changed: set[str],
+                      removed: set[str]) -> list[str]:
+    """With :func:`downloads_are_copied`, a changed download alone leaves every page up to
+    date, and Sphinx then stops before copying anything: re-read the root page, so that the
+    build runs and copies it (as :func:`static_changed` does for static files)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in sorted(env.dlfiles):
+        try:
+            stat = (Path(app.srcdir) / name).stat()
+        except OSError:
+            continue  # the pages that link it are re-read, and warn
+        digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    value = digest.hexdigest()
+    if getattr(env, "br_downloads_digest", None) == value:
+        return []
+    env.br_downloads_digest = value
+    return [] if added or changed or removed else [app.config.root_doc]
+
+
 def add_templates(app: Any, config: Any) -> None:
     config.templates_path.append(str(Path(__file__).parent / "templates" / "html"))
 
@@ -571,6 +605,9 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("config-inited", add_templates)
     app.connect("doctree-read", add_newest_fact)
     app.connect("env-get-outdated", static_changed)
+    # After Sphinx's own collector has noted the page's downloads (priority 500).
+    app.connect("doctree-read", downloads_are_copied, priority=900)
+    app.connect("env-get-outdated", downloads_changed)
     app.connect("html-page-context", page_context)
     app.connect("build-finished", escape_search_titles)
     app.connect("build-finished", write_images)

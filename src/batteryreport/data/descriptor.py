@@ -17,14 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from batteryreport import REPO_ROOT
+from batteryreport.core.env import ENV_DATA_DIR, ENV_TABLES  # noqa: F401 (the data layer's names)
 from batteryreport.core.errors import DataError, Problem
 
 DEFAULT_DATA_DIR = REPO_ROOT / "data"
 DESCRIPTOR = "datapackage.json"
 MAX_DESCRIPTOR_BYTES = 2_000_000
-# Set by the pipeline: the data folder to read, and the tables a notebook declared.
-ENV_DATA_DIR = "BATTERYREPORT_DATA"
-ENV_TABLES = "BATTERYREPORT_TABLES"
 
 TYPES = ("string", "number", "integer", "boolean", "date", "year")
 CONSTRAINTS = ("required", "unique", "enum", "pattern", "minimum", "maximum",

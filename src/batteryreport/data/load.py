@@ -8,33 +8,18 @@ typed from the descriptor: numbers ``float64``, integers and years ``Int64``, bo
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
 
-from batteryreport.core.errors import DataError
-from batteryreport.data.descriptor import ENV_TABLES, data_dir, table_meta, table_path
-from batteryreport.data.schema import PANDAS_DTYPES, read_table
+from batteryreport.data.schema import PANDAS_DTYPES
+from batteryreport.data.values import read_values
 
 
 def load_table(name: str, folder: Path | None = None) -> pd.DataFrame:
-    """A typed DataFrame for one table of the data package.
-
-    Under the pipeline, a notebook may only load the tables it declared (so that the
-    build cache knows what each notebook reads); anything else is an error.
-    """
-    declared = os.environ.get(ENV_TABLES)
-    if declared is not None and name != "sources" and name not in declared.split(","):
-        raise RuntimeError(
-            f"table {name!r} is not declared by this notebook; add it to the notebook's "
-            f"batteryreport.tables metadata (declared: {declared or 'none'})"
-        )
-    folder = (folder or data_dir()).resolve()
-    meta = table_meta(name, folder)
-    table = read_table(table_path(meta, folder), meta, f"{folder.name}/{meta.path}")
-    if table.problems:
-        raise DataError(table.problems)
+    """A typed DataFrame for one table of the data package (see :func:`read_values`)."""
+    table = read_values(name, folder)
+    meta = table.meta
     frame = pd.DataFrame({f.name: pd.Series(table.columns[f.name], dtype="object")
                           for f in meta.fields})
     for f in meta.fields:

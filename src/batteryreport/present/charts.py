@@ -43,6 +43,7 @@ import altair as alt
 import pandas as pd
 
 from batteryreport.present.bundle import VL_VERSION
+from batteryreport.present.glue import FIGURE_MIME
 from batteryreport.present.text import json_for_html, one_line
 
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
@@ -68,7 +69,6 @@ FG, MUTED, GRID, BG = COLORS["fg"], COLORS["muted"], COLORS["grid"], COLORS["bg"
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 
-FIGURE_MIME = "application/vnd.batteryreport.figure+json"
 
 _ids = itertools.count(1)
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import ROUND_HALF_UP, Decimal
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from batteryreport.core.ranges import Range
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DASH = "\u2013"
 RUPEE = "\u20b9"
@@ -120,6 +122,8 @@ def rate(inr_per_usd: float) -> str:
 def date(value: dt.date | pd.Timestamp | str | None, precision: str | None = "day") -> str:
     """A date as precisely as it is known: "3 March 2025", "March 2025" or "2025"
     (``precision`` is a table's ``date_precision``: day, month or year); "" for no date."""
+    import pandas as pd  # here, not above: the site's process formats no dates
+
     if value is None or pd.isna(value):
         return ""
     d = pd.Timestamp(value)

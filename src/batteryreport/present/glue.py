@@ -21,6 +21,9 @@ from batteryreport.core.quantity import Quantity
 from batteryreport.present.fmt import show
 
 GLUE_MIME = "application/vnd.batteryreport.value+json"
+# A report chart as a notebook displays it (batteryreport.present.charts.Figure); defined
+# here so that reading figures (the briefs) does not import Altair.
+FIGURE_MIME = "application/vnd.batteryreport.figure+json"
 
 
 @dataclass
@@ -157,8 +160,6 @@ def read_all_glued(folder: Path) -> dict[str, dict[str, Any]]:
 
 def read_figures(notebook: Path) -> dict[str, dict[str, Any]]:
     """Every report chart an executed notebook displayed: name -> record (with its spec)."""
-    from batteryreport.present.charts import FIGURE_MIME
-
     nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
     found: dict[str, dict[str, Any]] = {}
     for cell in nb.get("cells", []):

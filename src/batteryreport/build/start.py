@@ -1,0 +1,145 @@
+"""What a build does before it imports anything heavy: find its folders, take the checkout's
+lock, and start its two helper processes (:mod:`batteryreport.build.helpers`).
+
+The helpers' set-up (Sphinx and its extensions; Typst and the briefs' code) takes about
+1.5 s of CPU. Started here, it runs on the second core while the build itself is still
+importing pandas and the pipeline (about 0.4 s during which that core had nothing to do),
+instead of after. This module imports only the standard library and the two light modules
+the helpers are started from, so that ``python -m batteryreport build`` reaches this point
+in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from batteryreport import REPO_ROOT
+from batteryreport.build import site
+from batteryreport.build.helpers import HELPER_NICENESS, Helper
+from batteryreport.core.env import ENV_DATA_DIR
+
+
+@dataclass
+class Layout:
+    """Where everything lives; tests point it at a temporary copy of the repo."""
+
+    root: Path = REPO_ROOT
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    @property
+    def generated(self) -> Path:
+        return self.root / "book" / "_generated"
+
+    @property
+    def static(self) -> Path:
+        return self.root / "book" / "_static"
+
+    @property
+    def build(self) -> Path:
+        return self.root / "_build"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / ".cache"
+
+    @property
+    def html(self) -> Path:
+        return self.build / "html"
+
+    @property
+    def work(self) -> Path:
+        return self.build / ".work"
+
+
+def data_folder_of(layout: Layout, data: str | None) -> Path:
+    """The data folder a build reads: ``--data``, or the checkout's ``data/``."""
+    return Path(data).resolve() if data else (layout.root / "data").resolve()
+
+
+@contextlib.contextmanager
+def build_lock(layout: Layout) -> Iterator[None]:
+    """One build at a time per checkout: a second one waits instead of corrupting the first."""
+    layout.cache.mkdir(parents=True, exist_ok=True)
+    with open(layout.cache / "build.lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("  waiting  for another build of this checkout to finish", flush=True)
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def site_env(data_folder: Path) -> dict[str, str]:
+    return {ENV_DATA_DIR: str(data_folder)}  # the {num} role reads the source register
+
+
+def site_folders(layout: Layout) -> tuple[str, str, str]:
+    """The book's sources, the work folder's html and its Sphinx environment."""
+    return str(layout.root), str(layout.work / "html"), str(layout.work / ".doctrees")
+
+
+def prepare_briefs_process(chart_cache: Path, notebooks: Path) -> None:
+    """Import what making the briefs needs (run in the briefs' process ahead of time), and
+    start the chart renderer when no chart is kept from an earlier build (a rebuild
+    usually redraws none, so it would be time spent for nothing)."""
+    import pypdf  # noqa: F401
+    import typst  # noqa: F401
+
+    import batteryreport.data  # noqa: F401
+    import batteryreport.present.glue  # noqa: F401
+    from batteryreport.build.briefs import declared
+    from batteryreport.build.briefs.charts import warm_up
+
+    # Read the notebooks' declarations once, for what that imports (each chapter's module,
+    # the notebook schema's validator): the job reads them again, and reports any problem.
+    with contextlib.suppress(Exception):
+        declared(notebooks)
+    if not any(chart_cache.glob("*")):  # a first build: every chart will be drawn
+        warm_up()
+
+
+def warm_up_charts() -> None:
+    """Start the briefs' chart renderer (a job for the briefs' process, posted when some
+    notebook runs: its charts are then likely to be drawn again)."""
+    from batteryreport.build.briefs.charts import warm_up
+
+    warm_up()
+
+
+@dataclass
+class Helpers:
+    briefs: Helper
+    site: Helper
+
+
+@contextlib.contextmanager
+def helpers(layout: Layout, data_folder: Path) -> Iterator[Helpers]:
+    """The briefs' and the site's helper processes, set up while the build goes on; both
+    are stopped when the build is done with them (or fails, or finds nothing to do).
+
+    Start them only while holding the build lock: the site's helper reads the Sphinx
+    environment that another build of the checkout may be writing. The briefs' helper
+    gets the CPU after the site's (a higher niceness): the site's set-up is the longer,
+    and a rebuild needs it first."""
+    with Helper("briefs", prepare_briefs_process, layout.cache / "brief-charts",
+                layout.notebooks, niceness=HELPER_NICENESS + 5) as briefs, \
+            Helper("site", site.prepare, *site_folders(layout), site_env(data_folder)) as sphinx:
+        yield Helpers(briefs, sphinx)
+
+
+@contextlib.contextmanager
+def begun(root: str | None, data: str | None) -> Iterator[tuple[Layout, Helpers]]:
+    """A command's build, begun: its layout, the lock held, and the helpers started."""
+    layout = Layout(Path(root).resolve()) if root else Layout()
+    with build_lock(layout), helpers(layout, data_folder_of(layout, data)) as started:
+        yield layout, started

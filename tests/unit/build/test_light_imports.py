@@ -1,0 +1,32 @@
+"""What the build starts before its heavy imports, and the site's process, import no
+pandas: ``python -m batteryreport build`` starts its helpers within milliseconds
+(batteryreport.build.start), and Sphinx's process reads the source register as values
+(batteryreport.data.values), not as DataFrames."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+
+def loaded(code: str) -> set[str]:
+    probe = code + "\nimport sys; print(' '.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout
+    return set(out.split())
+
+
+@pytest.mark.parametrize("code", [
+    "import batteryreport.build.start, batteryreport.cli",
+    "import batteryreport.build.sphinxext, batteryreport.build.site",
+    "from batteryreport.data import read_values, validate, table_meta",
+])
+def test_no_pandas(code):
+    assert "pandas" not in loaded(code)
+
+
+def test_the_dataframe_readers_still_come_from_the_data_layer():
+    assert "pandas" in loaded("from batteryreport.data import load_table")
+    assert "pandas" in loaded("import batteryreport.data as d; d.sources")
