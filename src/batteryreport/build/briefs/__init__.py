@@ -80,6 +80,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -179,10 +180,18 @@ def build_briefs(layout: Any, params: Any, data_folder: Path, out_dir: Path,
         remembered = {job.name: record["scales"] for job, _ in todo
                       for record in [memory.get(job)] if record and "scales" in record}
         render_charts([job for job, _ in todo], remembered, charts)
-        made = []
-        for job, key in todo:
+
+        def make(item: tuple[Any, str]) -> str:
+            job, key = item
             (tmp / job.name).write_bytes(_compile(job, work, key, charts, memory))
-            made.append(job.name)
+            return job.name
+
+        # Two at a time: vl-convert draws while Typst sets another brief (it holds the
+        # interpreter's lock, vl-convert does not). A brief whose layout must be searched
+        # (none remembered) goes first: it is the longest.
+        order = sorted(todo, key=lambda item: item[0].name in remembered)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            made = list(pool.map(make, order))
         for name in made:  # every brief compiled: move them into place
             os.replace(tmp / name, out_dir / name)
         return [out_dir / job.name for job in jobs]
