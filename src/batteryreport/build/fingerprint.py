@@ -6,9 +6,10 @@ not tell: a result computed afresh and the same result read back from its pickle
 differently (pandas' internal blocks, shared objects). So the fingerprint is taken from a
 canonical form instead: dataclasses field by field, containers in order (sets sorted),
 numbers by their exact ``repr``, dates as ISO text, and DataFrames and Series by their
-columns, dtypes, index and values (pandas' own stable hash of each column).
+columns, dtypes, index and values (a numpy column by its bytes, any other value by value).
 
-A value of any other type raises :class:`TypeError` (the notebook then simply runs).
+A value of any other type, anywhere, raises :class:`TypeError`; the build then simply runs
+the notebook (as it does for any other error here).
 """
 
 from __future__ import annotations
@@ -69,17 +70,23 @@ def _canon(x: Any) -> Any:
 
 
 def _rows(x: Any) -> list[Any]:
-    """The index's values, then each column's: by pandas' hash of the column (a fixed key,
-    the same in every process), or value by value where that cannot hash them (lists)."""
+    """The index (names and values), then each column: a plain numpy column (numbers,
+    booleans, times) by its bytes, any other (text, objects, pandas' nullable types,
+    categories) value by value."""
     import pandas as pd
 
     columns = [x] if isinstance(x, pd.Series) else [x.iloc[:, i] for i in range(x.shape[1])]
-    out: list[Any] = [_canon(list(x.index))]
+    out: list[Any] = [_canon(list(x.index.names)), _canon(list(x.index))]
+    if isinstance(x, pd.DataFrame):
+        out.append(_canon(list(x.columns.names)))
     for column in columns:
-        try:
-            hashed = pd.util.hash_pandas_object(column, index=False).to_numpy()
-            out.append(hashlib.sha256(hashed.tobytes()).hexdigest())
-        except TypeError:  # unhashable values
+        dtype = column.dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            out.append(["categories", _canon(list(dtype.categories)), dtype.ordered])
+        if type(dtype).__module__ == "numpy" and dtype.kind in "biufcmM":
+            data = column.to_numpy()
+            out.append([dtype.str, hashlib.sha256(data.tobytes()).hexdigest()])
+        else:
             out.append(_canon(list(column)))
     return out
 

@@ -74,8 +74,12 @@ class Helper:
 
     def post(self, fn: Callable[..., Any], *args: Any) -> None:
         """A job whose result nobody waits for (a warm-up): it runs before the jobs
-        submitted after it, and its result, or its error, is dropped."""
-        self.submit(fn, *args)
+        submitted after it, and its result, or its error, is dropped. A helper that has
+        died is not an error here: the next job says so."""
+        try:
+            self.submit(fn, *args)
+        except OSError:
+            return
         self._posted += 1
 
     def _receive(self) -> tuple[str, Any]:
@@ -88,8 +92,13 @@ class Helper:
 
     def result(self) -> Any:
         while self._posted:
-            self._receive()
             self._posted -= 1
+            try:
+                self._receive()
+            except HelperError:
+                raise
+            except Exception:  # noqa: S112 (a posted job's reply that does not unpickle)
+                continue
         status, value = self._receive()
         if status == "error":
             raise value

@@ -114,7 +114,16 @@ def _child(send: Any, task: Task, env: dict[str, str], cwd: str, log: str) -> No
     os.dup2(fd, 2)
     os.close(fd)
     os.environ.update(env)
-    os.environ[ENV_TABLES] = ",".join(task.spec.tables)
+    if task.spec.chapter:
+        # A chapter notebook shows its chapter's result and reads no table itself but the
+        # source register (always allowed): its output is reused while the result is the
+        # same (build.pipeline.result_key).
+        from batteryreport.chapters import ENV_CHAPTER
+
+        os.environ[ENV_TABLES] = ""
+        os.environ[ENV_CHAPTER] = task.spec.chapter
+    else:
+        os.environ[ENV_TABLES] = ",".join(task.spec.tables)
     os.chdir(cwd)
     result = execute(task.spec, task.parameters, task.output, log)
     send.send((result[0], result[1][:4000]))

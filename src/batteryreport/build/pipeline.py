@@ -195,7 +195,9 @@ def _compute(params: RunParams, data_folder: Path, names: list[str], reuse: dict
                 f"({Path(where.filename).name}, line {where.lineno})")
     digests = {}
     for name, result in computed.items():
-        with contextlib.suppress(TypeError):  # no canonical form: its notebooks run
+        # No canonical form (an unknown type, a cycle, text that is not Unicode): its
+        # notebooks simply run.
+        with contextlib.suppress(Exception):
             digests[name] = fingerprint(result)
     return digests
 
@@ -222,9 +224,21 @@ def _record_notebook(layout: Layout, task: kernels.Task, seconds: float, error: 
              f"           notebook {spec.source.relative_to(layout.root)}, {error}")
     else:
         _copy_if_changed(task.output, layout.generated / f"{spec.name}.ipynb")
+        _keep_as(task.output, key)
         state[spec.name] = key
         results[spec.name] = NotebookResult(spec.name, "done", seconds)
         _say(f"  done     {spec.name} in {seconds:.1f} s")
+
+
+def _keep_as(executed: Path, key: str) -> None:
+    """Keep a chapter notebook's executed copy (named by its result) under its inputs' key
+    too, so that these inputs again (another scenario, then back) restore it before any
+    analysis."""
+    also = executed.with_name(f"{key}.ipynb")
+    if also != executed and not also.exists():
+        tmp = also.with_name(f".{also.name}.tmp")
+        shutil.copyfile(executed, tmp)
+        os.replace(tmp, also)
 
 
 def _remove_stale_notebooks(generated: Path, names: set[str]) -> None:
@@ -289,6 +303,7 @@ def run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: in
                 cached = store / f"{kept_as[spec.name]}.ipynb"
                 if cached.exists():
                     _copy_if_changed(cached, layout.generated / f"{spec.name}.ipynb")
+                    _keep_as(cached, key)
                     state[spec.name] = key
                     results[spec.name] = NotebookResult(spec.name, "skipped")
                     _say(f"  skipped  {spec.name} (its chapter's result is unchanged)")

@@ -94,9 +94,11 @@ def stage(build: Path, html: Path, briefs: list[Path], manifest: dict[str, Any],
           site_key: str, frozen: Path | None = None) -> Path:
     """Copy a finished build into a new release folder (not yet published). The edition's
     record must be in the store already. ``frozen``: that record, when this build froze
-    ``html`` and ``briefs`` into it just now; the release then hard-links the record's
-    files instead of copying them again (records and releases are never written in place)."""
-    from batteryreport.build.editions import BRIEFS, SITE
+    ``html`` into it just now; the release then hard-links the record's site instead of
+    copying it again (records and releases are never written in place). The briefs are
+    copied: a record's briefs may be older than its site (a record frozen by a build that
+    was stopped between the two)."""
+    from batteryreport.build.editions import SITE
 
     releases = build / "releases"
     releases.mkdir(parents=True, exist_ok=True)
@@ -109,8 +111,7 @@ def stage(build: Path, html: Path, briefs: list[Path], manifest: dict[str, Any],
         shutil.copytree(frozen / SITE, tmp / "html", copy_function=_link_or_copy)
     (tmp / "briefs").mkdir()
     for pdf in briefs:
-        source = frozen / BRIEFS / pdf.name if frozen is not None else pdf
-        _link_or_copy(source, tmp / "briefs" / pdf.name)
+        shutil.copyfile(pdf, tmp / "briefs" / pdf.name)
     editions = published_editions(build)
     if manifest["edition_id"] not in editions:
         editions.append(manifest["edition_id"])

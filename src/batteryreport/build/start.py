@@ -4,9 +4,11 @@ lock, and start its two helper processes (:mod:`batteryreport.build.helpers`).
 The helpers' set-up (Sphinx and its extensions; Typst and the briefs' code) takes about
 1.5 s of CPU. Started here, it runs on the second core while the build itself is still
 importing pandas and the pipeline (about 0.4 s during which that core had nothing to do),
-instead of after. This module imports only the standard library and the two light modules
-the helpers are started from, so that ``python -m batteryreport build`` reaches this point
-in a few milliseconds.
+instead of after. This module imports only the standard library and light modules of the
+package (no pandas: tests/unit/build/test_light_imports.py), so that
+``python -m batteryreport build`` reaches this point in a few milliseconds. A build that
+then finds nothing changed stops the helpers at once: they cost it about 0.3 s of CPU on
+the other core, and no time.
 """
 
 from __future__ import annotations
@@ -127,10 +129,11 @@ def helpers(layout: Layout, data_folder: Path) -> Iterator[Helpers]:
     """The briefs' and the site's helper processes, set up while the build goes on; both
     are stopped when the build is done with them (or fails, or finds nothing to do).
 
-    Start them only while holding the build lock: the site's helper reads the Sphinx
-    environment that another build of the checkout may be writing. The briefs' helper
-    gets the CPU after the site's (a higher niceness): the site's set-up is the longer,
-    and a rebuild needs it first."""
+    The command starts them while it holds the build lock (:func:`begun`): the site's
+    helper reads the Sphinx environment that another build of the checkout may be
+    writing. (``pipeline.build`` called without them, as the tests do, starts its own.)
+    The briefs' helper gets the CPU after the site's (a higher niceness): the site's
+    set-up is the longer, and a rebuild needs it first."""
     with Helper("briefs", prepare_briefs_process, layout.cache / "brief-charts",
                 layout.notebooks, niceness=HELPER_NICENESS + 5) as briefs, \
             Helper("site", site.prepare, *site_folders(layout), site_env(data_folder)) as sphinx:

@@ -31,6 +31,8 @@ MODULES = {
     "recommendations": "batteryreport.chapters.recommendations",
 }
 ENV_RESULTS = "BATTERYREPORT_RESULTS"  # set by the build: the folder of stored results
+# Set by the build in a chapter notebook's process: the one chapter whose result it shows.
+ENV_CHAPTER = "BATTERYREPORT_CHAPTER"
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,12 @@ def load(name: str, run: Mapping[str, Any] | None = None) -> Any:
     from batteryreport.data.descriptor import data_dir
     from batteryreport.data.params import params_with
 
+    own = os.environ.get(ENV_CHAPTER)
+    if own and name != own:
+        # The build reuses a chapter notebook's output while its chapter's result is
+        # unchanged: that output must show no other chapter's result.
+        raise RuntimeError(f"the {own} notebook may load only its own chapter's result, "
+                           f"not {name!r}: show it through the {own} chapter's result")
     params = params_with(dict(run or {}))
     wanted = _run_params(params, params_of(name))
     stored = os.environ.get(ENV_RESULTS)

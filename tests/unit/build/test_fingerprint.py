@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import json
 import math
+import os
 import pickle
 import shutil
 import subprocess
@@ -58,10 +59,18 @@ def test_equal_values_equal_fingerprints():
     lambda v: {**v, "n": 2},
     lambda v: {**v, "n": 1.0},  # an int and a float that compare equal still differ
     lambda v: {**v, "tags": ("x",)},
-], ids=["value", "column", "index", "dtype", "float", "date", "text", "int", "type", "set"])
+    lambda v: {**v, "mixed": pd.Series(["1.5", "x"], dtype=object)},
+    lambda v: {**v, "mixed": pd.Series([1.5, None], dtype=object)},
+    lambda v: {**v, "zero": pd.Series([0.0])},
+    lambda v: {**v, "cat": pd.Series(pd.Categorical(["a", "b"], categories=["b", "a"]))},
+    lambda v: {**v, "frame": v["frame"].rename_axis("row")},
+], ids=["value", "column", "index", "dtype", "float", "date", "text", "int", "type", "set",
+        "object-text", "object-none", "minus-zero", "categories", "index-name"])
 def test_a_change_a_page_could_show_changes_the_fingerprint(change):
     value = {"frame": pd.DataFrame({"firm": ["A", "B"], "gwh": [1.5, math.nan]}),
-             "row": Row("a", 1.0), "n": 1, "tags": {"x"}}
+             "row": Row("a", 1.0), "n": 1, "tags": {"x"},
+             "mixed": pd.Series([1.5, "x"], dtype=object),
+             "zero": pd.Series([-0.0]), "cat": pd.Series(["a", "b"], dtype="category")}
     assert fingerprint(change(value)) != fingerprint(value)
 
 
@@ -71,7 +80,7 @@ def test_the_same_in_every_process():
             "print(fingerprint({'s': {'alpha', 'beta', 'gamma', 'delta'}, "
             "'f': pd.DataFrame({'a': ['x', 'y'], 'b': [1.0, 2.0]})}))")
     seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           check=True, env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout
+                           check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
             for seed in ("1", "2", "3")}
     assert len(seen) == 1
 

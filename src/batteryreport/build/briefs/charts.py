@@ -299,7 +299,16 @@ def cached_chart_svg(spec: dict[str, Any], scale: float, folder: Path | None
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(json.dumps([svg, width]))
     os.replace(tmp, path)
-    entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+    entries = sorted(folder.glob("*.json"), key=_age)
     for old in entries[:-CHART_CACHE_MAX]:
         old.unlink(missing_ok=True)
     return svg, width
+
+
+def _age(path: Path) -> float:
+    """A kept drawing's time; 0 for one another thread has just removed (briefs are made
+    two at a time)."""
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
