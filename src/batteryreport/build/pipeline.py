@@ -631,9 +631,10 @@ def exit_code(report: BuildReport) -> int:
     return 0 if report.site in ("built", "up to date") else 1
 
 
-def main_publish(args: Any, layout: Layout, started: Helpers) -> int:
+def main_publish(args: Any, layout: Layout, started: Helpers | None) -> int:
     """``make publish``: build (as ``make book``), then write ``_build/public``. The caller
-    holds the build lock and has started the helpers (:func:`batteryreport.build.start.begun`)."""
+    holds the build lock and has started the helpers (:func:`batteryreport.build.start.begun`;
+    None when the data failed validation)."""
     from batteryreport.build.public import assemble
 
     try:
@@ -673,9 +674,11 @@ def main_publish(args: Any, layout: Layout, started: Helpers) -> int:
     return 0
 
 
-def main_build(args: Any, layout: Layout, started: Helpers, list_briefs: bool = False) -> int:
+def main_build(args: Any, layout: Layout, started: Helpers | None,
+               list_briefs: bool = False) -> int:
     """``make book`` (and ``make briefs``, which lists them). The caller holds the build
-    lock and has started the helpers (:func:`batteryreport.build.start.begun`)."""
+    lock and has started the helpers (:func:`batteryreport.build.start.begun`; None when
+    the data failed validation)."""
     try:
         report = build(args.params, args.data, args.jobs, layout, getattr(args, "only", None),
                        started)

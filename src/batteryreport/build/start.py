@@ -140,9 +140,28 @@ def helpers(layout: Layout, data_folder: Path) -> Iterator[Helpers]:
         yield Helpers(briefs, sphinx)
 
 
+def data_valid(layout: Layout, data: str | None) -> bool:
+    """The data tables pass validation (read without pandas: about 0.05 s). The build
+    validates them again (from the same reads) and reports any problem; this only decides
+    whether the helpers are worth starting: bad data is the common way a build stops
+    before it needs them."""
+    from batteryreport.core.errors import InputError
+    from batteryreport.data import validate
+
+    try:
+        validate(data_folder_of(layout, data))
+    except InputError:
+        return False
+    return True
+
+
 @contextlib.contextmanager
-def begun(root: str | None, data: str | None) -> Iterator[tuple[Layout, Helpers]]:
-    """A command's build, begun: its layout, the lock held, and the helpers started."""
+def begun(root: str | None, data: str | None) -> Iterator[tuple[Layout, Helpers | None]]:
+    """A command's build, begun: its layout, the lock held, and the helpers started,
+    unless its data fails validation (None: the build then reports the problems and
+    stops before it needs them)."""
     layout = Layout(Path(root).resolve()) if root else Layout()
-    with build_lock(layout), helpers(layout, data_folder_of(layout, data)) as started:
+    with build_lock(layout), contextlib.ExitStack() as stack:
+        started = (stack.enter_context(helpers(layout, data_folder_of(layout, data)))
+                   if data_valid(layout, data) else None)
         yield layout, started

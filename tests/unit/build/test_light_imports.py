@@ -22,6 +22,8 @@ def loaded(code: str) -> set[str]:
     "import batteryreport.build.start, batteryreport.cli",
     "import batteryreport.build.sphinxext, batteryreport.build.site",
     "from batteryreport.data import read_values, validate, table_meta",
+    # what the command does before it starts the helpers: validate the data
+    "import batteryreport.build.start as s; assert s.data_valid(s.Layout(), None)",
 ])
 def test_no_pandas(code):
     assert "pandas" not in loaded(code)
