@@ -236,8 +236,14 @@ def _keep_as(executed: Path, key: str) -> None:
     analysis."""
     also = executed.with_name(f"{key}.ipynb")
     if also != executed and not also.exists():
+        # A second name for the same file (kept copies are replaced, never written in
+        # place: kernels.execute).
         tmp = also.with_name(f".{also.name}.tmp")
-        shutil.copyfile(executed, tmp)
+        tmp.unlink(missing_ok=True)
+        try:
+            os.link(executed, tmp)
+        except OSError:
+            shutil.copyfile(executed, tmp)
         os.replace(tmp, also)
 
 

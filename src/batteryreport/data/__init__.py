@@ -32,6 +32,10 @@ def __getattr__(name: str) -> Any:
         return getattr(load, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "load_table", "sources"})
+
 __all__ = ["DESCRIPTOR", "ENV_DATA_DIR", "ENV_TABLES", "data_dir", "load_table",
            "package_descriptor", "read_values", "sources", "table_files", "table_meta",
            "table_names", "validate"]
