@@ -123,11 +123,18 @@ def _tables_read(tables: Any, data_folder: Path) -> list[bytes]:
     return [p.name.encode() + p.read_bytes() for p in table_files(list(tables), data_folder)]
 
 
+def _notebook_parts(spec: NotebookSpec, params: RunParams, data_folder: Path,
+                    code: str) -> list[bytes]:
+    """What any notebook's output depends on besides its data: its source, its
+    parameters, the code and the data folder's place."""
+    return [spec.source.read_bytes(),
+            json.dumps(notebook_params(spec, params), sort_keys=True).encode(),
+            code.encode(), str(data_folder).encode()]
+
+
 def cache_key(spec: NotebookSpec, params: RunParams, data_folder: Path, code: str) -> str:
-    parts = [spec.source.read_bytes(),
-             json.dumps(notebook_params(spec, params), sort_keys=True).encode(),
-             code.encode(), str(data_folder).encode()]
-    return _sha(parts + _tables_read(spec.tables, data_folder))
+    return _sha(_notebook_parts(spec, params, data_folder, code)
+                + _tables_read(spec.tables, data_folder))
 
 
 def chapter_key(name: str, params: RunParams, data_folder: Path, code: str) -> str:
@@ -147,10 +154,8 @@ def result_key(spec: NotebookSpec, params: RunParams, data_folder: Path, code: s
     its chapter's result (``digest``: its fingerprint), and the source register it cites
     and the descriptor it takes labels from. Its tables reach it only through the result
     (the page layer reads no other table: tests/unit/present/test_page_reads.py)."""
-    parts = [spec.source.read_bytes(),
-             json.dumps(notebook_params(spec, params), sort_keys=True).encode(),
-             code.encode(), str(data_folder).encode(), digest.encode()]
-    return _sha(parts + _tables_read(["sources"], data_folder))
+    return _sha(_notebook_parts(spec, params, data_folder, code) + [digest.encode()]
+                + _tables_read(["sources"], data_folder))
 
 
 def _analyse(names: list[str], todo: list[tuple[NotebookSpec, str]], params: RunParams,
@@ -230,6 +235,15 @@ def _record_notebook(layout: Layout, task: kernels.Task, seconds: float, error: 
         _say(f"  done     {spec.name} in {seconds:.1f} s")
 
 
+def _restore(cached: Path, layout: Layout, spec: NotebookSpec, key: str,
+             state: dict[str, str], results: dict[str, NotebookResult], why: str) -> None:
+    """A notebook's executed copy, kept from an earlier run, used instead of running it."""
+    _copy_if_changed(cached, layout.generated / f"{spec.name}.ipynb")
+    state[spec.name] = key
+    results[spec.name] = NotebookResult(spec.name, "skipped")
+    _say(f"  skipped  {spec.name} ({why})")
+
+
 def _keep_as(executed: Path, key: str) -> None:
     """Keep a chapter notebook's executed copy (named by its result) under its inputs' key
     too, so that these inputs again (another scenario, then back) restore it before any
@@ -282,10 +296,7 @@ def run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: in
             results[spec.name] = NotebookResult(spec.name, "skipped")
             _say(f"  skipped  {spec.name} (inputs unchanged)")
         elif cached.exists():  # executed before with exactly these inputs (another scenario)
-            _copy_if_changed(cached, target)
-            state[spec.name] = key
-            results[spec.name] = NotebookResult(spec.name, "skipped")
-            _say(f"  skipped  {spec.name} (restored from cache)")
+            _restore(cached, layout, spec, key, state, results, "restored from cache")
         else:
             todo.append((spec, key))
 
@@ -308,11 +319,9 @@ def run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: in
                                                 digests[spec.chapter])
                 cached = store / f"{kept_as[spec.name]}.ipynb"
                 if cached.exists():
-                    _copy_if_changed(cached, layout.generated / f"{spec.name}.ipynb")
                     _keep_as(cached, key)
-                    state[spec.name] = key
-                    results[spec.name] = NotebookResult(spec.name, "skipped")
-                    _say(f"  skipped  {spec.name} (its chapter's result is unchanged)")
+                    _restore(cached, layout, spec, key, state, results,
+                             "its chapter's result is unchanged")
                     continue
             due.append((spec, key))
         todo = due

@@ -100,14 +100,13 @@ def prepare_briefs_process(chart_cache: Path, notebooks: Path) -> None:
     import batteryreport.data  # noqa: F401
     import batteryreport.present.glue  # noqa: F401
     from batteryreport.build.briefs import declared
-    from batteryreport.build.briefs.charts import warm_up
 
     # Read the notebooks' declarations once, for what that imports (each chapter's module,
     # the notebook schema's validator): the job reads them again, and reports any problem.
     with contextlib.suppress(Exception):
         declared(notebooks)
     if not any(chart_cache.glob("*")):  # a first build: every chart will be drawn
-        warm_up()
+        warm_up_charts()
 
 
 def warm_up_charts() -> None:
