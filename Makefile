@@ -89,4 +89,5 @@ bench: venv browser-deps
 	@$(VPY) benchmarks/throttled_load.py _build/public
 
 clean:
+	-@if [ -x $(VPY) ]; then $(VPY) -m batteryreport.build.standby --stop .; fi
 	rm -rf _build book/_generated .cache

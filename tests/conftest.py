@@ -10,6 +10,9 @@ TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(TESTS))  # conftest's helpers, for tests in sub-folders
+# No build of a test leaves standby helpers behind (build/standby.py), whatever the
+# environment says: tests/integration/test_standby.py turns them on for its own builds.
+os.environ["BATTERYREPORT_STANDBY"] = "0"
 
 
 @pytest.fixture(scope="session")

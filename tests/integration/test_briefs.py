@@ -474,15 +474,15 @@ def test_a_remembered_layout_is_used_while_it_holds(tmp_path, monkeypatch):
     # A rebuild of unchanged content (a new edition: only its number and date differ) sets
     # each PDF once, at the layout the search found before, and gets the same PDF the
     # search gives; a remembered layout that no longer holds is searched for again.
-    import typst
-
+    from batteryreport.build.briefs import typeset
     from batteryreport.build.editions import plan_edition
 
     root = _long_pli_book(tmp_path / "book", rec_items=10)  # needs a cut: several tries
     params = params_for(root)
     compiles = []
-    real = typst.compile
-    monkeypatch.setattr(typst, "compile", lambda *a, **k: compiles.append(1) or real(*a, **k))
+    real = typeset._Typst.compile
+    monkeypatch.setattr(typeset._Typst, "compile",
+                        lambda *a, **k: compiles.append(1) or real(*a, **k))
     manifest, _ = plan_edition(root / "_build" / "editions", root, params, root / "data",
                                root / "book" / "_generated")
     first = build_briefs(Layout(root), params, root / "data", tmp_path / "one", manifest)
@@ -510,6 +510,40 @@ def test_a_remembered_layout_is_used_while_it_holds(tmp_path, monkeypatch):
     checked = build_briefs(Layout(root), params, root / "data", tmp_path / "five", later)
     assert len(compiles) == searched + len(checked)  # tried, refused, searched
     assert [p.read_bytes() for p in checked] == [p.read_bytes() for p in again]
+
+
+def test_a_kept_typst_compiler_sets_the_same_bytes_as_a_fresh_one(tmp_path, monkeypatch):
+    # Each thread keeps one compiler per template (fonts loaded once, layouts memoised);
+    # the PDFs are those a fresh typst.compile and typst.query per run give.
+    import typst
+
+    from batteryreport.build.briefs import typeset
+    from batteryreport.build.editions import plan_edition
+
+    root = _long_pli_book(tmp_path / "book", rec_items=10)  # a search: several runs
+    params = params_for(root)
+    manifest, _ = plan_edition(root / "_build" / "editions", root, params, root / "data",
+                               root / "book" / "_generated")
+    kept = build_briefs(Layout(root), params, root / "data", tmp_path / "kept", manifest)
+
+    class Fresh(typeset._Typst):
+        def compile(self, data_file, timestamp=None):
+            self._last = (data_file, timestamp)
+            return typst.compile(str(self.key[0] / self.key[1]), root=str(self.key[0]),
+                                 font_paths=[str(d) for d in briefs.font_dirs()],
+                                 ignore_system_fonts=True, sys_inputs={"data": data_file},
+                                 timestamp=timestamp)
+
+        def query(self, data_file, selector):
+            return typst.query(str(self.key[0] / self.key[1]), selector,
+                               root=str(self.key[0]),
+                               font_paths=[str(d) for d in briefs.font_dirs()],
+                               ignore_system_fonts=True, sys_inputs={"data": data_file})
+
+    monkeypatch.setattr(typeset, "_Typst", Fresh)
+    shutil.rmtree(root / ".cache" / "brief-layouts")  # the same search, from the start
+    fresh = build_briefs(Layout(root), params, root / "data", tmp_path / "fresh", manifest)
+    assert [p.read_bytes() for p in fresh] == [p.read_bytes() for p in kept]
 
 
 def test_cut_steps_never_shrink_type():

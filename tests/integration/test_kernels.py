@@ -37,12 +37,18 @@ def outputs(path: Path) -> str:
                    for o in c.get("outputs", []))
 
 
-def run(folder: Path, *jobs: tuple[NotebookSpec, int, str], parallel: int = 2) -> dict:
-    """Run (spec, x, output file name) jobs; {name: (seconds, error)}."""
+def run(folder: Path, *jobs: tuple[NotebookSpec, int, str], parallel: int = 2,
+        runner: bool = False) -> dict:
+    """Run (spec, x, output file name) jobs, in this process's forks or (``runner``) in
+    those of a :class:`kernels.Runner`, as the build does; {name: (seconds, error)}."""
     tasks = [kernels.Task(spec, {"x": x}, folder / out) for spec, x, out in jobs]
-    done = kernels.run(tasks, parallel, {"BATTERYREPORT_DATA": str(folder)}, folder,
-                       folder / "logs")
-    return {task.output.name: (seconds, error) for task, seconds, error in done}
+    args = (tasks, parallel, {"BATTERYREPORT_DATA": str(folder)}, folder, folder / "logs")
+    if not runner:
+        return {task.output.name: (seconds, error)
+                for task, seconds, error in kernels.run(*args)}
+    with kernels.Runner() as notebooks:
+        return {task.output.name: (seconds, error)
+                for task, seconds, error in notebooks.run(*args)}
 
 
 def test_a_notebook_sees_nothing_of_the_one_before(tmp_path):
@@ -80,6 +86,50 @@ def test_a_chapter_notebook_reads_no_table_and_no_other_chapter(tmp_path):
     assert "table 'capacity' is not declared" in done["table.ipynb"][1]
     assert "may load only its own chapter's result" in done["other.ipynb"][1]
     assert done["register.ipynb"][1] == ""
+
+
+def test_the_runner_runs_notebooks_as_the_build_itself_does(tmp_path):
+    # The build forks the runner before it analyses; the notebooks are forked from it.
+    first = notebook(tmp_path, "first", "import os\nleak = x * 10\nprint(os.getppid())")
+    second = notebook(tmp_path, "second", "print('leak' in globals(), x)")
+    dies = notebook(tmp_path, "dies", "import os\nos._exit(3)")
+    done = run(tmp_path, (first, 4, "first.ipynb"), (second, 2, "second.ipynb"),
+               (dies, 1, "dies.ipynb"), runner=True)
+    assert done["first.ipynb"][1] == "" and done["second.ipynb"][1] == ""
+    assert int(outputs(tmp_path / "first.ipynb")) != os.getpid()  # forked by the runner
+    assert outputs(tmp_path / "second.ipynb").strip() == "False 2"
+    assert "exit code 3" in done["dies.ipynb"][1]
+    run(tmp_path, (second, 2, "alone.ipynb"))
+    assert (tmp_path / "alone.ipynb").read_bytes() == (tmp_path / "second.ipynb").read_bytes()
+
+
+def test_closing_the_runner_stops_the_notebooks_it_runs(tmp_path):
+    # The build stops waiting (it was interrupted): no notebook runs on.
+    import threading
+    import time
+
+    slow = notebook(tmp_path, "slow", "import os, time\n"
+                    "open('pid', 'w').write(str(os.getpid()))\ntime.sleep(120)")
+    runner = kernels.Runner()
+    results = []
+    waiting = threading.Thread(target=lambda: results.extend(runner.run(
+        [kernels.Task(slow, {"x": 1}, tmp_path / "slow.ipynb")], 1, {}, tmp_path,
+        tmp_path / "logs")))
+    waiting.start()
+    pid_file = tmp_path / "pid"
+    deadline = time.monotonic() + 60
+    while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pid = int(pid_file.read_text())
+    assert _running(pid)
+    runner.close()
+    waiting.join(timeout=10)
+    deadline = time.monotonic() + 10
+    while _running(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(pid)
+    assert [error.split(" (")[0] for _, _, error in results] == ["the notebooks' process died"]
+    assert not (tmp_path / "slow.ipynb").exists()
 
 
 def test_a_notebook_changes_nothing_in_the_build(tmp_path):
@@ -209,19 +259,20 @@ if __name__ == "__main__":
     folder = Path(sys.argv[1])
     slow = notebook(folder, "slow", "import os, time\\n"
                     "open('pid', 'w').write(str(os.getpid()))\\ntime.sleep(120)")
-    run(folder, (slow, 1, "slow.ipynb"))
+    run(folder, (slow, 1, "slow.ipynb"), runner=sys.argv[2] == "runner")
 """
 
 
-def test_a_notebook_does_not_outlive_a_killed_build(tmp_path):
-    # The notebook's process (a fork of the build) exits with the build.
+@pytest.mark.parametrize("forked_by", ["build", "runner"])
+def test_a_notebook_does_not_outlive_a_killed_build(tmp_path, forked_by):
+    # The notebook's process (a fork of the build, or of its runner) exits with the build.
     import subprocess
     import sys
     import time
 
     script = tmp_path / "build.py"
     script.write_text(NOTEBOOK_SCRIPT.format(tests=str(Path(__file__).parent)))
-    parent = subprocess.Popen([sys.executable, str(script), str(tmp_path)])
+    parent = subprocess.Popen([sys.executable, str(script), str(tmp_path), forked_by])
     try:
         pid_file = tmp_path / "pid"
         deadline = time.monotonic() + 60
@@ -246,3 +297,23 @@ def test_a_posted_job_runs_first_and_its_result_or_error_is_dropped():
         helper.post(int, "still not")
         with pytest.raises(ValueError):
             helper.run(int, "a job's own error is raised")
+
+
+def test_a_job_given_to_a_helper_that_died_is_an_error_of_the_helper():
+    # Not a broken pipe in the build: the build reports the helper's death as for a job
+    # it died doing (and leaves the last good site in place).
+    import os
+    import signal
+    import time
+
+    from batteryreport.build.helpers import Helper, HelperError
+
+    with Helper("test", os.getpid) as helper:
+        pid = helper.run(os.getpid)
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while _running(pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        helper.post(os.getpid)
+        with pytest.raises(HelperError, match="the test process died"):
+            helper.run(abs, -3)

@@ -36,6 +36,11 @@ def _serve(conn: Any, setup: Callable[..., None], args: tuple, niceness: int) ->
         setup(*args)
     except Exception:  # noqa: S110 (the job sets up again, and raises then)
         pass
+    serve_jobs(conn)
+
+
+def serve_jobs(conn: Any) -> None:
+    """Do each job the build sends, and send back its result, until the build is done."""
     while True:
         try:
             job = conn.recv()
@@ -56,39 +61,69 @@ def _serve(conn: Any, setup: Callable[..., None], args: tuple, niceness: int) ->
 class Helper:
     """One helper process: ``setup(*args)`` runs as soon as it starts; :meth:`run` gives
     it a job (a module-level function) and waits for the result, re-raising the job's
-    exception in the build."""
+    exception in the build.
+
+    With ``standby`` (a function that takes over a standby set up by an earlier build,
+    :mod:`batteryreport.build.standby`, and returns its connection and process, or None),
+    the standby is taken when the first job is given, and a new process started only if
+    it cannot be: a build that gives no job leaves the standby waiting for the next."""
 
     def __init__(self, name: str, setup: Callable[..., None], *args: Any,
-                 niceness: int = HELPER_NICENESS):
+                 niceness: int = HELPER_NICENESS,
+                 standby: Callable[[], tuple[Any, Any] | None] | None = None):
+        self.name = name
+        self.kept = False  # set up by a standby
+        self._start = (setup, args, niceness)
+        self._standby = standby
+        self._conn: Any = None
+        self._process: Any = None
+        self._posted = 0  # jobs posted whose results are still to be dropped
+        self._died = False
+        if standby is None:
+            self._spawn()
+
+    def _spawn(self) -> None:
+        setup, args, niceness = self._start
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
         self._process = context.Process(target=_serve, args=(child, setup, args, niceness),
-                                        name=name, daemon=True)
+                                        name=self.name, daemon=True)
         self._process.start()
         child.close()
-        self.name = name
-        self._posted = 0  # jobs posted whose results are still to be dropped
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> None:
-        self._conn.send((fn, args))
+        if self._conn is None:
+            try:
+                taken = self._standby() if self._standby is not None else None
+            except Exception:  # noqa: BLE001 (a standby that cannot be taken: a new one)
+                taken = None
+            if taken is None:
+                self._spawn()
+            else:
+                (self._conn, self._process), self.kept = taken, True
+        try:
+            self._conn.send((fn, args))
+        except OSError:  # it died: result() says so, as for a job it died doing
+            self._died = True
 
     def post(self, fn: Callable[..., Any], *args: Any) -> None:
         """A job whose result nobody waits for (a warm-up): it runs before the jobs
         submitted after it, and its result, or its error, is dropped. A helper that has
         died is not an error here: the next job says so."""
-        try:
-            self.submit(fn, *args)
-        except OSError:
-            return
-        self._posted += 1
+        self.submit(fn, *args)
+        if not self._died:
+            self._posted += 1
 
     def _receive(self) -> tuple[str, Any]:
         try:
+            if self._died:
+                raise EOFError
             return self._conn.recv()
-        except EOFError:
+        except (EOFError, OSError):  # (a socket's end may say so by a reset)
             self._process.join(timeout=5)
-            raise HelperError(f"the {self.name} process died "
-                              f"(exit code {self._process.exitcode})") from None
+            code = self._process.exitcode
+            raise HelperError(f"the {self.name} process died"
+                              + ("" if code is None else f" (exit code {code})")) from None
 
     def result(self) -> Any:
         while self._posted:
@@ -110,10 +145,18 @@ class Helper:
 
     def close(self) -> None:
         """Stop the helper, whatever it is doing (its job's result has been read)."""
+        if self._conn is None:  # never started (its standby, if any, still waits)
+            return
         self._conn.close()
         if self._process.is_alive():
             self._process.terminate()
-        self._process.join()
+        if self.kept:  # a standby, not this process's child: it must be gone before the
+            self._process.join(timeout=5)  # lock is released (Sphinx may be writing)
+            if self._process.is_alive():
+                self._process.kill()
+                self._process.join(timeout=5)
+        else:
+            self._process.join()
 
     def __enter__(self) -> Helper:
         return self

@@ -17,6 +17,7 @@ fixtures) declares ``tables: [...]`` and may hold plain literal parameters.
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,19 +51,35 @@ class NotebookSpec:
 PARSED_CACHE = REPO_ROOT / ".cache" / "parsed-notebooks"
 
 
+@functools.cache
+def _jupytext_version() -> str:
+    from importlib.metadata import version
+
+    return version("jupytext")
+
+
+def warm_validator() -> None:
+    """Compile the notebook format's validator (about 0.1 s, on a process's first
+    validated read), ahead of the first read that needs it."""
+    nbformat.validate(nbformat.v4.new_notebook())
+
+
 def read_notebook(path: Path) -> nbformat.NotebookNode:
     if path.suffix == ".ipynb":
         return nbformat.read(path, as_version=4)
     import hashlib
-    from importlib.metadata import version
+
+    from nbformat import reader
 
     text = path.read_bytes()
-    key = hashlib.sha256(text + version("jupytext").encode()).hexdigest()
+    key = hashlib.sha256(text + _jupytext_version().encode()).hexdigest()
     cached = PARSED_CACHE / f"{key}.ipynb"
     try:
-        return nbformat.reads(cached.read_text(encoding="utf-8"), as_version=4)
-    except (OSError, ValueError):
-        pass  # not parsed yet, or a damaged entry: parse again
+        # Written by nbformat from jupytext's parse, below: read back without validating
+        # it again.
+        return reader.reads(cached.read_text(encoding="utf-8"))  # (version 4: no conversion)
+    except Exception:  # noqa: BLE001, S110 (not parsed yet, or a damaged entry: parse again)
+        pass
     import jupytext
 
     nb = jupytext.reads(text.decode("utf-8"), fmt=path.suffix.lstrip("."))

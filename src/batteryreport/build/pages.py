@@ -42,9 +42,9 @@ def _ident(value: object, what: str, file: str) -> str:
     return text
 
 
-def data_sources_page(folder: Path, dataset: Path | None = None) -> str:
-    """The page; ``dataset`` is the edition's whole-dataset zip, which "About this edition"
-    offers (see :func:`dataset_lines`) and this page points to.
+def data_sources_page(folder: Path, with_dataset: bool = False) -> str:
+    """The page; ``with_dataset``: it points to the edition's whole-dataset zip, which
+    "About this edition" offers (see :func:`dataset_lines`).
 
     The page names no edition, so that a new edition whose sources are unchanged leaves it
     as it was, and the site does not read and write it again (it is the book's largest
@@ -60,7 +60,7 @@ def data_sources_page(folder: Path, dataset: Path | None = None) -> str:
         "which one it uses.",
         "",
     ]
-    if dataset is not None:
+    if with_dataset:
         lines += ["**The whole dataset of this edition** (every table below and "
                   "`datapackage.json`, in one zip file) is offered on "
                   "{ref}`About this edition <dataset-download>`, with each table's hash.", ""]
@@ -192,13 +192,24 @@ def write_if_changed(path: Path, text: str) -> None:
 
 
 def write_generated_pages(folder: Path, params: RunParams, data_folder: Path,
-                          manifest: dict | None = None) -> None:
-    """The "Data and sources" page and the files it offers for download; with the
-    edition's ``manifest``, the whole dataset as one zip too."""
+                          manifest: dict | None = None, data_pages: bool = True) -> None:
+    """The "Data and sources" page and the files it offers for download (unless
+    ``data_pages`` is False: :func:`write_data_pages` wrote them); with the edition's
+    ``manifest``, the whole dataset as one zip too."""
     from batteryreport.build.dataset import dataset_name, write_dataset
 
+    if data_pages:
+        write_data_pages(folder, data_folder, with_dataset=manifest is not None)
+    if manifest is not None:
+        write_dataset(data_folder, folder / "data" / dataset_name(manifest))
+
+
+def write_data_pages(folder: Path, data_folder: Path, with_dataset: bool = True) -> None:
+    """"Data and sources", the data dictionary and the tables they offer for download:
+    made from the data alone (no edition, no notebook), so the build writes them while
+    the notebooks run. ``with_dataset``: the page points to the edition's whole-dataset
+    zip (on "About this edition")."""
     folder.mkdir(parents=True, exist_ok=True)
-    # Copies of the tables for download from the "Data and sources" page.
     copies = folder / "data"
     copies.mkdir(exist_ok=True)
     for name in table_names(data_folder):
@@ -206,9 +217,7 @@ def write_generated_pages(folder: Path, params: RunParams, data_folder: Path,
         write_if_changed(copies / src.name, src.read_text(encoding="utf-8"))
     write_if_changed(copies / "datapackage.json",
                      (data_folder / "datapackage.json").read_text(encoding="utf-8"))
-    dataset = (write_dataset(data_folder, copies / dataset_name(manifest))
-               if manifest is not None else None)
-    write_if_changed(folder / "data_sources.md", data_sources_page(data_folder, dataset))
+    write_if_changed(folder / "data_sources.md", data_sources_page(data_folder, with_dataset))
     write_if_changed(folder / "data_dictionary.md", data_dictionary_page(data_folder))
 
 

@@ -29,6 +29,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,7 @@ class BuildReport:
     site: str = ""  # "built", "up to date", "failed", "not built"
     edition: str = ""
     stages: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    ready: list[str] = field(default_factory=list)  # helpers their standbys set up ahead
     seconds: float = 0.0
     briefs: list[Path] = field(default_factory=list)  # as made (staging), before publishing
 
@@ -272,9 +274,11 @@ def _remove_stale_notebooks(generated: Path, names: set[str]) -> None:
 
 def run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: int,
                   only: list[str] | None = None,
-                  before_running: Callable[[], None] | None = None) -> list[NotebookResult]:
-    """Run the notebooks whose inputs changed; ``before_running`` is called when some
-    notebook is about to run (its figures may have changed)."""
+                  before_running: Callable[[], None] | None = None,
+                  runner: kernels.Runner | None = None) -> list[NotebookResult]:
+    """Run the notebooks whose inputs changed (in ``runner``'s forks, when given, else in
+    this process's); ``before_running`` is called when some notebook is about to run (its
+    figures may have changed)."""
     specs = discover(layout.notebooks)
     layout.generated.mkdir(parents=True, exist_ok=True)
     _remove_stale_notebooks(layout.generated, {s.name for s in specs})
@@ -332,7 +336,7 @@ def run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: in
         before_running()
     for task in tasks:
         _say(f"  running  {task.spec.name}")
-    finished = contextlib.closing(kernels.run(
+    finished = contextlib.closing((runner.run if runner else kernels.run)(
         tasks, jobs, kernels.notebook_env(data_folder, results_dir), layout.generated,
         layout.work / "logs"))  # closed even if this loop stops: no notebook runs on
     with finished as results_of:  # (nor its process)
@@ -422,10 +426,18 @@ def plan_book(layout: Layout, params: RunParams, data_folder: Path) -> tuple[Any
     return manifest, base, published
 
 
+def _write_data_pages(generated: Path, data_folder: Path) -> None:
+    from batteryreport.build.pages import write_data_pages
+
+    write_data_pages(generated, data_folder)
+
+
 def write_book_pages(layout: Layout, params: RunParams, data_folder: Path,
-                     manifest: dict[str, Any], base: Any, published: list) -> None:
-    """The generated, non-notebook pages (before Sphinx runs): data and sources with the
-    dataset zip named for the edition, the edition's pages, the citation."""
+                     manifest: dict[str, Any], base: Any, published: list,
+                     data_pages: bool = True) -> None:
+    """The generated, non-notebook pages (before Sphinx runs): data and sources (unless
+    ``data_pages`` is False: written while the notebooks ran), the edition's dataset zip
+    and pages, the citation."""
     from batteryreport.build.editions import list_editions
     from batteryreport.build.pages import (
         CITATION_FILE,
@@ -437,7 +449,7 @@ def write_book_pages(layout: Layout, params: RunParams, data_folder: Path,
     from batteryreport.present.glue import read_all_glued
 
     remove_stale_pages(layout.generated)
-    write_generated_pages(layout.generated, params, data_folder, manifest)
+    write_generated_pages(layout.generated, params, data_folder, manifest, data_pages)
     write_edition_pages(layout.generated, manifest, base, read_all_glued(layout.generated),
                         data_folder, list_editions(store(layout.build), published),
                         layout.cache / "edition-summaries")
@@ -488,8 +500,9 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
     with contextlib.ExitStack() as stack:
         if started is None:
             started = stack.enter_context(helpers(layout, data_folder))
+        runner = stack.enter_context(kernels.Runner())  # sets up while the build analyses
         report = _build_validated(layout, params, data_folder, jobs, only, report, start,
-                                  started.briefs, started.site)
+                                  started.briefs, started.site, runner)
     if report.site in ("built", "up to date") and only is None:
         _record_inputs(layout, inputs, report)
     return report
@@ -546,13 +559,28 @@ def _record_inputs(layout: Layout, inputs: str, report: BuildReport) -> None:
 
 def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs: int,
                      only: list[str] | None, report: BuildReport, start: float,
-                     briefs: Helper, sphinx: Helper) -> BuildReport:
+                     briefs: Helper, sphinx: Helper,
+                     runner: kernels.Runner | None = None) -> BuildReport:
     t = time.perf_counter()
-    # A notebook that runs may draw its charts differently: the briefs' process starts its
-    # chart renderer (vl-convert: about 0.4 s) while the notebooks run, not when asked for
-    # the briefs. When no notebook runs, every chart is as drawn before: it is not started.
-    report.results = run_notebooks(layout, params, data_folder, jobs, only,
-                                   before_running=lambda: briefs.post(warm_up_charts))
+    early = ThreadPoolExecutor(max_workers=1, thread_name_prefix="data-pages")
+    data_pages: list[Future] = []
+
+    def before_running() -> None:
+        # A notebook that runs may draw its charts differently: the briefs' process starts
+        # its chart renderer (vl-convert: about 0.4 s) while the notebooks run, not when
+        # asked for the briefs. When no notebook runs, every chart is as drawn before.
+        briefs.post(warm_up_charts)
+        # The data pages are made from the data alone: written while this process waits
+        # for the notebooks (their processes run them), not after.
+        data_pages.append(early.submit(_write_data_pages, layout.generated, data_folder))
+
+    try:
+        report.results = run_notebooks(layout, params, data_folder, jobs, only,
+                                       before_running=before_running, runner=runner)
+    finally:
+        early.shutdown(wait=True)
+    if runner is not None:
+        runner.close()  # its memory and its CPU are the site's and the briefs' now
     report.stages["notebooks"] = time.perf_counter() - t
     checkpoint("notebooks")
     failed = [r for r in report.results if r.status == "failed"]
@@ -567,7 +595,10 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
     site_error: Exception | None = None
     briefs_error: Exception | None = None
     briefs.submit(make_briefs, layout, params, data_folder, manifest)
-    write_book_pages(layout, params, data_folder, manifest, base, published)
+    for written in data_pages:
+        written.result()  # (its error, if any, is the build's)
+    write_book_pages(layout, params, data_folder, manifest, base, published,
+                     data_pages=not data_pages)
     report.stages["pages"] = time.perf_counter() - t
     t = time.perf_counter()
     key = site_key(layout, params)
@@ -596,6 +627,7 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
         report.site = "failed"
         report.seconds = time.perf_counter() - start
         return report
+    report.ready = [h.name for h in (sphinx, briefs) if getattr(h, "kept", False)]
     if report.briefs:
         _say(f"  briefs   {len(report.briefs)} PDF(s) made")
     checkpoint("briefs")
@@ -634,6 +666,8 @@ def summarize(report: BuildReport, layout: Layout) -> str:
         line += "\n  time: " + ", ".join(
             f"{k} {v:.1f} s" + (" (alongside the site)" if k == "briefs" else "")
             for k, v in report.stages.items())
+        if report.ready:
+            line += f"; set up ahead by the last build: {', '.join(report.ready)}"
     if report.site in ("built", "up to date"):
         line += (f"\nOpen {layout.html / 'index.html'}  (or run: make publish, then "
                  "make serve)")

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-from collections.abc import Iterator
+import functools
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,20 +125,75 @@ class Helpers:
     site: Helper
 
 
+@dataclass(frozen=True)
+class Role:
+    """A helper: its name, its set-up and the set-up's arguments, its niceness, and what
+    its standby does after the set-up (:mod:`batteryreport.build.standby`)."""
+
+    name: str
+    setup: Callable[..., None]
+    args: tuple
+    niceness: int
+    then: tuple[Callable[[], None], ...] = ()
+
+
+def roles(layout: Layout, data_folder: Path) -> tuple[Role, Role]:
+    """The briefs' helper gets the CPU after the site's (a higher niceness): the site's
+    set-up is the longer, and a rebuild needs it first. A standby of the briefs' helper
+    also starts the chart renderer (a build starts it only when charts may be drawn)."""
+    return (Role("briefs", prepare_briefs_process,
+                 (layout.cache / "brief-charts", layout.notebooks), HELPER_NICENESS + 5,
+                 then=(warm_up_charts,)),
+            Role("site", site.prepare, (*site_folders(layout), site_env(data_folder)),
+                 HELPER_NICENESS))
+
+
 @contextlib.contextmanager
-def helpers(layout: Layout, data_folder: Path) -> Iterator[Helpers]:
+def helpers(layout: Layout, data_folder: Path,
+            environment: dict[str, str] | None = None) -> Iterator[Helpers]:
     """The briefs' and the site's helper processes, set up while the build goes on; both
     are stopped when the build is done with them (or fails, or finds nothing to do).
 
-    The command starts them while it holds the build lock (:func:`begun`): the site's
-    helper reads the Sphinx environment that another build of the checkout may be
-    writing. (``pipeline.build`` called without them, as the tests do, starts its own.)
-    The briefs' helper gets the CPU after the site's (a higher niceness): the site's
-    set-up is the longer, and a rebuild needs it first."""
-    with Helper("briefs", prepare_briefs_process, layout.cache / "brief-charts",
-                layout.notebooks, niceness=HELPER_NICENESS + 5) as briefs, \
-            Helper("site", site.prepare, *site_folders(layout), site_env(data_folder)) as sphinx:
-        yield Helpers(briefs, sphinx)
+    Each is the standby an earlier build left set up from the same inputs, when there is
+    one and ``environment`` (the command's environment as it started) is given; else a
+    new process. The command starts them while it holds the build lock (:func:`begun`):
+    the site's helper reads the Sphinx environment that another build of the checkout may
+    be writing. (``pipeline.build`` called without them, as the tests do, starts its own.)
+    """
+    from batteryreport.build import standby
+
+    folder = standby.folder_of(layout.cache)
+    try:
+        code = standby.code_hash() if environment is not None else ""
+    except OSError:  # a file changing as it is read: no standby this time
+        code = ""
+    with contextlib.ExitStack() as stack:
+        made = []
+        for role in roles(layout, data_folder):
+            key = (standby.key_of(role.name, role.setup, role.args, environment, code)
+                   if environment is not None and code else "")
+            try:
+                waiting = bool(key) and standby.waiting(folder, role.name, key)
+            except OSError:
+                waiting = False
+            made.append(stack.enter_context(Helper(
+                role.name, role.setup, *role.args, niceness=role.niceness,
+                standby=functools.partial(standby.take, folder, role.name, key)
+                if waiting else None)))
+        yield Helpers(*made)
+
+
+def leave_standbys(layout: Layout, data_folder: Path, environment: dict[str, str]) -> None:
+    """Start the helpers' standbys for the next build (see build/standby.py)."""
+    from batteryreport.build import standby
+
+    code = standby.code_hash()
+    folder = standby.folder_of(layout.cache)
+    for role in roles(layout, data_folder):
+        key = standby.key_of(role.name, role.setup, role.args, environment, code)
+        if not standby.waiting(folder, role.name, key):  # (the build did not need it)
+            standby.launch(folder, role.name, role.setup, role.args, role.niceness,
+                           environment, code, role.then)
 
 
 def data_valid(layout: Layout, data: str | None) -> bool:
@@ -156,11 +213,26 @@ def data_valid(layout: Layout, data: str | None) -> bool:
 
 @contextlib.contextmanager
 def begun(root: str | None, data: str | None) -> Iterator[tuple[Layout, Helpers | None]]:
-    """A command's build, begun: its layout, the lock held, and the helpers started,
-    unless its data fails validation (None: the build then reports the problems and
-    stops before it needs them)."""
+    """A command's build, begun: its layout, the lock held, and the helpers started (or
+    taken over from their standbys), unless its data fails validation (None: the build
+    then reports the problems and stops before it needs them). When the build is done,
+    it leaves standbys for the next one, unless ``BATTERYREPORT_STANDBY=0``."""
+    from batteryreport.build import standby
+
+    environment = dict(os.environ)  # as the command started: the build adds to it
     layout = Layout(Path(root).resolve()) if root else Layout()
-    with build_lock(layout), contextlib.ExitStack() as stack:
-        started = (stack.enter_context(helpers(layout, data_folder_of(layout, data)))
-                   if data_valid(layout, data) else None)
-        yield layout, started
+    data_folder = data_folder_of(layout, data)
+    keep = standby.enabled(environment)
+    with build_lock(layout):
+        valid = data_valid(layout, data)
+        with contextlib.ExitStack() as stack:
+            started = (stack.enter_context(helpers(layout, data_folder,
+                                                   environment if keep else None))
+                       if valid else None)
+            yield layout, started
+        if valid and keep:
+            try:
+                leave_standbys(layout, data_folder, environment)
+            except Exception as exc:  # noqa: BLE001 (the build is done: say so, go on)
+                print(f"  standby  none left for the next build ({type(exc).__name__}: "
+                      f"{exc})", flush=True)

@@ -15,6 +15,7 @@ import io
 import json
 import os
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,20 +199,24 @@ def _scale_key(scale: float) -> float:
 
 
 def render_charts(jobs: list[_Job], scales: dict[str, list[float]] | None,
-                  cache: ChartCache) -> None:
-    """Draw the jobs' charts (at their first cut's scale, or ``scales[job.name]``) into
-    ``cache``, two at a time (vl-convert runs conversions in parallel; the machines have
-    two cores), reusing the drawings kept in ``cache.folder``."""
+                  cache: ChartCache, likely: dict[str, list[list[float]]] | None = None) -> None:
+    """Draw the jobs' charts (at their first cut's scale, or ``scales[job.name]``, and
+    at each of the ``likely`` scales given for a job) into ``cache``, two at a time
+    (vl-convert runs conversions in parallel; the machines have two cores), reusing the
+    drawings kept in ``cache.folder``."""
     cache_folder = getattr(cache, "folder", None)
     from concurrent.futures import ThreadPoolExecutor
 
-    def scale_of(job: _Job, i: int) -> float:
-        given = (scales or {}).get(job.name)
-        return _scale_key(given[i - 1] if given else job.cuts[0].chart_scale)
+    def scale_sets(job: _Job) -> list[list[float]]:
+        given = (scales or {}).get(job.name) or [job.cuts[0].chart_scale] * len(job.figures)
+        more = [s for s in (likely or {}).get(job.name, []) if len(s) == len(job.figures)]
+        return [given, *more]
 
-    todo = [(job, i, rec, scale_of(job, i)) for job in jobs
-            for i, rec in enumerate(job.figures, start=1)
-            if (job.name, i, scale_of(job, i)) not in cache]
+    todo = list({(job.name, i, _scale_key(scale)): (job, i, rec, _scale_key(scale))
+                 for job in jobs for chosen in scale_sets(job)
+                 for i, (rec, scale) in enumerate(zip(job.figures, chosen, strict=True),
+                                                  start=1)
+                 if (job.name, i, _scale_key(scale)) not in cache}.values())
 
     def draw(item: tuple[_Job, int, dict[str, Any], float]) -> tuple[str, float]:
         job, _, rec, scale = item
@@ -237,10 +242,47 @@ class _Typeset:
     data_file: str  # the data the PDF was set from (for a query of its layout)
 
 
+class _Typst:
+    """One template's Typst compiler in one work folder. It loads the fonts once and keeps
+    what it has laid out, so each run after the first takes about half as long as a fresh
+    ``typst.compile`` (the same bytes). A query reads the document of the compiler's last
+    run: it runs again first if that was of other data."""
+
+    def __init__(self, work: Path, template: str) -> None:
+        import typst
+
+        self.key = (work, template)
+        self._compiler = typst.Compiler(str(work / template), root=str(work),
+                                        font_paths=[str(d) for d in font_dirs()],
+                                        ignore_system_fonts=True)
+        self._last: tuple[str, Any] | None = None
+
+    def compile(self, data_file: str, timestamp: Any = None) -> bytes:
+        pdf = self._compiler.compile(sys_inputs={"data": data_file}, timestamp=timestamp)
+        self._last = (data_file, timestamp)
+        return pdf
+
+    def query(self, data_file: str, selector: str) -> str:
+        if self._last is None or self._last[0] != data_file:
+            self.compile(data_file)
+        return self._compiler.query(selector)
+
+
+_compilers = threading.local()  # a compiler holds its last run's inputs: one per thread
+
+
+def _typst(work: Path, template: str) -> _Typst:
+    kept = getattr(_compilers, "kept", None)
+    if kept is None:
+        kept = _compilers.kept = {}
+    compiler = kept.get(template)
+    if compiler is None or compiler.key != (work, template):  # another build's folder
+        compiler = kept[template] = _Typst(work, template)
+    return compiler
+
+
 def _typeset(job: _Job, work: Path, key: str, charts: ChartCache, cut: Cut,
              scales: list[float], extra: dict[str, Any] | None = None) -> _Typeset:
-    import typst
-
     stem = job.name.removesuffix(".pdf")
     render_charts([job], {job.name: scales}, charts)
     figures = []
@@ -258,9 +300,7 @@ def _typeset(job: _Job, work: Path, key: str, charts: ChartCache, cut: Cut,
     data_file = f"{stem}-{len(list(work.glob(stem + '-*.json')))}.json"
     (work / data_file).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     try:
-        pdf = typst.compile(str(work / job.template), root=str(work),
-                            font_paths=[str(d) for d in font_dirs()], ignore_system_fonts=True,
-                            sys_inputs={"data": data_file}, timestamp=job.timestamp)
+        pdf = _typst(work, job.template).compile(data_file, job.timestamp)
     except Exception as exc:  # typst.TypstError: the template or the data is at fault
         raise BriefError([Problem(job.name, "typst", f"{type(exc).__name__}: {exc}")]) \
             from None
@@ -288,13 +328,9 @@ MARKS = ("<br-flow>", "<br-figure>", "<br-row>")  # the templates' layout marks
 
 
 def layout_of(job: _Job, work: Path, data_file: str) -> Layout:
-    import typst
-
-    # One query for the three marks: each query sets the document again.
-    found = json.loads(typst.query(str(work / job.template),
-                                   "selector(" + ").or(".join(MARKS) + ")",
-                                   root=str(work), font_paths=[str(d) for d in font_dirs()],
-                                   ignore_system_fonts=True, sys_inputs={"data": data_file}))
+    # One query for the three marks.
+    found = json.loads(_typst(work, job.template).query(
+        data_file, "selector(" + ").or(".join(MARKS) + ")"))
     marks: dict[str, list[dict[str, Any]]] = {label: [] for label in MARKS}
     for element in found:
         marks[element["label"]].append(element["value"])
@@ -347,12 +383,35 @@ class LayoutMemory:
         except (OSError, ValueError):
             return None
 
-    def put(self, job: _Job, record: dict[str, Any]) -> None:
+    def put(self, job: _Job, record: dict[str, Any], drawn: list[list[float]] = ()) -> None:
+        """Keep the layout ``record`` of this content, and the chart scales its search
+        drew (``drawn``) as the likely ones for the next content of the same PDF."""
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"{self.key(job)}.json"
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        self._write(self.folder / f"{self.key(job)}.json", record)
+        if drawn:
+            (self.folder / "drawn").mkdir(exist_ok=True)
+            self._write(self._drawn_file(job), {"scales": [list(s) for s in drawn]})
+
+    def drawn(self, job: _Job) -> list[list[float]]:
+        """The chart scales the last search of this PDF drew, whatever its content was:
+        when the content changes a little (a number), the search usually draws the same
+        ones, and drawing them all at once, ahead of it, saves it waiting for each."""
+        if self.folder is None:
+            return []
+        try:
+            found = json.loads(self._drawn_file(job).read_text("utf-8"))["scales"]
+            return [[float(x) for x in s] for s in found]
+        except (OSError, ValueError, KeyError, TypeError):
+            return []
+
+    def _drawn_file(self, job: _Job) -> Path:
+        return self.folder / "drawn" / f"{job.name}.json"
+
+    @staticmethod
+    def _write(path: Path, record: dict[str, Any]) -> None:
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_text(json.dumps(record), encoding="utf-8")
         os.replace(tmp, path)
 
@@ -390,8 +449,10 @@ def _compile(job: _Job, work: Path, key: str = "", charts: ChartCache | None = N
         if pdf is not None:
             return pdf
     chosen = None
+    drawn: list[list[float]] = []  # the chart scales set, for LayoutMemory.drawn
     for index, cut in enumerate(job.cuts):
         scales = [cut.chart_scale] * len(job.figures)
+        drawn.append(scales)
         done = _typeset(job, work, key, charts, cut, scales)
         if done.pages > job.max_pages:
             continue
@@ -424,6 +485,7 @@ def _compile(job: _Job, work: Path, key: str = "", charts: ChartCache | None = N
         grown = _grown(job, scales, place)
         if [_scale_key(s) for s in grown] == [_scale_key(s) for s in scales]:
             break
+        drawn.append(grown)
         bigger = _typeset(job, work, key, charts, cut, grown, extra)
         after = layout_of(job, work, bigger.data_file) if bigger.pages <= job.max_pages else None
         if after is None or after.flow != place.flow or after.figures != place.figures:
@@ -432,7 +494,7 @@ def _compile(job: _Job, work: Path, key: str = "", charts: ChartCache | None = N
     check_fonts(done.pdf, job.name)
     if memory is not None:
         memory.put(job, {"cut": index, "extra": extra, "scales": scales,
-                         "place": [place.flow, place.figures, place.rows]})
+                         "place": [place.flow, place.figures, place.rows]}, drawn)
     return done.pdf
 
 
