@@ -275,10 +275,19 @@ def _remove_stale_notebooks(generated: Path, names: set[str]) -> None:
 def run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: int,
                   only: list[str] | None = None,
                   before_running: Callable[[], None] | None = None,
-                  runner: kernels.Runner | None = None) -> list[NotebookResult]:
-    """Run the notebooks whose inputs changed (in ``runner``'s forks, when given, else in
-    this process's); ``before_running`` is called when some notebook is about to run (its
+                  runner: bool = False) -> list[NotebookResult]:
+    """Run the notebooks whose inputs changed (with ``runner``, in the forks of a
+    :class:`kernels.Runner` started before their chapters are analysed, else in this
+    process's); ``before_running`` is called when some notebook is about to run (its
     figures may have changed)."""
+    with contextlib.ExitStack() as stack:
+        return _run_notebooks(layout, params, data_folder, jobs, only, before_running,
+                              stack if runner else None)
+
+
+def _run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: int,
+                   only: list[str] | None, before_running: Callable[[], None] | None,
+                   stack: contextlib.ExitStack | None) -> list[NotebookResult]:
     specs = discover(layout.notebooks)
     layout.generated.mkdir(parents=True, exist_ok=True)
     _remove_stale_notebooks(layout.generated, {s.name for s in specs})
@@ -309,6 +318,8 @@ def run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: in
     if not todo:
         state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
         return [results[s.name] for s in specs]
+    # The runner imports what the notebooks need while their chapters are analysed.
+    runner = stack.enter_context(kernels.Runner()) if stack is not None else None
     kept_as = {spec.name: key for spec, key in todo}  # the executed copy's name in store
     if chapters_due:
         todo, digests = _analyse(chapters_due, todo, params, data_folder, results_dir,
@@ -500,9 +511,8 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
     with contextlib.ExitStack() as stack:
         if started is None:
             started = stack.enter_context(helpers(layout, data_folder))
-        runner = stack.enter_context(kernels.Runner())  # sets up while the build analyses
         report = _build_validated(layout, params, data_folder, jobs, only, report, start,
-                                  started.briefs, started.site, runner)
+                                  started.briefs, started.site)
     if report.site in ("built", "up to date") and only is None:
         _record_inputs(layout, inputs, report)
     return report
@@ -560,7 +570,7 @@ def _record_inputs(layout: Layout, inputs: str, report: BuildReport) -> None:
 def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs: int,
                      only: list[str] | None, report: BuildReport, start: float,
                      briefs: Helper, sphinx: Helper,
-                     runner: kernels.Runner | None = None) -> BuildReport:
+                     runner: bool = True) -> BuildReport:
     t = time.perf_counter()
     early = ThreadPoolExecutor(max_workers=1, thread_name_prefix="data-pages")
     data_pages: list[Future] = []
@@ -579,8 +589,6 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
                                        before_running=before_running, runner=runner)
     finally:
         early.shutdown(wait=True)
-    if runner is not None:
-        runner.close()  # its memory and its CPU are the site's and the briefs' now
     report.stages["notebooks"] = time.perf_counter() - t
     checkpoint("notebooks")
     failed = [r for r in report.results if r.status == "failed"]
