@@ -34,9 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from batteryreport import PACKAGE_DIR
 from batteryreport.build import kernels, site
 from batteryreport.build.address import public_url
+from batteryreport.build.code import code_hash as package_code_hash
 from batteryreport.build.editions import SITE, record_edition
 from batteryreport.build.faults import checkpoint
 from batteryreport.build.helpers import Helper, HelperError
@@ -103,9 +103,7 @@ def _sha(parts: list[bytes]) -> str:
 @functools.cache
 def code_hash() -> str:
     """The package's code (read once per process: it does not change during a build)."""
-    files = sorted(p for p in PACKAGE_DIR.rglob("*")
-                   if p.is_file() and "__pycache__" not in p.parts)
-    return _sha([str(p.relative_to(PACKAGE_DIR)).encode() + p.read_bytes() for p in files])
+    return package_code_hash()
 
 
 def notebook_params(spec: NotebookSpec, params: RunParams) -> dict[str, Any]:
@@ -274,20 +272,17 @@ def _remove_stale_notebooks(generated: Path, names: set[str]) -> None:
 
 def run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: int,
                   only: list[str] | None = None,
-                  before_running: Callable[[], None] | None = None,
-                  runner: bool = False) -> list[NotebookResult]:
-    """Run the notebooks whose inputs changed (with ``runner``, in the forks of a
-    :class:`kernels.Runner` started before their chapters are analysed, else in this
-    process's); ``before_running`` is called when some notebook is about to run (its
-    figures may have changed)."""
-    with contextlib.ExitStack() as stack:
-        return _run_notebooks(layout, params, data_folder, jobs, only, before_running,
-                              stack if runner else None)
+                  before_running: Callable[[], None] | None = None) -> list[NotebookResult]:
+    """Run the notebooks whose inputs changed, in the forks of a :class:`kernels.Runner`
+    started before their chapters are analysed; ``before_running`` is called when some
+    notebook is about to run (its figures may have changed)."""
+    with contextlib.ExitStack() as stack:  # the notebooks' runner, once one is started
+        return _run_notebooks(layout, params, data_folder, jobs, only, before_running, stack)
 
 
 def _run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: int,
                    only: list[str] | None, before_running: Callable[[], None] | None,
-                   stack: contextlib.ExitStack | None) -> list[NotebookResult]:
+                   stack: contextlib.ExitStack) -> list[NotebookResult]:
     specs = discover(layout.notebooks)
     layout.generated.mkdir(parents=True, exist_ok=True)
     _remove_stale_notebooks(layout.generated, {s.name for s in specs})
@@ -319,7 +314,7 @@ def _run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: i
         state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
         return [results[s.name] for s in specs]
     # The runner imports what the notebooks need while their chapters are analysed.
-    runner = stack.enter_context(kernels.Runner()) if stack is not None else None
+    runner = stack.enter_context(kernels.Runner())
     kept_as = {spec.name: key for spec, key in todo}  # the executed copy's name in store
     if chapters_due:
         todo, digests = _analyse(chapters_due, todo, params, data_folder, results_dir,
@@ -347,7 +342,7 @@ def _run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: i
         before_running()
     for task in tasks:
         _say(f"  running  {task.spec.name}")
-    finished = contextlib.closing((runner.run if runner else kernels.run)(
+    finished = contextlib.closing(runner.run(
         tasks, jobs, kernels.notebook_env(data_folder, results_dir), layout.generated,
         layout.work / "logs"))  # closed even if this loop stops: no notebook runs on
     with finished as results_of:  # (nor its process)
@@ -569,8 +564,7 @@ def _record_inputs(layout: Layout, inputs: str, report: BuildReport) -> None:
 
 def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs: int,
                      only: list[str] | None, report: BuildReport, start: float,
-                     briefs: Helper, sphinx: Helper,
-                     runner: bool = True) -> BuildReport:
+                     briefs: Helper, sphinx: Helper) -> BuildReport:
     t = time.perf_counter()
     early = ThreadPoolExecutor(max_workers=1, thread_name_prefix="data-pages")
     data_pages: list[Future] = []
@@ -586,7 +580,7 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
 
     try:
         report.results = run_notebooks(layout, params, data_folder, jobs, only,
-                                       before_running=before_running, runner=runner)
+                                       before_running=before_running)
     finally:
         early.shutdown(wait=True)
     report.stages["notebooks"] = time.perf_counter() - t

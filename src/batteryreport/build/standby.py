@@ -52,7 +52,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from batteryreport import PACKAGE_DIR
+from batteryreport.build.code import code_hash
 
 ENV_STANDBY = "BATTERYREPORT_STANDBY"  # "0": no standby helpers
 ENV_STANDBY_IDLE = "BATTERYREPORT_STANDBY_IDLE"  # seconds a standby waits to be used
@@ -71,21 +71,6 @@ def enabled(env: dict[str, str] | os._Environ = os.environ) -> bool:
             and os.path.exists("/proc/self/cmdline"))
 
 
-def code_hash() -> str:
-    """The package's code, file by file (its source, not its compiled caches)."""
-    h = hashlib.sha256()
-    for p in sorted(PACKAGE_DIR.rglob("*")):
-        if "__pycache__" in p.parts or not p.is_file():
-            continue
-        try:
-            data = p.read_bytes()
-        except FileNotFoundError:  # an editor's temporary file, gone
-            continue
-        h.update(str(p.relative_to(PACKAGE_DIR)).encode() + b"\0")
-        h.update(hashlib.sha256(data).digest())
-    return h.hexdigest()
-
-
 def key_of(role: str, setup: Callable[..., None], args: tuple, env: dict[str, str],
            code: str) -> str:
     """What a helper of this role would be set up from, in this build."""
@@ -98,10 +83,14 @@ def key_of(role: str, setup: Callable[..., None], args: tuple, env: dict[str, st
     return hashlib.sha256(json.dumps(described).encode()).hexdigest()
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+def _umask() -> str:
+    """This process's umask, read (setting it to read it would race other threads)."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    return next((line.split()[1] for line in status.splitlines()
+                 if line.startswith("Umask:")), "")
 
 
 def folder_of(cache: Path) -> Path:
