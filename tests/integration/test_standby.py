@@ -37,12 +37,22 @@ def _wait(condition, seconds: float = 60) -> bool:
 
 
 def _pid(folder: Path, role: str) -> int:
-    return int(standby._read_record(folder, role)["pid"])
+    record = standby._read_record(folder, role)
+    assert record is not None, f"no {role} standby recorded in {folder}"
+    return int(record["pid"])
 
 
 def _set_up(folder: Path, role: str) -> bool:
     """The role's standby has finished its set-up (it has said what it read)."""
     return _wait(lambda: (folder / f"{role}.reads.json").exists())
+
+
+def test_standbys_are_off_when_turned_off_and_by_default_in_ci():
+    assert standby.enabled({})
+    assert not standby.enabled({"BATTERYREPORT_STANDBY": "0"})
+    assert not standby.enabled({"CI": "true"})
+    assert standby.enabled({"CI": "true", "BATTERYREPORT_STANDBY": "1"})  # asked for: on
+    assert not standby.enabled({"CI": "true", "BATTERYREPORT_STANDBY": "0"})
 
 
 # -- the standby machinery, with a set-up that reads one file ---------------------------

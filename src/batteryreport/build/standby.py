@@ -29,7 +29,8 @@ standby only once the standby has said so, under the lock its exit takes too. A 
 goes only to a process whose command line and start time are the record's.
 
 ``BATTERYREPORT_STANDBY=0`` turns standbys off (the tests do, except their own), and so
-does a ``CI`` environment variable or a system without ``/proc``. The connection is a Unix
+does a system without ``/proc``; a ``CI`` environment variable turns them off unless
+``BATTERYREPORT_STANDBY=1`` asks for them. The connection is a Unix
 socket in the abstract namespace, authenticated with a random key kept in the checkout's
 ``.cache/standby`` (mode 0600). Any failure in this machinery means no standby, never a
 failed build.
@@ -67,8 +68,12 @@ MARK = b"batteryreport.build.standby"
 
 
 def enabled(env: dict[str, str] | os._Environ = os.environ) -> bool:
-    return (env.get(ENV_STANDBY, "1") != "0" and not env.get("CI")
-            and os.path.exists("/proc/self/cmdline"))
+    """On unless ``BATTERYREPORT_STANDBY=0``; off by default in CI (``CI`` set), where no
+    maintainer builds twice, but ``BATTERYREPORT_STANDBY=1`` asks for them there too."""
+    asked = env.get(ENV_STANDBY, "")
+    if asked == "0" or not os.path.exists("/proc/self/cmdline"):
+        return False
+    return asked == "1" or not env.get("CI")
 
 
 def key_of(role: str, setup: Callable[..., None], args: tuple, env: dict[str, str],
