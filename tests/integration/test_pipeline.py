@@ -63,6 +63,22 @@ def test_no_change_rebuild_runs_nothing(built):
     assert "site up to date" in again.stdout
 
 
+def test_the_command_forks_the_notebooks_runner_first_and_stops_it_when_none_runs(built):
+    """The command forks the notebooks' runner as it begins (build/start.begun), before
+    its helpers and the pipeline's imports; a build that finds no notebook to run stops
+    it at once. (The builds above and below run their notebooks in its forks.)"""
+    from batteryreport.build import pipeline
+    from batteryreport.build.start import begun
+
+    root, _ = built
+    with begun(str(root), None) as (layout, started):
+        runner = started.notebooks
+        assert runner is not None and runner._process.is_alive()
+        report = pipeline.build(None, None, 2, layout, started=started)
+        assert report.site == "up to date"
+        assert not runner._process.is_alive()  # stopped before the build's end
+
+
 def test_pages_left_from_a_removed_notebook_or_an_older_build_are_removed(built):
     # Not in the table of contents, they would stop the strict build.
     root, _ = built

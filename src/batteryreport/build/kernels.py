@@ -7,9 +7,12 @@ child process forked from the process that imported them, under papermill with a
 in-process IPython kernel (:mod:`ipykernel.inprocess`). A fork starts in milliseconds with
 everything imported.
 
-The build forks that process, the :class:`Runner`, as soon as it knows something changed,
-before it analyses the chapters: the runner imports what the notebooks need (0.4 s) on the
-other core while the build analyses, instead of after it, when the notebooks are due.
+The build command forks that process, the :class:`Runner`, as soon as it holds the lock
+and its data passed validation, before it imports the pipeline: the runner imports what the
+notebooks need (about 0.6 s) on the other core while the build imports, validates and
+analyses, instead of after, when the notebooks are due. A build that then finds no notebook
+to run stops it at once. (``pipeline.build`` called without it, as the tests do, forks one
+when some notebook's inputs changed.)
 
 A notebook still shares nothing with the build or with another notebook: its child
 starts with an empty namespace, the environment names only its own tables, and all that
@@ -32,16 +35,19 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from batteryreport.build.notebooks import NotebookSpec
 from batteryreport.data import ENV_DATA_DIR, ENV_TABLES
+
+if TYPE_CHECKING:  # (nbformat, imported with it, is for the runner to import)
+    from batteryreport.build.notebooks import NotebookSpec
 
 # What every chapter notebook imports, and what runs them: imported once, before the
 # first fork. (The debugger's modules are what an IPython kernel imports when it starts;
 # myst_nb's glue, what a notebook's first glued value imports.)
-WARM_IMPORTS = ("batteryreport.chapters", "batteryreport.present.charts",
-                "batteryreport.present.glue", "batteryreport.present.tables",
+WARM_IMPORTS = ("batteryreport.build.notebooks", "batteryreport.chapters",
+                "batteryreport.present.charts", "batteryreport.present.glue",
+                "batteryreport.present.tables",
                 "papermill", "nbclient", "ipykernel.inprocess.ipkernel",
                 "ipykernel.inprocess.manager", "ipykernel.inprocess.blocking",
                 "ipykernel.debugger", "myst_nb.ext.glue")
@@ -56,6 +62,9 @@ def prepare() -> None:
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     for name in WARM_IMPORTS:
         importlib.import_module(name)
+    from batteryreport.build.notebooks import warm_reader
+
+    warm_reader()  # or each notebook compiles the notebook format's validator again
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,13 @@ def warm_validator() -> None:
     nbformat.validate(nbformat.v4.new_notebook())
 
 
+def warm_reader() -> None:
+    """What a process's first read and write of a notebook would set up: the format's
+    validator and the parser's version (for a process that notebooks are forked from)."""
+    warm_validator()
+    _jupytext_version()
+
+
 def read_notebook(path: Path) -> nbformat.NotebookNode:
     if path.suffix == ".ipynb":
         return nbformat.read(path, as_version=4)

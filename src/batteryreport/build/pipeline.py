@@ -272,17 +272,21 @@ def _remove_stale_notebooks(generated: Path, names: set[str]) -> None:
 
 def run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: int,
                   only: list[str] | None = None,
-                  before_running: Callable[[], None] | None = None) -> list[NotebookResult]:
-    """Run the notebooks whose inputs changed, in the forks of a :class:`kernels.Runner`
-    started before their chapters are analysed; ``before_running`` is called when some
-    notebook is about to run (its figures may have changed)."""
+                  before_running: Callable[[], None] | None = None,
+                  runner: kernels.Runner | None = None) -> list[NotebookResult]:
+    """Run the notebooks whose inputs changed, in the forks of ``runner`` (the command
+    forked it as it began), or of a :class:`kernels.Runner` started here before their
+    chapters are analysed; ``before_running`` is called when some notebook is about to
+    run (its figures may have changed). A given runner is closed when no notebook runs."""
     with contextlib.ExitStack() as stack:  # the notebooks' runner, once one is started
-        return _run_notebooks(layout, params, data_folder, jobs, only, before_running, stack)
+        return _run_notebooks(layout, params, data_folder, jobs, only, before_running, stack,
+                              runner)
 
 
 def _run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: int,
                    only: list[str] | None, before_running: Callable[[], None] | None,
-                   stack: contextlib.ExitStack) -> list[NotebookResult]:
+                   stack: contextlib.ExitStack,
+                   runner: kernels.Runner | None) -> list[NotebookResult]:
     specs = discover(layout.notebooks)
     layout.generated.mkdir(parents=True, exist_ok=True)
     _remove_stale_notebooks(layout.generated, {s.name for s in specs})
@@ -311,10 +315,12 @@ def _run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: i
     results_dir = layout.work / "results"
     chapters_due = sorted({s.chapter for s, _ in todo if s.chapter})
     if not todo:
+        if runner is not None:
+            runner.close()  # no notebook to run: its set-up stops now
         state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
         return [results[s.name] for s in specs]
-    # The runner imports what the notebooks need while their chapters are analysed.
-    runner = stack.enter_context(kernels.Runner())
+    if runner is None:  # it imports what the notebooks need while their chapters are analysed
+        runner = stack.enter_context(kernels.Runner())
     kept_as = {spec.name: key for spec, key in todo}  # the executed copy's name in store
     if chapters_due:
         todo, digests = _analyse(chapters_due, todo, params, data_folder, results_dir,
@@ -497,7 +503,10 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
     _say(f"  valid    parameters (scenario '{params.scenario}') and {len(tables)} data tables")
     report.stages["validate"] = time.perf_counter() - start
     inputs = inputs_key(layout, params, data_folder)
+    runner = started.notebooks if started is not None else None
     if only is None and _up_to_date(layout, inputs, report):
+        if runner is not None:
+            runner.close()  # no notebook to run: its set-up stops now
         report.seconds = time.perf_counter() - start
         return report
     # The briefs (Typst, vl-convert) are made in a process of their own, from the executed
@@ -507,7 +516,7 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
         if started is None:
             started = stack.enter_context(helpers(layout, data_folder))
         report = _build_validated(layout, params, data_folder, jobs, only, report, start,
-                                  started.briefs, started.site)
+                                  started.briefs, started.site, runner)
     if report.site in ("built", "up to date") and only is None:
         _record_inputs(layout, inputs, report)
     return report
@@ -564,7 +573,8 @@ def _record_inputs(layout: Layout, inputs: str, report: BuildReport) -> None:
 
 def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs: int,
                      only: list[str] | None, report: BuildReport, start: float,
-                     briefs: Helper, sphinx: Helper) -> BuildReport:
+                     briefs: Helper, sphinx: Helper,
+                     runner: kernels.Runner | None = None) -> BuildReport:
     t = time.perf_counter()
     early = ThreadPoolExecutor(max_workers=1, thread_name_prefix="data-pages")
     data_pages: list[Future] = []
@@ -580,7 +590,7 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
 
     try:
         report.results = run_notebooks(layout, params, data_folder, jobs, only,
-                                       before_running=before_running)
+                                       before_running=before_running, runner=runner)
     finally:
         early.shutdown(wait=True)
     report.stages["notebooks"] = time.perf_counter() - t

@@ -1,5 +1,6 @@
 """What a build does before it imports anything heavy: find its folders, take the checkout's
-lock, and start its two helper processes (:mod:`batteryreport.build.helpers`).
+lock, fork the notebooks' runner (:class:`batteryreport.build.kernels.Runner`) and start its
+two helper processes (:mod:`batteryreport.build.helpers`).
 
 The helpers' set-up (Sphinx and its extensions; Typst and the briefs' code) takes about
 1.5 s of CPU. Started here, it runs on the second core while the build itself is still
@@ -8,7 +9,9 @@ instead of after. This module imports only the standard library and light module
 package (no pandas: tests/unit/build/test_light_imports.py), so that
 ``python -m batteryreport build`` reaches this point in a few milliseconds. A build that
 then finds nothing changed stops the helpers at once: they cost it about 0.3 s of CPU on
-the other core, and no time.
+the other core, and no time. The runner, likewise, imports what the notebooks need (about
+0.6 s) while the build imports and validates, so that it is ready when the chapters are
+analysed; a build that finds no notebook to run stops it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from batteryreport import REPO_ROOT
 from batteryreport.build import site
@@ -123,6 +127,7 @@ def warm_up_charts() -> None:
 class Helpers:
     briefs: Helper
     site: Helper
+    notebooks: Any = None  # the notebooks' kernels.Runner, when the command forked it
 
 
 @dataclass(frozen=True)
@@ -213,9 +218,10 @@ def data_valid(layout: Layout, data: str | None) -> bool:
 
 @contextlib.contextmanager
 def begun(root: str | None, data: str | None) -> Iterator[tuple[Layout, Helpers | None]]:
-    """A command's build, begun: its layout, the lock held, and the helpers started (or
-    taken over from their standbys), unless its data fails validation (None: the build
-    then reports the problems and stops before it needs them). When the build is done,
+    """A command's build, begun: its layout, the lock held, the notebooks' runner forked
+    and the helpers started (or taken over from their standbys), unless its data fails
+    validation (None: the build then reports the problems and stops before it needs
+    them). When the build is done,
     it leaves standbys for the next one, unless ``BATTERYREPORT_STANDBY=0``."""
     from batteryreport.build import standby
 
@@ -226,9 +232,16 @@ def begun(root: str | None, data: str | None) -> Iterator[tuple[Layout, Helpers 
     with build_lock(layout):
         valid = data_valid(layout, data)
         with contextlib.ExitStack() as stack:
-            started = (stack.enter_context(helpers(layout, data_folder,
-                                                   environment if keep else None))
-                       if valid else None)
+            started = None
+            if valid:
+                # The notebooks' runner first: a fork, it must not hold the helpers'
+                # connections (their end of file is the build's end).
+                from batteryreport.build.kernels import Runner
+
+                runner = stack.enter_context(Runner())
+                started = stack.enter_context(helpers(layout, data_folder,
+                                                      environment if keep else None))
+                started.notebooks = runner
             yield layout, started
         if valid and keep:
             try:

@@ -1,6 +1,8 @@
 """Brief charts are kept between builds: an unchanged chart is not drawn again, a changed
 one is, and a damaged entry is drawn again."""
 
+import time
+
 import batteryreport.build.briefs.charts as charts
 
 SPEC = {"$schema": "https://vega.github.io/schema/vega-lite/v6.json",
@@ -32,7 +34,18 @@ def test_the_oldest_drawings_go_first(tmp_path, monkeypatch):
     monkeypatch.setattr(charts, "chart_svg", lambda spec, scale: (f"<svg>{scale}</svg>", 1.0))
     for scale in (1.0, 0.9, 0.8):
         charts.cached_chart_svg(SPEC, scale, tmp_path)
+        time.sleep(0.01)  # (distinct times)
+    first = charts.cached_chart_svg(SPEC, 1.0, tmp_path)  # a kept drawing, not a new one
+    assert len(list(tmp_path.glob("*.json"))) == 3  # pruned once a build, not per drawing
+    charts.prune_chart_cache(tmp_path)
     assert len(list(tmp_path.glob("*.json"))) == 2
+    assert charts.cached_chart_svg(SPEC, 0.8, tmp_path) == ("<svg>0.8</svg>", 1.0)
+    drawn = []
+    monkeypatch.setattr(charts, "chart_svg", lambda spec, scale: drawn.append(scale) or first)
+    charts.cached_chart_svg(SPEC, 1.0, tmp_path)  # the oldest went: drawn again
+    charts.cached_chart_svg(SPEC, 0.9, tmp_path)
+    assert drawn == [1.0]
+    charts.prune_chart_cache(tmp_path / "none")  # no folder yet: nothing to do
 
 
 def test_two_threads_drawing_the_same_chart_both_succeed(tmp_path, monkeypatch):

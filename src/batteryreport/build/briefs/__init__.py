@@ -84,7 +84,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from batteryreport.build.briefs.charts import FONT_FAMILY, FONT_STACK, font_dirs, print_spec
+from batteryreport.build.briefs.charts import (
+    FONT_FAMILY,
+    FONT_STACK,
+    font_dirs,
+    print_spec,
+    prune_chart_cache,
+)
 from batteryreport.build.briefs.content import (
     _brief_job,
     _common,
@@ -196,6 +202,7 @@ def build_briefs(layout: Any, params: Any, data_folder: Path, out_dir: Path,
         order = sorted(todo, key=lambda item: item[0].name in remembered)
         with ThreadPoolExecutor(max_workers=2) as pool:
             made = list(pool.map(make, order))
+        prune_chart_cache(charts.folder)
         for name in made:  # every brief compiled: move them into place
             os.replace(tmp / name, out_dir / name)
         return [out_dir / job.name for job in jobs]

@@ -299,10 +299,24 @@ def cached_chart_svg(spec: dict[str, Any], scale: float, folder: Path | None
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(json.dumps([svg, width]))
     os.replace(tmp, path)
-    entries = sorted(folder.glob("*.json"), key=_age)
+    return svg, width
+
+
+def prune_chart_cache(folder: Path) -> None:
+    """Keep the newest ``CHART_CACHE_MAX`` drawings (once a build: listing and dating
+    every kept drawing after each new one cost a rebuild more than drawing it)."""
+    import os
+
+    try:
+        with os.scandir(folder) as found:
+            names = [e.name for e in found if e.name.endswith(".json")]
+    except FileNotFoundError:
+        return
+    if len(names) <= CHART_CACHE_MAX:
+        return
+    entries = sorted((folder / n for n in names), key=_age)
     for old in entries[:-CHART_CACHE_MAX]:
         old.unlink(missing_ok=True)
-    return svg, width
 
 
 def _age(path: Path) -> float:
