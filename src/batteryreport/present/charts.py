@@ -156,7 +156,7 @@ def lines_above(data: pd.DataFrame, lines: str, y: Any, *, gap: float = 8,
         out.append(alt.Chart(data[counts == k]).mark_text(
             align=align, baseline="bottom", dy=-gap - (k - 1) * line_height, fontSize=font_size,
             lineHeight=line_height, color=color, **mark).encode(
-            x=alt.value(0) if x is None else x, y=y, text=f"{lines}:N"))
+            x=alt.XValue(0) if x is None else x, y=y, text=alt.Text(f"{lines}:N")))
     return out
 
 

@@ -606,16 +606,16 @@ def buys_chart(r: JapanResult) -> charts.Figure:
                 labelExpr=charts.lines_expr(order, 40), grid=False, labelPadding=6))
         x = alt.X("fund_low:Q", title=x_title, axis=alt.Axis(tickCount=5 if narrow else 10))
         base = alt.Chart(buys).encode(y=y, tooltip=tooltip)
-        interval = base.mark_rule(strokeWidth=4).encode(x=x, x2="fund_high:Q", color=colour)
-        ends = [base.mark_point(filled=True, size=60, opacity=1).encode(x=f"{f}:Q",
+        interval = base.mark_rule(strokeWidth=4).encode(x=x, x2=alt.X2("fund_high:Q"), color=colour)
+        ends = [base.mark_point(filled=True, size=60, opacity=1).encode(x=alt.X(f"{f}:Q"),
                                                                        color=colour)
                 for f in ("fund_low", "fund_high")]
         plant_rule = alt.Chart(plant_df)
         plant_mark = plant_rule.mark_rule(color=charts.PALETTE[3], strokeDash=[4, 3]).encode(
-            x="x:Q")
+            x=alt.X("x:Q"))
         plant_text = plant_rule.mark_text(align="left", dx=4, dy=-8, color=charts.PALETTE[3],
-                                          fontSize=11).encode(x="x:Q", y=alt.value(0),
-                                                              text="label:N")
+                                          fontSize=11).encode(x=alt.X("x:Q"), y=alt.YValue(0),
+                                                              text=alt.Text("label:N"))
         layers = [interval, *ends, plant_mark, plant_text]
         if narrow:  # each benchmark's name above its interval, across the whole width
             layers += charts.lines_above(buys, "lines", y, gap=8)
@@ -685,11 +685,11 @@ def sensitivity_chart(r: JapanResult) -> charts.Figure:
             x=alt.X("x1:Q", title=table_meta("fx_rates").field("inr_per_usd").title,
                     axis=alt.Axis(values=fx_grid[::2] if narrow else fx_grid, format=".0f"),
                     **x_enc),
-            x2="x2:Q",
+            x2=alt.X2("x2:Q"),
             y=alt.Y("y1:Q", title="Cell-plant capex (₹ crore per GWh)",
                     axis=charts.y_axis(narrow, values=capex_grid[::4] if narrow
                                        else capex_grid[::2], format=",.0f"), **y_enc),
-            y2="y2:Q",
+            y2=alt.Y2("y2:Q"),
             color=alt.Color("verdict:N", title=f"Which end builds a {plant} plant",
                             legend=alt.Legend(orient="bottom", direction="vertical"),
                             scale=alt.Scale(domain=list(VERDICTS),
@@ -702,9 +702,9 @@ def sensitivity_chart(r: JapanResult) -> charts.Figure:
         # Cell labels only where there is room for them (they are in the CSV and tooltips).
         labels = alt.Chart(cells).mark_text(
             fontSize=10, opacity=alt.ExprRef("width < 380 ? 0 : 1")).encode(
-            x=alt.X("fx:Q", **x_enc), y=alt.Y("capex:Q", **y_enc), text="label:N",
-            color=alt.condition(f"datum.verdict === '{VERDICTS[2]}'", alt.value(charts.BG),
-                                alt.value(charts.FG)))
+            x=alt.X("fx:Q", **x_enc), y=alt.Y("capex:Q", **y_enc), text=alt.Text("label:N"),
+            color=alt.ColorValue(**alt.condition(f"datum.verdict === '{VERDICTS[2]}'",
+                                                 alt.value(charts.BG), alt.value(charts.FG))))
         stroke = alt.Stroke("line:N", title=None, legend=alt.Legend(
             orient="bottom", direction="vertical", symbolType="stroke", symbolStrokeWidth=2,
             labelExpr=charts.lines_expr([boundary_name, assumed_name], 34) if narrow
@@ -715,7 +715,7 @@ def sensitivity_chart(r: JapanResult) -> charts.Figure:
             domain=[boundary_name, assumed_name], range=[[5, 3], [1, 0]]))
         line = alt.Chart(lines).mark_line(strokeWidth=2).encode(
             x=alt.X("fx:Q", **x_enc), y=alt.Y("capex:Q", **y_enc), stroke=stroke,
-            strokeDash=dash, detail="line:N", order="order:Q")
+            strokeDash=dash, detail=alt.Detail("line:N"), order=alt.Order("order:Q"))
         dots = alt.Chart(lines[lines["line"] == assumed_name]).mark_point(
             filled=True, size=50, opacity=1, color=charts.FG).encode(
             x=alt.X("fx:Q", **x_enc), y=alt.Y("capex:Q", **y_enc))

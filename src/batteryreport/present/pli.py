@@ -513,10 +513,10 @@ def timeline(r: PliResult) -> charts.Figure:
             axis=alt.Axis(format="%Y", values=_year_ticks(
                 pd.Timestamp(year=first.year, month=1, day=1), last, 12), labelOverlap=True))
         span = alt.Chart(sp).mark_rule(strokeWidth=3, color=charts.COLORS["tint-1"]).encode(
-            x=x, x2="end:T", y=y)
+            x=x, x2=alt.X2("end:T"), y=y)
         points = alt.Chart(tl).mark_point(size=100 if narrow else 140, filled=True,
                                           opacity=0.95).encode(
-            x="date:T", y=y,
+            x=alt.X("date:T"), y=y,
             color=alt.Color("kind:N", title=None, legend=alt.Legend(
                 columns=1 if narrow else 3, symbolSize=100, orient="bottom"),
                 scale=alt.Scale(domain=kinds, range=colours)),
@@ -524,10 +524,10 @@ def timeline(r: PliResult) -> charts.Figure:
             tooltip=[alt.Tooltip("award:N", title="Award"), alt.Tooltip("event:N", title="Event"),
                      alt.Tooltip("when:N", title="Date"), alt.Tooltip("cite:N", title="Source")])
         asof_rule = alt.Chart(asof_df).mark_rule(strokeDash=[4, 3], color=charts.MUTED).encode(
-            x="date:T")
+            x=alt.X("date:T"))
         asof_text = alt.Chart(asof_df).mark_text(
             align="right", dx=-4, dy=-8, fontSize=11, color=charts.MUTED).encode(
-            x="date:T", y=alt.value(0), text="label:N")
+            x=alt.X("date:T"), y=alt.YValue(0), text=alt.Text("label:N"))
         layers = [span, asof_rule, points, asof_text]
         if narrow:
             layers += charts.lines_above(sp, "lines", y, gap=10)
@@ -606,7 +606,7 @@ def promised_built(r: PliResult) -> charts.Figure:
                 alt.Tooltip("label:N", title="Beneficiary"),
                 alt.Tooltip("gwh:Q", title="Awarded (GWh)")])
         installed_bar = alt.Chart(long[long["measure"] == "Installed"]).mark_bar(
-            height=8 if narrow else 10).encode(x="gwh:Q", y=y, color=color, tooltip=[
+            height=8 if narrow else 10).encode(x=alt.X("gwh:Q"), y=y, color=color, tooltip=[
                 alt.Tooltip("label:N", title="Beneficiary"),
                 alt.Tooltip("gwh:Q", title="Installed (GWh)")])
         if narrow:
@@ -614,7 +614,7 @@ def promised_built(r: PliResult) -> charts.Figure:
         else:
             labels = [alt.Chart(bars).mark_text(align="left", dx=6, fontSize=12,
                                                 color=charts.FG).encode(
-                x="awarded_gwh:Q", y=y, text="share_text:N", tooltip=tip)]
+                x=alt.X("awarded_gwh:Q"), y=y, text=alt.Text("share_text:N"), tooltip=tip)]
         return alt.layer(awarded_bar, installed_bar, *labels).properties(
             height=(70 if narrow else 60) * len(bars) + (0 if narrow else 20))
 
@@ -702,10 +702,11 @@ def penalty_accrual(r: PliResult) -> charts.Figure:
         chk_base = alt.Chart(chk_df)
         chk_pt = chk_base.mark_point(shape="diamond", size=160, filled=True,
                                      color=charts.PALETTE[3], opacity=1).encode(
-            x="date:T", y="penalty_inr_cr:Q", tooltip=[alt.Tooltip("label:N", title="Check")])
+            x=alt.X("date:T"), y=alt.Y("penalty_inr_cr:Q"),
+            tooltip=[alt.Tooltip("label:N", title="Check")])
         # The note sits in the empty space above the lines, joined to its marker.
         leader = chk_base.mark_rule(color=charts.PALETTE[3], strokeWidth=1).encode(
-            x="date:T", y="penalty_inr_cr:Q", y2="note_y:Q")
+            x=alt.X("date:T"), y=alt.Y("penalty_inr_cr:Q"), y2=alt.Y2("note_y:Q"))
         note = charts.lines_above(chk_df, "lines", alt.Y("note_y:Q"), gap=4,
                                   color=charts.PALETTE[3], x=alt.X("date:T"), dx=-4)
         return alt.layer(line, leader, chk_pt, *note).properties(height=280 if narrow else 300)
@@ -784,17 +785,18 @@ def imports_chart(r: PliResult) -> charts.Figure:
                    alt.Tooltip("value_usd_mn:Q", title="USD million", format=",.0f"),
                    alt.Tooltip("note:N", title="Note"), alt.Tooltip("cite:N", title="Source")]
         bars = alt.Chart(data[data["what"] == all_label]).mark_bar().encode(
-            x=x, x2="x2:Q", y=y, y2=alt.datum(0), color=color, tooltip=tooltip)
+            x=x, x2=alt.X2("x2:Q"), y=y, y2=alt.Y2Datum(0), color=color, tooltip=tooltip)
         cn_bar = alt.Chart(china).mark_bar(fillOpacity=0.3, strokeWidth=2,
                                            strokeDash=[4, 2]).encode(
-            x=alt.X("x1:Q", scale=scale), x2="x2:Q", y="value_usd_mn:Q", y2=alt.datum(0),
+            x=alt.X("x1:Q", scale=scale), x2=alt.X2("x2:Q"), y=alt.Y("value_usd_mn:Q"),
+            y2=alt.Y2Datum(0),
             color=color,
-            stroke=alt.value(charts.PALETTE[1]), tooltip=tooltip)
+            stroke=alt.StrokeValue(charts.PALETTE[1]), tooltip=tooltip)
         cn_text = charts.lines_above(china, "lines", alt.Y("value_usd_mn:Q"), gap=4,
                                      x=alt.X("fy_end_year:Q", scale=scale), align="center")
         gaps = alt.Chart(missing).mark_text(angle=270, align="left", baseline="middle",
                                             dx=4, fontSize=10, color=charts.MUTED).encode(
-            x=alt.X("fy_end_year:Q", scale=scale), y=alt.datum(0), text="label:N")
+            x=alt.X("fy_end_year:Q", scale=scale), y=alt.YDatum(0), text=alt.Text("label:N"))
         return alt.layer(bars, cn_bar, *cn_text, gaps).properties(
             height=240 if narrow else 260)
 

@@ -576,23 +576,25 @@ def capacity_chart(r: RecyclingResult) -> charts.Figure:
         ytitle = "Tonnes, cumulative (thousands)"
         y = alt.Y("low_kt:Q", title=ytitle, axis=charts.y_axis(narrow,
                                                               tickCount=5 if narrow else 8))
-        area = alt.Chart(band).mark_area(opacity=0.35).encode(x=x, y=y, y2="high_kt:Q",
+        area = alt.Chart(band).mark_area(opacity=0.35).encode(x=x, y=y, y2=alt.Y2("high_kt:Q"),
                                                               color=color)
-        edge = alt.Chart(band).mark_line().encode(x=x, y="high_kt:Q", color=color)
-        edge_low = alt.Chart(band).mark_line(strokeDash=[4, 3]).encode(x=x, y="low_kt:Q",
+        edge = alt.Chart(band).mark_line().encode(x=x, y=alt.Y("high_kt:Q"), color=color)
+        edge_low = alt.Chart(band).mark_line(strokeDash=[4, 3]).encode(x=x, y=alt.Y("low_kt:Q"),
                                                                         color=color)
         placed = alt.Chart(need).transform_calculate(at="datum.year + datum.offset")
         xa = alt.X("at:Q", scale=alt.Scale(domain=[start - 0.3, horizon + 0.9], nice=False))
-        rule = placed.mark_rule(strokeWidth=4).encode(x=xa, y=y, y2="high_kt:Q", color=color)
+        rule = placed.mark_rule(strokeWidth=4).encode(x=xa, y=y, y2=alt.Y2("high_kt:Q"),
+                                                      color=color)
         dot = placed.mark_point(filled=True, size=70, opacity=1).encode(
-            x=xa, y="at_default_kt:Q", color=color,
+            x=xa, y=alt.Y("at_default_kt:Q"), color=color,
             shape=alt.Shape("dot:N", title=None, scale=alt.Scale(range=["diamond"]),
                             legend=alt.Legend(orient="bottom", symbolFillColor=charts.MUTED,
                                               symbolStrokeColor=charts.MUTED,
                                               labelExpr=charts.lines_expr([dot_label], 36)
                                               if narrow else "datum.label")))
         names = placed.mark_text(baseline="bottom", dy=-4, fontSize=11,
-                                 color=charts.FG).encode(x=xa, y="high_kt:Q", text="short:N")
+                                 color=charts.FG).encode(x=xa, y=alt.Y("high_kt:Q"),
+                                                         text=alt.Text("short:N"))
         return alt.layer(area, edge, edge_low, rule, dot, names).properties(
             height=280 if narrow else 320)
 
@@ -651,10 +653,11 @@ def metals_chart(r: RecyclingResult) -> charts.Figure:
             color=alt.Color("Route:N", sort=order, title=None, scale=alt.Scale(
                 domain=order, range=charts.PALETTE[:len(order)]),
                 legend=alt.Legend(orient="bottom", columns=1 if narrow else 3)),
-            tooltip=["Metal", "Route", alt.Tooltip("range_text:N", title="Tonnes")])
+            tooltip=[alt.Tooltip("Metal"), alt.Tooltip("Route"),
+                     alt.Tooltip("range_text:N", title="Tonnes")])
         ticks = alt.Chart(plot[plot["low_t"] < plot["high_t"] - 1e-9]).mark_tick(
             color=charts.FG, thickness=2, size=12).encode(
-            x="low_t:Q", y=y, yOffset=alt.YOffset("Route:N", sort=order))
+            x=alt.X("low_t:Q"), y=y, yOffset=alt.YOffset("Route:N", sort=order))
         return alt.layer(bars, ticks).properties(height=270 if narrow else 300)
 
     li = metals[metals["metal"] == "lithium"].set_index("route")

@@ -445,9 +445,9 @@ def whatif_chart(sliders: Sequence[Slider], outputs: Sequence[Output],
     x_scale = alt.Scale(domain=[0, 1], nice=False, zero=True)
     x = dict(scale=x_scale, axis=None)
     track = base.mark_rule(strokeWidth=12, color=TRACK, strokeCap="butt").encode(
-        x=alt.X("zero:Q", **x), x2="one:Q", y=y)
+        x=alt.X("zero:Q", **x), x2=alt.X2("one:Q"), y=y)
     bar = base.mark_rule(strokeWidth=12, color=COLOR, strokeCap="butt").encode(
-        x=alt.X("lo_n:Q", **x), x2="hi_n:Q", y=y)
+        x=alt.X("lo_n:Q", **x), x2=alt.X2("hi_n:Q"), y=y)
     ends = [base.mark_point(filled=True, size=90, color=COLOR, opacity=1).encode(
         x=alt.X(f"{f}:Q", **x), y=y) for f in ("lo_n", "hi_n")]
     with_ref = base.transform_filter("datum.ref != null && datum.ref_n <= 1")
@@ -455,20 +455,20 @@ def whatif_chart(sliders: Sequence[Slider], outputs: Sequence[Output],
         x=alt.X("ref_n:Q", **x), y=y)
     ref_text = [with_ref.transform_filter(f"datum.ref_n {op} 0.5").mark_text(
         align=align, dx=dx, dy=22, baseline="top", fontSize=11, color=REFERENCE).encode(
-        x=alt.X("ref_n:Q", **x), y=y, text="ref_label:N")
+        x=alt.X("ref_n:Q", **x), y=y, text=alt.Text("ref_label:N"))
         for op, align, dx in (("<=", "left", 4), (">", "right", -4))]
     # Two lines above each track, cut to the plot's width so that autosize never shrinks
     # the tracks to make room for text (narrow screens).
     fit = alt.ExprRef("max(width, 60)")
     title_text = base.mark_text(align="left", baseline="bottom", dy=-24, fontSize=12,
                                 color=MUTED, limit=fit).encode(
-        x=alt.X("zero:Q", **x), y=y, text="title:N")
+        x=alt.X("zero:Q", **x), y=y, text=alt.Text("title:N"))
     value_text = base.mark_text(align="left", baseline="bottom", dy=-9, fontSize=14,
                                 fontWeight="bold", color=TEXT, limit=fit).encode(
-        x=alt.X("zero:Q", **x), y=y, text="text:N")
+        x=alt.X("zero:Q", **x), y=y, text=alt.Text("text:N"))
     max_text = base.mark_text(align="right", baseline="top", dy=9, fontSize=10,
                               color=MUTED).encode(x=alt.X("one:Q", **x), y=y,
-                                                  text="max_label:N")
+                                                  text=alt.Text("max_label:N"))
     zero_text = base.mark_text(align="left", baseline="top", dy=9, fontSize=10,
                                color=MUTED, text="0").encode(x=alt.X("zero:Q", **x), y=y)
     layers = [track, bar, *ends, ref_tick, *ref_text, title_text, value_text, max_text,
@@ -476,7 +476,7 @@ def whatif_chart(sliders: Sequence[Slider], outputs: Sequence[Output],
     if context is not None:
         layers.append(alt.Chart(alt.Data(values=[{}])).mark_text(
             align="left", baseline="top", fontSize=12, color=TEXT, limit=fit).encode(
-            x=alt.value(0), y=alt.value(0), text=alt.value(alt.ExprRef(context))))
+            x=alt.XValue(0), y=alt.YValue(0), text=alt.TextValue(alt.ExprRef(context))))
     chart = alt.layer(*layers).properties(height=row_height * len(outputs) + top)
     params = [s.param() for s in sliders] + [c.param() for c in constants] + derived
     chart = chart.add_params(*params)

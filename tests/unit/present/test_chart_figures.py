@@ -91,3 +91,23 @@ def test_specs_draw_offline_at_print_size(results, module, chapter, name):
         assert "<text" in svg and "\u2026" not in svg  # drawn, nothing cut short
     svg, width = chart_svg(fig.record()["spec"])  # as the PDF briefs draw it
     assert "<text" in svg and width > 0
+
+
+@pytest.mark.parametrize(("module", "chapter", "name"), CHARTS,
+                         ids=[f"{c}.{n}" for _, c, n in CHARTS])
+def test_channels_are_given_as_objects_not_shorthand_strings(results, module, chapter, name,
+                                                             monkeypatch):
+    """``y=alt.Y("tonnes:Q")``, not ``y="tonnes:Q"``: Altair matches each such string
+    against every class of its schema (a few ms each, paid in every notebook run)."""
+    import altair as alt
+
+    parsed: list[str] = []
+    real = alt.SchemaBase.from_dict.__func__
+
+    def from_dict(cls, *args, **kwargs):
+        parsed.append(cls.__name__)
+        return real(cls, *args, **kwargs)
+
+    monkeypatch.setattr(alt.SchemaBase, "from_dict", classmethod(from_dict))
+    getattr(module, name)(results[chapter])
+    assert not parsed, f"{name}: channels given as strings: {parsed}"
