@@ -51,9 +51,6 @@ WARM_IMPORTS = ("batteryreport.build.notebooks", "batteryreport.chapters",
                 "papermill", "nbclient", "ipykernel.inprocess.ipkernel",
                 "ipykernel.inprocess.manager", "ipykernel.inprocess.blocking",
                 "ipykernel.debugger", "myst_nb.ext.glue")
-# The runner's set-up comes after the build's own work, before the helpers' (niceness 10
-# and more): a build that runs no notebook has no use for it.
-RUNNER_NICENESS = 5
 
 
 def prepare() -> None:
@@ -182,7 +179,8 @@ def _runner(conn: Any, builds_end: Any) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     exit_with_parent()
-    os.nice(RUNNER_NICENESS)
+    # Not niced, unlike the helpers: the notebooks it forks are the build's critical path
+    # (niced, one lost the CPU to the build's own thread writing the data pages).
     prepare()
     while True:
         try:
