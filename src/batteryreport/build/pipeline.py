@@ -577,7 +577,7 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
                      runner: kernels.Runner | None = None) -> BuildReport:
     t = time.perf_counter()
     early = ThreadPoolExecutor(max_workers=1, thread_name_prefix="data-pages")
-    data_pages: list[Future] = []
+    data_pages_written: list[Future] = []  # while the notebooks run, if some run
 
     def before_running() -> None:
         # A notebook that runs may draw its charts differently: the briefs' process starts
@@ -586,7 +586,8 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
         briefs.post(warm_up_charts)
         # The data pages are made from the data alone: written while this process waits
         # for the notebooks (their processes run them), not after.
-        data_pages.append(early.submit(_write_data_pages, layout.generated, data_folder))
+        data_pages_written.append(early.submit(_write_data_pages, layout.generated,
+                                               data_folder))
 
     try:
         report.results = run_notebooks(layout, params, data_folder, jobs, only,
@@ -607,10 +608,10 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
     site_error: Exception | None = None
     briefs_error: Exception | None = None
     briefs.submit(make_briefs, layout, params, data_folder, manifest)
-    for written in data_pages:
+    for written in data_pages_written:
         written.result()  # (its error, if any, is the build's)
     write_book_pages(layout, params, data_folder, manifest, base, published,
-                     data_pages=not data_pages)
+                     data_pages=not data_pages_written)
     report.stages["pages"] = time.perf_counter() - t
     t = time.perf_counter()
     key = site_key(layout, params)

@@ -260,10 +260,12 @@ def take(folder: Path, role: str, key: str) -> tuple[Any, Remote] | None:
     from multiprocessing.connection import Client
     from multiprocessing.reduction import send_handle
 
-    if not waiting(folder, role, key):
+    # (The build checked what its set-up read when it began, in waiting(); the standby
+    # checks it again itself once taken.)
+    record = _read_record(folder, role)
+    if record is None or record.get("key") != key or not _of_record(record):
         return None
-    record = _read_record(folder, role) or {}
-    pid = int(record.get("pid", 0))
+    pid = int(record["pid"])
     deadline = time.monotonic() + CONNECT_SECONDS
     while True:
         try:

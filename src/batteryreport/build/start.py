@@ -221,8 +221,8 @@ def begun(root: str | None, data: str | None) -> Iterator[tuple[Layout, Helpers 
     """A command's build, begun: its layout, the lock held, the notebooks' runner forked
     and the helpers started (or taken over from their standbys), unless its data fails
     validation (None: the build then reports the problems and stops before it needs
-    them). When the build is done,
-    it leaves standbys for the next one, unless ``BATTERYREPORT_STANDBY=0``."""
+    them). When the build is done, it leaves standbys for the next one, unless
+    ``BATTERYREPORT_STANDBY=0``."""
     from batteryreport.build import standby
 
     environment = dict(os.environ)  # as the command started: the build adds to it

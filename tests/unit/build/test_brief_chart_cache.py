@@ -57,32 +57,3 @@ def test_two_threads_drawing_the_same_chart_both_succeed(tmp_path, monkeypatch):
                                 range(32)))
     assert results == [("<svg/>", 1.0)] * 32
     assert [p.suffix for p in tmp_path.iterdir()] == [".json"]
-
-
-def test_the_scales_a_search_drew_are_drawn_ahead_for_the_next_content(tmp_path, monkeypatch):
-    # A brief whose content changed a little (a number) is searched for again: the charts
-    # at the scales its last search drew are drawn at once, before the search asks.
-    from types import SimpleNamespace
-
-    import batteryreport.build.briefs.typeset as typeset
-
-    drawn = []
-    monkeypatch.setattr(typeset, "cached_chart_svg",
-                        lambda spec, scale, folder: drawn.append(scale) or ("<svg/>", 1.0))
-    job = SimpleNamespace(name="b.pdf", figures=[{"spec": SPEC}, {"spec": SPEC}],
-                          cuts=[typeset.Cut(chart_scale=0.7)], data={"n": 1}, shape=None,
-                          template="brief.typ", timestamp=None, max_pages=2)
-    memory = typeset.LayoutMemory(tmp_path)
-    monkeypatch.setattr(memory, "key", lambda job: "content-1")
-    memory.put(job, {"cut": 0}, [[0.7, 0.7], [0.62, 0.62], [0.9, 0.62]])
-    assert memory.drawn(job) == [[0.7, 0.7], [0.62, 0.62], [0.9, 0.62]]
-    monkeypatch.setattr(memory, "key", lambda job: "content-2")  # another content
-    assert memory.get(job) is None and memory.drawn(job)  # its scales are still known
-
-    cache = typeset.ChartCache()
-    typeset.render_charts([job], None, cache, {job.name: memory.drawn(job)})
-    assert sorted(cache) == [("b.pdf", 1, 0.62), ("b.pdf", 1, 0.7), ("b.pdf", 1, 0.9),
-                             ("b.pdf", 2, 0.62), ("b.pdf", 2, 0.7)]
-    assert len(drawn) == 5  # each figure at each scale once
-    typeset.render_charts([job], None, cache, {job.name: [[0.5]]})  # wrong shape: ignored
-    assert len(drawn) == 5

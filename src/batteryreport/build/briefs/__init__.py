@@ -185,20 +185,15 @@ def build_briefs(layout: Any, params: Any, data_folder: Path, out_dir: Path,
                               (common["edition"], common["edition_of"], common["address"] or ""))
         remembered = {job.name: record["scales"] for job, _ in todo
                       for record in [memory.get(job)] if record and "scales" in record}
-        # A PDF whose layout is searched for: its charts at the scales its last search
-        # drew, drawn at once (see LayoutMemory.drawn).
-        likely = {job.name: memory.drawn(job) for job, _ in todo if job.name not in remembered}
-
         def make(item: tuple[Any, str]) -> str:
             job, key = item
-            render_charts([job], remembered, charts, likely)
+            render_charts([job], remembered, charts)
             (tmp / job.name).write_bytes(_compile(job, work, key, charts, memory))
             return job.name
 
-        # Two at a time: vl-convert draws one brief's charts while Typst sets another
-        # (Typst holds the interpreter's lock most of the time, vl-convert does not). A
-        # brief whose layout must be searched (none remembered) goes first: it is the
-        # longest.
+        # Two at a time, though Typst and vl-convert both hold the interpreter's lock most
+        # of the time they work: the two mostly take turns. A brief whose layout must be
+        # searched (none remembered) goes first: it is the longest.
         order = sorted(todo, key=lambda item: item[0].name in remembered)
         with ThreadPoolExecutor(max_workers=2) as pool:
             made = list(pool.map(make, order))

@@ -199,24 +199,23 @@ def _scale_key(scale: float) -> float:
 
 
 def render_charts(jobs: list[_Job], scales: dict[str, list[float]] | None,
-                  cache: ChartCache, likely: dict[str, list[list[float]]] | None = None) -> None:
-    """Draw the jobs' charts (at their first cut's scale, or ``scales[job.name]``, and
-    at each of the ``likely`` scales given for a job) into ``cache``, two at a time
-    (vl-convert runs conversions in parallel; the machines have two cores), reusing the
-    drawings kept in ``cache.folder``."""
+                  cache: ChartCache) -> None:
+    """Draw the jobs' charts (at their first cut's scale, or ``scales[job.name]``) into
+    ``cache``, one after the other
+    (vl-convert draws one chart at a time, holding the interpreter's lock, however many
+    threads ask), reusing the drawings kept in ``cache.folder``."""
     cache_folder = getattr(cache, "folder", None)
-    from concurrent.futures import ThreadPoolExecutor
 
-    def scale_sets(job: _Job) -> list[list[float]]:
-        given = (scales or {}).get(job.name) or [job.cuts[0].chart_scale] * len(job.figures)
-        more = [s for s in (likely or {}).get(job.name, []) if len(s) == len(job.figures)]
-        return [given, *more]
+    def scales_of(job: _Job) -> list[float]:
+        given = (scales or {}).get(job.name)  # (a layout of other figures: not used)
+        if given and len(given) == len(job.figures):
+            return given
+        return [job.cuts[0].chart_scale] * len(job.figures)
 
-    todo = list({(job.name, i, _scale_key(scale)): (job, i, rec, _scale_key(scale))
-                 for job in jobs for chosen in scale_sets(job)
-                 for i, (rec, scale) in enumerate(zip(job.figures, chosen, strict=True),
-                                                  start=1)
-                 if (job.name, i, _scale_key(scale)) not in cache}.values())
+    todo = [(job, i, rec, _scale_key(scale)) for job in jobs
+            for i, (rec, scale) in enumerate(zip(job.figures, scales_of(job), strict=True),
+                                             start=1)
+            if (job.name, i, _scale_key(scale)) not in cache]
 
     def draw(item: tuple[_Job, int, dict[str, Any], float]) -> tuple[str, float]:
         job, _, rec, scale = item
@@ -226,13 +225,9 @@ def render_charts(jobs: list[_Job], scales: dict[str, list[float]] | None,
             raise BriefError([Problem(job.name, "brief-chart", f"figure {rec.get('name')!r} "
                                       f"could not be drawn: {exc}")]) from None
 
-    if len(todo) == 1:
-        job, i, _, scale = todo[0]
-        cache[(job.name, i, scale)] = draw(todo[0])
-    elif todo:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            for (job, i, _, scale), result in zip(todo, pool.map(draw, todo), strict=True):
-                cache[(job.name, i, scale)] = result
+    for item in todo:
+        job, i, _, scale = item
+        cache[(job.name, i, scale)] = draw(item)
 
 
 @dataclass
@@ -383,34 +378,11 @@ class LayoutMemory:
         except (OSError, ValueError):
             return None
 
-    def put(self, job: _Job, record: dict[str, Any], drawn: list[list[float]] = ()) -> None:
-        """Keep the layout ``record`` of this content, and the chart scales its search
-        drew (``drawn``) as the likely ones for the next content of the same PDF."""
+    def put(self, job: _Job, record: dict[str, Any]) -> None:
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        self._write(self.folder / f"{self.key(job)}.json", record)
-        if drawn:
-            (self.folder / "drawn").mkdir(exist_ok=True)
-            self._write(self._drawn_file(job), {"scales": [list(s) for s in drawn]})
-
-    def drawn(self, job: _Job) -> list[list[float]]:
-        """The chart scales the last search of this PDF drew, whatever its content was:
-        when the content changes a little (a number), the search usually draws the same
-        ones, and drawing them all at once, ahead of it, saves it waiting for each."""
-        if self.folder is None:
-            return []
-        try:
-            found = json.loads(self._drawn_file(job).read_text("utf-8"))["scales"]
-            return [[float(x) for x in s] for s in found]
-        except (OSError, ValueError, KeyError, TypeError):
-            return []
-
-    def _drawn_file(self, job: _Job) -> Path:
-        return self.folder / "drawn" / f"{job.name}.json"
-
-    @staticmethod
-    def _write(path: Path, record: dict[str, Any]) -> None:
+        path = self.folder / f"{self.key(job)}.json"
         tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_text(json.dumps(record), encoding="utf-8")
         os.replace(tmp, path)
@@ -449,10 +421,8 @@ def _compile(job: _Job, work: Path, key: str = "", charts: ChartCache | None = N
         if pdf is not None:
             return pdf
     chosen = None
-    drawn: list[list[float]] = []  # the chart scales set, for LayoutMemory.drawn
     for index, cut in enumerate(job.cuts):
         scales = [cut.chart_scale] * len(job.figures)
-        drawn.append(scales)
         done = _typeset(job, work, key, charts, cut, scales)
         if done.pages > job.max_pages:
             continue
@@ -485,7 +455,6 @@ def _compile(job: _Job, work: Path, key: str = "", charts: ChartCache | None = N
         grown = _grown(job, scales, place)
         if [_scale_key(s) for s in grown] == [_scale_key(s) for s in scales]:
             break
-        drawn.append(grown)
         bigger = _typeset(job, work, key, charts, cut, grown, extra)
         after = layout_of(job, work, bigger.data_file) if bigger.pages <= job.max_pages else None
         if after is None or after.flow != place.flow or after.figures != place.figures:
@@ -494,7 +463,7 @@ def _compile(job: _Job, work: Path, key: str = "", charts: ChartCache | None = N
     check_fonts(done.pdf, job.name)
     if memory is not None:
         memory.put(job, {"cut": index, "extra": extra, "scales": scales,
-                         "place": [place.flow, place.figures, place.rows]}, drawn)
+                         "place": [place.flow, place.figures, place.rows]})
     return done.pdf
 
 
