@@ -19,6 +19,8 @@ from batteryreport.present.text import web_url
 CONFIG_FILE = "_config.yml"
 KEY = "public_url"
 ENV_PUBLIC_URL = "BATTERYREPORT_PUBLIC_URL"
+BRIEFS_DIR = "_briefs"  # in the site's output; the build copies the PDFs there
+BRIEFS_LINKED = "briefs-linked.json"  # in the doctree folder: what the pages link
 
 
 class AddressError(InputError):

@@ -147,6 +147,42 @@ def record_edition(editions_dir: Path, manifest: dict[str, Any], data_folder: Pa
         if site is not None and not (folder / SITE).is_dir():
             freeze(folder, site, briefs, dataset)  # a record made before sites were kept
         return folder
+    return begin_record(editions_dir, manifest, data_folder, generated, site,
+                        dataset).finish(briefs)
+
+
+@dataclass
+class PendingRecord:
+    """A new record written in a temporary folder, all but the site's folder ``later``
+    (the briefs' folder, while the briefs are still being made) and the briefs;
+    :meth:`finish` adds them and renames it into place."""
+
+    tmp: Path
+    folder: Path
+    site: Path | None
+    previous: Path | None
+    later: str | None
+
+    def finish(self, briefs: list[Path] = ()) -> Path:
+        if self.site is not None:
+            (self.tmp / BRIEFS).mkdir(exist_ok=True)
+            for pdf in briefs:
+                shutil.copyfile(pdf, self.tmp / BRIEFS / pdf.name)
+            if self.later is not None:
+                _freeze_site(self.tmp / SITE, self.site, self.previous, only=self.later)
+        self.tmp.rename(self.folder)
+        return self.folder
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def begin_record(editions_dir: Path, manifest: dict[str, Any], data_folder: Path,
+                 generated: Path, site: Path | None = None, dataset: Path | None = None,
+                 later: str | None = None) -> PendingRecord:
+    """Write a new record's data, values, manifest, dataset and frozen site (but for the
+    site's folder ``later``) to a temporary folder. The record does not exist until
+    :meth:`PendingRecord.finish`."""
     tmp = editions_dir / f".{manifest['edition_id']}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     (tmp / "data").mkdir(parents=True)
@@ -157,10 +193,13 @@ def record_edition(editions_dir: Path, manifest: dict[str, Any], data_folder: Pa
     (tmp / "values.json").write_text(json.dumps(read_all_glued(generated), indent=1,
                                                 ensure_ascii=False, sort_keys=True))
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
+    previous = None
     if site is not None:
-        _freeze_into(tmp, site, briefs, dataset, _previous_site(editions_dir, manifest))
-    tmp.rename(folder)
-    return folder
+        previous = _previous_site(editions_dir, manifest)
+        if dataset is not None:
+            shutil.copyfile(dataset, tmp / dataset.name)
+        _freeze_site(tmp / SITE, site, previous, skip=later)
+    return PendingRecord(tmp, editions_dir / manifest["edition_id"], site, previous, later)
 
 
 def freeze(record: Path, site: Path, briefs: list[Path] = (),
@@ -201,22 +240,36 @@ def _freeze_into(target: Path, site: Path, briefs: list[Path], dataset: Path | N
         shutil.copyfile(pdf, target / BRIEFS / pdf.name)
     if dataset is not None:
         shutil.copyfile(dataset, target / dataset.name)
+    _freeze_site(target / SITE, site, previous)
+
+
+def _freeze_site(target: Path, site: Path, previous: Path | None, skip: str | None = None,
+                 only: str | None = None) -> None:
+    """Copy ``site`` to ``target``, hard-linking each file that is the same in the
+    ``previous`` frozen site; ``skip`` or ``only`` one top-level folder of it."""
     site = site.resolve()
-    for src in sorted(site.rglob("*")):
-        rel = src.relative_to(site)
-        dest = target / SITE / rel
-        if src.is_dir():
-            dest.mkdir(parents=True, exist_ok=True)
-            continue
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        twin = previous / rel if previous is not None else None
-        if twin is not None and twin.is_file() and _same_file(src, twin):
-            try:
-                os.link(twin, dest)
-                continue
-            except OSError:  # another file system, or no hard links: copy instead
-                pass
-        shutil.copyfile(src, dest)
+    top = site / only if only is not None else site
+    if not top.is_dir():
+        return
+    # os.walk, not Path.rglob: it knows folders from files without a stat of each, and
+    # each folder is made once (about 0.05 s of a site's 330 files).
+    for folder, dirs, files in os.walk(top):
+        rel_folder = Path(folder).relative_to(site)
+        if skip is not None and folder == str(site):
+            dirs[:] = [d for d in dirs if d != skip]
+            files = [f for f in files if f != skip]
+        (target / rel_folder).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            src, rel = Path(folder, name), rel_folder / name
+            dest = target / rel
+            twin = previous / rel if previous is not None else None
+            if twin is not None and twin.is_file() and _same_file(src, twin):
+                try:
+                    os.link(twin, dest)
+                    continue
+                except OSError:  # another file system, or no hard links: copy instead
+                    pass
+            shutil.copyfile(src, dest)
 
 
 def _same_file(a: Path, b: Path) -> bool:

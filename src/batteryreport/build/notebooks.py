@@ -18,12 +18,16 @@ from __future__ import annotations
 
 import ast
 import functools
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import asdict, dataclass
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from batteryreport import REPO_ROOT
+
+if TYPE_CHECKING:  # imported where a notebook is read: the build's own process need not
+    import nbformat
 
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 
@@ -61,6 +65,8 @@ def _jupytext_version() -> str:
 def warm_validator() -> None:
     """Compile the notebook format's validator (about 0.1 s, on a process's first
     validated read), ahead of the first read that needs it."""
+    import nbformat
+
     nbformat.validate(nbformat.v4.new_notebook())
 
 
@@ -72,11 +78,11 @@ def warm_reader() -> None:
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
+    import nbformat
+    from nbformat import reader
+
     if path.suffix == ".ipynb":
         return nbformat.read(path, as_version=4)
-    import hashlib
-
-    from nbformat import reader
 
     text = path.read_bytes()
     key = hashlib.sha256(text + _jupytext_version().encode()).hexdigest()
@@ -138,9 +144,37 @@ def run_keys(nb: nbformat.NotebookNode, source: Path) -> tuple[str, ...]:
                      "dict literal of the run parameters its chapter uses")
 
 
+# What discover() found, by the notebooks' bytes and the code that reads them: a build
+# that finds them unchanged neither reads them nor imports nbformat (about 0.1 s before
+# the analysis can start). Derived data; safe to delete.
+SPECS_CACHE = REPO_ROOT / ".cache" / "notebook-specs"
+
+
 def discover(folder: Path = NOTEBOOKS_DIR) -> list[NotebookSpec]:
+    from batteryreport.build.code import code_hash
+
+    paths = sorted(list(folder.glob("*.md")) + list(folder.glob("*.ipynb")))
+    h = hashlib.sha256(code_hash().encode() + str(folder.resolve()).encode())
+    requirements = REPO_ROOT / "requirements.txt"  # (pins jupytext, which parses them)
+    if requirements.is_file():
+        h.update(hashlib.sha256(requirements.read_bytes()).digest())
+    for path in paths:
+        h.update(hashlib.sha256(path.name.encode() + b"\0" + path.read_bytes()).digest())
+    cached = SPECS_CACHE / f"{h.hexdigest()}.json"
+    try:
+        return [NotebookSpec(**{**d, "source": Path(d["source"]), "tables": tuple(d["tables"]),
+                                "parameters": tuple(d["parameters"])})
+                for d in json.loads(cached.read_text(encoding="utf-8"))]
+    except Exception:  # noqa: BLE001, S110 (not found yet, or a damaged entry: read them)
+        pass
+    specs = _discover(paths)
+    _keep(cached, json.dumps([{**asdict(s), "source": str(s.source)} for s in specs]))
+    return specs
+
+
+def _discover(paths: list[Path]) -> list[NotebookSpec]:
     specs = []
-    for path in sorted(list(folder.glob("*.md")) + list(folder.glob("*.ipynb"))):
+    for path in paths:
         nb = read_notebook(path)
         meta = nb.metadata.get("batteryreport")
         if meta is None:
@@ -170,6 +204,8 @@ def discover(folder: Path = NOTEBOOKS_DIR) -> list[NotebookSpec]:
 def export_code(folder: Path, out: Path) -> list[Path]:
     """Each notebook's code cells as an .ipynb file for the linter (ruff reads notebooks
     cell by cell, so imports after the parameters cell are fine). Returns the files."""
+    import nbformat
+
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for path in sorted(folder.glob("*.md")) + sorted(folder.glob("*.ipynb")):

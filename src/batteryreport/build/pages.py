@@ -15,7 +15,6 @@ import pandas as pd
 import yaml
 
 from batteryreport.build.address import PUBLIC_SCENARIO, edition_folder
-from batteryreport.build.sphinxext import cite_date, source_label
 from batteryreport.core.errors import DataError, Problem
 from batteryreport.data import (
     package_descriptor,
@@ -25,7 +24,7 @@ from batteryreport.data import (
     table_names,
 )
 from batteryreport.data.params import RunParams
-from batteryreport.present.text import md_inline, one_line, web_url
+from batteryreport.present.text import cite_date, md_inline, one_line, source_label, web_url
 
 # Data text goes into these pages only through _cell (escaped, one line). Identifiers that
 # become parts of roles, targets or paths must be plain slugs: checked, never escaped.

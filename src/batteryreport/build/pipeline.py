@@ -37,11 +37,14 @@ from typing import Any
 from batteryreport.build import kernels, site
 from batteryreport.build.address import public_url
 from batteryreport.build.code import code_hash as package_code_hash
-from batteryreport.build.editions import SITE, record_edition
+from batteryreport.build.editions import SITE, PendingRecord, begin_record, record_edition
 from batteryreport.build.faults import checkpoint
 from batteryreport.build.helpers import Helper, HelperError
 from batteryreport.build.notebooks import NotebookSpec, discover
 from batteryreport.build.publish import (
+    KEEP_RELEASES,
+    PendingRelease,
+    begin_stage,
     migrate,
     prune,
     prune_orphan_editions,
@@ -401,7 +404,7 @@ def brief_site_name(path: Path, scenario: str) -> str:
 def copy_briefs_into_site(layout: Layout, briefs: list[Path], scenario: str) -> None:
     """Put the briefs where the pages' ``{brief}`` links point, and check that every brief
     a page links was made (a missing one stops the build, naming the page)."""
-    from batteryreport.build.sphinxext import BRIEFS_DIR, BRIEFS_LINKED
+    from batteryreport.build.address import BRIEFS_DIR, BRIEFS_LINKED
 
     folder = layout.work / "html" / BRIEFS_DIR
     folder.mkdir(parents=True, exist_ok=True)
@@ -571,6 +574,31 @@ def _record_inputs(layout: Layout, inputs: str, report: BuildReport) -> None:
     os.replace(tmp, layout.cache / LAST_BUILD)
 
 
+def _begin_publishing(layout: Layout, manifest: dict[str, Any], data_folder: Path,
+                      pruned: bool) -> tuple[PendingRecord, PendingRelease] | None:
+    """Prune old releases and unlisted records (keeping room for the release this build
+    adds), unless ``pruned`` while the notebooks ran; then, for a new edition, write its
+    record and stage its release, all but the briefs and the site's briefs' folder: the
+    build finishes both once the briefs are made. None when the edition has a record
+    already (it is then published as before)."""
+    from batteryreport.build.address import BRIEFS_DIR
+
+    if not pruned:
+        prune(layout.build, keep=KEEP_RELEASES - 1)
+    if (store(layout.build) / manifest["edition_id"]).exists():
+        return None
+    html = layout.work / "html"
+    record = begin_record(store(layout.build), manifest, data_folder, layout.generated,
+                          site=html, dataset=dataset_file(layout, manifest),
+                          later=BRIEFS_DIR)
+    try:
+        release = begin_stage(layout.build, record.tmp / SITE, linked=True, later=BRIEFS_DIR)
+    except BaseException:
+        record.abandon()
+        raise
+    return record, release
+
+
 def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs: int,
                      only: list[str] | None, report: BuildReport, start: float,
                      briefs: Helper, sphinx: Helper,
@@ -578,6 +606,7 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
     t = time.perf_counter()
     early = ThreadPoolExecutor(max_workers=1, thread_name_prefix="data-pages")
     data_pages_written: list[Future] = []  # while the notebooks run, if some run
+    pruned: list[Future] = []
 
     def before_running() -> None:
         # A notebook that runs may draw its charts differently: the briefs' process starts
@@ -588,6 +617,8 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
         # for the notebooks (their processes run them), not after.
         data_pages_written.append(early.submit(_write_data_pages, layout.generated,
                                                data_folder))
+        # And the old releases are pruned then (keeping room for the one this build adds).
+        pruned.append(early.submit(prune, layout.build, keep=KEEP_RELEASES - 1))
 
     try:
         report.results = run_notebooks(layout, params, data_folder, jobs, only,
@@ -608,7 +639,7 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
     site_error: Exception | None = None
     briefs_error: Exception | None = None
     briefs.submit(make_briefs, layout, params, data_folder, manifest)
-    for written in data_pages_written:
+    for written in data_pages_written + pruned:
         written.result()  # (its error, if any, is the build's)
     write_book_pages(layout, params, data_folder, manifest, base, published,
                      data_pages=not data_pages_written)
@@ -621,6 +652,11 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
             sphinx.run(site.build, *site_folders(layout), site_env(data_folder))
         except Exception as exc:
             site_error = exc
+    # While the briefs are still being made (the longer branch when a chart changed), the
+    # publishing that does not need them is done: old releases pruned, the site frozen
+    # into the edition's record and staged as a release, all but the briefs' folder.
+    pending = _begin_publishing(layout, manifest, data_folder, pruned=bool(pruned)) \
+        if site_due and site_error is None else None
     try:
         report.briefs, briefs_seconds = briefs.result()
     except (InputError, HelperError) as exc:  # a brief's own problem, or its process died
@@ -637,6 +673,8 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
     if briefs_error is not None:
         print(f"error: {briefs_error}", file=sys.stderr)
     if site_error is not None or briefs_error is not None:
+        for part in pending or ():
+            part.abandon()
         report.site = "failed"
         report.seconds = time.perf_counter() - start
         return report
@@ -647,20 +685,27 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
     if not site_due:
         report.site = "up to date"
     else:
-        # Stage the site, the briefs and the edition, then publish all three at once.
+        # Finish the edition's record and the release, then publish all three at once.
         checkpoint("site")
-        unfrozen = not (store(layout.build) / manifest["edition_id"] / SITE).is_dir()
-        record = record_edition(store(layout.build), manifest, data_folder, layout.generated,
-                                site=layout.work / "html", briefs=report.briefs,
-                                dataset=dataset_file(layout, manifest))
-        checkpoint("edition")
-        # The record holds this very site and these briefs when it froze them just now.
-        release = stage(layout.build, layout.work / "html", report.briefs, manifest, key,
-                        frozen=record if unfrozen else None)
+        if pending is not None:
+            record_part, release_part = pending
+            record = record_part.finish(report.briefs)
+            checkpoint("edition")
+            release = release_part.finish(report.briefs, manifest, key,
+                                          later_from=record / SITE)
+        else:
+            unfrozen = not (store(layout.build) / manifest["edition_id"] / SITE).is_dir()
+            record = record_edition(store(layout.build), manifest, data_folder,
+                                    layout.generated, site=layout.work / "html",
+                                    briefs=report.briefs,
+                                    dataset=dataset_file(layout, manifest))
+            checkpoint("edition")
+            # (linked to the record's site when this build froze it just now)
+            release = stage(layout.build, layout.work / "html", report.briefs, manifest, key,
+                            frozen=record if unfrozen else None)
         checkpoint("staged")
         switch(layout.build, release)
         checkpoint("switched")
-        prune(layout.build)
         report.site = "built"
     report.stages["site"] = time.perf_counter() - t
     report.stages["briefs"] = briefs_seconds  # alongside the site, in a process of its own

@@ -27,6 +27,7 @@ import datetime as dt
 import json
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -100,34 +101,71 @@ def stage(build: Path, html: Path, briefs: list[Path], manifest: dict[str, Any],
     was stopped between the two)."""
     from batteryreport.build.editions import SITE
 
+    site = html if frozen is None else frozen / SITE
+    return begin_stage(build, site, linked=frozen is not None).finish(briefs, manifest,
+                                                                      site_key)
+
+
+@dataclass
+class PendingRelease:
+    """A release folder being staged: its site, but for the folder ``later`` (the briefs'
+    folder of the site, while the briefs are still being made). :meth:`finish` adds it
+    (from ``later_from``, when given: the site's final place), the briefs and the editions,
+    and renames the folder into place."""
+
+    build: Path
+    tmp: Path
+    stamp: str
+    site: Path
+    linked: bool
+    later: str | None
+
+    def finish(self, briefs: list[Path], manifest: dict[str, Any], site_key: str,
+               later_from: Path | None = None) -> Path:
+        if self.later is not None:
+            source = (later_from or self.site) / self.later
+            if source.is_dir():
+                shutil.copytree(source, self.tmp / "html" / self.later, dirs_exist_ok=True,
+                                copy_function=_link_or_copy if self.linked
+                                else shutil.copy2)
+        (self.tmp / "briefs").mkdir()
+        for pdf in briefs:
+            shutil.copyfile(pdf, self.tmp / "briefs" / pdf.name)
+        editions = published_editions(self.build)
+        if manifest["edition_id"] not in editions:
+            editions.append(manifest["edition_id"])
+        (self.tmp / "editions").mkdir()
+        for edition in editions:
+            if not (store(self.build) / edition / "manifest.json").exists():
+                raise RuntimeError(f"edition {edition} has no record in {store(self.build)}")
+            os.symlink(Path("..", "..", "..", "store", "editions", edition),
+                       self.tmp / "editions" / edition)
+        record = {"edition_id": manifest["edition_id"], "scenario": manifest["scenario"],
+                  "site_key": site_key, "editions": editions,
+                  "briefs": [p.name for p in briefs]}
+        (self.tmp / RELEASE_FILE).write_text(json.dumps(record, indent=1), encoding="utf-8")
+        target = self.build / "releases" / self.stamp
+        self.tmp.rename(target)
+        return target
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def begin_stage(build: Path, site: Path, linked: bool, later: str | None = None
+                ) -> PendingRelease:
+    """Start a release folder with a copy of ``site`` (hard links when ``linked``: a
+    frozen record's site), leaving out its top-level folder ``later``."""
     releases = build / "releases"
     releases.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
     tmp = releases / f".{stamp}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
-    if frozen is None:
-        shutil.copytree(html, tmp / "html")
-    else:
-        shutil.copytree(frozen / SITE, tmp / "html", copy_function=_link_or_copy)
-    (tmp / "briefs").mkdir()
-    for pdf in briefs:
-        shutil.copyfile(pdf, tmp / "briefs" / pdf.name)
-    editions = published_editions(build)
-    if manifest["edition_id"] not in editions:
-        editions.append(manifest["edition_id"])
-    (tmp / "editions").mkdir()
-    for edition in editions:
-        if not (store(build) / edition / "manifest.json").exists():
-            raise RuntimeError(f"edition {edition} has no record in {store(build)}")
-        os.symlink(Path("..", "..", "..", "store", "editions", edition),
-                   tmp / "editions" / edition)
-    record = {"edition_id": manifest["edition_id"], "scenario": manifest["scenario"],
-              "site_key": site_key, "editions": editions,
-              "briefs": [p.name for p in briefs]}
-    (tmp / RELEASE_FILE).write_text(json.dumps(record, indent=1), encoding="utf-8")
-    target = releases / stamp
-    tmp.rename(target)
-    return target
+    shutil.copytree(site, tmp / "html", copy_function=_link_or_copy if linked
+                    else shutil.copy2,
+                    ignore=(lambda folder, names: [later] if later in names
+                            and Path(folder) == site else []) if later else None)
+    return PendingRelease(build, tmp, stamp, site, linked, later)
 
 
 def _link_or_copy(src: str | Path, dest: str | Path) -> None:

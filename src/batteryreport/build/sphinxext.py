@@ -37,8 +37,9 @@ from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from batteryreport.build.address import BRIEFS_DIR, BRIEFS_LINKED
 from batteryreport.present.glue import read_glued
-from batteryreport.present.text import json_for_html, one_line, web_url
+from batteryreport.present.text import cite_date, json_for_html, one_line, source_label, web_url
 
 GENERATED = "book/_generated"
 LONG_TEXT = 80  # a glued text longer than this is a sentence, not a number
@@ -61,13 +62,6 @@ def _glued(path: str, mtime: float) -> dict[str, dict[str, Any]]:
     return read_glued(Path(path))
 
 
-def cite_date(date: Any, precision: object) -> str:
-    """A source's date as a citation shows it: "2021" for a year, else "May 2021"."""
-    if date is None or str(date) == "NaT":
-        return ""
-    return date.strftime("%Y" if str(precision) == "year" else "%b %Y")
-
-
 @functools.lru_cache(maxsize=4)
 def _sources(folder: str) -> dict[str, dict[str, str]]:
     """Source id -> publisher, short date, title and web address (data text, unescaped).
@@ -83,10 +77,6 @@ def _sources(folder: str) -> dict[str, dict[str, str]]:
                                     "t": one_line(row["title"]),
                                     "u": web_url(row["url"]) or ""}
             for row in rows}
-
-
-def source_label(source_id: str) -> str:
-    return f"src-{source_id}"
 
 
 def _lookup(env: Any, text: str) -> tuple[Path, str]:
@@ -127,8 +117,6 @@ def num_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     return [glued_node(path.stem, key, record)], []
 
 
-BRIEFS_DIR = "_briefs"  # in the site's output; the build copies the PDFs there
-BRIEFS_LINKED = "briefs-linked.json"  # in the doctree folder: what the pages link
 _BRIEF_NAME = re.compile(r"[a-z0-9_]{1,64}")
 
 

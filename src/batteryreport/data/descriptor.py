@@ -244,10 +244,16 @@ def _meta(res: dict[str, Any]) -> TableMeta:
     )
 
 
+@functools.cache
+def _metas(folder: Path) -> dict[str, TableMeta]:
+    # Made once per descriptor: the pages and the records ask for each table's many times.
+    return {res["name"]: _meta(res) for res in _package(folder)["resources"]}
+
+
 def table_meta(name: str, folder: Path | None = None) -> TableMeta:
-    for res in package_descriptor(folder)["resources"]:
-        if res["name"] == name:
-            return _meta(res)
+    metas = _metas((folder or data_dir()).resolve())
+    if name in metas:
+        return metas[name]
     raise KeyError(f"no table named {name!r} in {(folder or data_dir()) / DESCRIPTOR}")
 
 

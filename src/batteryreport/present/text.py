@@ -78,3 +78,15 @@ def web_url(url: object) -> str | None:
     rest = s.split("://", 1)[1]
     host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
     return s if host and not host.startswith("@") else None
+
+
+def cite_date(date: Any, precision: object) -> str:
+    """A source's date as a citation shows it: "2021" for a year, else "May 2021"."""
+    if date is None or str(date) == "NaT":
+        return ""
+    return date.strftime("%Y" if str(precision) == "year" else "%b %Y")
+
+
+def source_label(source_id: str) -> str:
+    """The anchor of a source's entry on the sources page."""
+    return f"src-{source_id}"

@@ -58,3 +58,93 @@ def test_the_data_pages_written_early_are_those_written_with_the_edition(tmp_pat
     files = sorted(p.relative_to(together) for p in together.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(early) for p in early.rglob("*") if p.is_file())
     assert all((together / f).read_bytes() == (early / f).read_bytes() for f in files)
+
+
+def _tree(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Each file under ``folder``: its bytes and its inode."""
+    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_ino)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_record_and_release_finished_once_the_briefs_are_made_are_those_made_at_once(
+        tmp_path):
+    # While the briefs are made, the build freezes and stages the site but for its briefs'
+    # folder; finished, the record and the release are those made in one go after the
+    # briefs, sharing the same files with the previous edition and with each other.
+    from batteryreport.build.editions import SITE, begin_record, record_edition
+    from batteryreport.build.publish import begin_stage, stage, store
+
+    site, generated = tmp_path / "html", tmp_path / "generated"
+    generated.mkdir()
+    for rel, text in {"index.html": "<p>1</p>", "_static/theme.css": "body{}",
+                      "_briefs/summary.pdf": "%PDF 1", "_briefs/old.pdf": "%PDF old"}.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text)
+    brief = tmp_path / "summary.pdf"
+    brief.write_text("%PDF 2")
+
+    def manifest(n):
+        return {"edition_id": f"20261130-default-{n}", "edition_number": n,
+                "built_on": "2026-11-30", "scenario": "default"}
+
+    at_once, in_two = tmp_path / "at_once" / "_build", tmp_path / "in_two" / "_build"
+    for build in (at_once, in_two):
+        record_edition(store(build), manifest(1), MINIDATA, generated, site=site,
+                       briefs=[brief])
+    (site / "index.html").write_text("<p>2</p>")
+    (site / "_briefs" / "summary.pdf").write_text("%PDF 2")  # once the briefs are made
+
+    record = record_edition(store(at_once), manifest(2), MINIDATA, generated, site=site,
+                            briefs=[brief])
+    release = stage(at_once, site, [brief], manifest(2), "key", frozen=record)
+
+    (site / "_briefs" / "summary.pdf").write_text("%PDF 1")  # still the last build's
+    pending = begin_record(store(in_two), manifest(2), MINIDATA, generated, site=site,
+                           later="_briefs")
+    staging = begin_stage(in_two, pending.tmp / SITE, linked=True, later="_briefs")
+    assert not (store(in_two) / manifest(2)["edition_id"]).exists()
+    (site / "_briefs" / "summary.pdf").write_text("%PDF 2")  # the briefs, made
+    record_two = pending.finish([brief])
+    release_two = staging.finish([brief], manifest(2), "key", later_from=record_two / SITE)
+
+    def linked(folder, to):  # files of ``folder`` that are files of ``to`` (hard links)
+        return {k for k, (_, ino) in _tree(folder).items()
+                if (to / k).exists() and (to / k).stat().st_ino == ino}
+
+    def contents(folder):
+        return {k: data for k, (data, _) in _tree(folder).items()}
+
+    old, old_two = (store(b) / manifest(1)["edition_id"] / SITE for b in (at_once, in_two))
+    assert contents(record_two) == contents(record)
+    assert contents(release_two) == contents(release)
+    assert linked(record_two / SITE, old_two) == linked(record / SITE, old) \
+        == {"_static/theme.css", "_briefs/old.pdf"}
+    assert linked(release_two / "html", record_two / SITE) \
+        == linked(release / "html", record / SITE) == set(_tree(record / SITE))
+    assert not list(store(in_two).glob(".*")) and not list((in_two / "releases").glob(".*"))
+
+
+def test_notebooks_found_are_kept_and_found_again_when_their_text_changes(tmp_path,
+                                                                           monkeypatch):
+    # What the notebooks declare is kept by their bytes: read back, no notebook is read
+    # (nor nbformat imported); a notebook edited is read again.
+    import shutil
+
+    folder = tmp_path / "notebooks"
+    shutil.copytree(REPO / "notebooks", folder)
+    monkeypatch.setattr(notebooks, "SPECS_CACHE", tmp_path / "specs")
+    found = notebooks.discover(folder)
+    assert {s.name for s in found} == {p.stem for p in folder.glob("*.md")}
+    read = notebooks.read_notebook
+    monkeypatch.setattr(notebooks, "read_notebook", lambda p: pytest.fail(f"read {p}"))
+    assert notebooks.discover(folder) == found
+    page = folder / "recycling.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("order:", "order: 99 #",
+                                                              1), encoding="utf-8")
+    with pytest.raises(pytest.fail.Exception):
+        notebooks.discover(folder)
+    monkeypatch.setattr(notebooks, "read_notebook", read)
+    again = notebooks.discover(folder)
+    assert [s for s in again if s.name != "recycling"] == \
+        [s for s in found if s.name != "recycling"]
+    assert next(s for s in again if s.name == "recycling").order == 99

@@ -32,3 +32,12 @@ def test_no_pandas(code):
 def test_the_dataframe_readers_still_come_from_the_data_layer():
     assert "pandas" in loaded("from batteryreport.data import load_table")
     assert "pandas" in loaded("import batteryreport.data as d; d.sources")
+
+
+def test_the_build_process_imports_neither_the_notebook_format_nor_sphinx():
+    # The build's own process waits for its imports before it can analyse: the notebook
+    # format (read only when the notebooks change, build/notebooks.py) and Sphinx (the
+    # site's process) are not among them.
+    modules = loaded("import batteryreport.build.pipeline, batteryreport.build.pages, "
+                     "batteryreport.build.editions, batteryreport.build.publish")
+    assert not modules & {"nbformat", "sphinx", "docutils", "jupytext", "altair"}
