@@ -317,3 +317,25 @@ def test_a_job_given_to_a_helper_that_died_is_an_error_of_the_helper():
         helper.post(os.getpid)
         with pytest.raises(HelperError, match="the test process died"):
             helper.run(abs, -3)
+
+
+def test_a_runner_with_a_standby_forks_only_if_the_standby_cannot_be_taken(tmp_path):
+    # A build that found a standby runner waiting takes it when a notebook is due; if
+    # it cannot be taken, the build forks its runner then. Unused, neither happens.
+    import multiprocessing
+
+    unused = kernels.Runner(standby=lambda: pytest.fail("taken with no notebook due"))
+    assert multiprocessing.active_children() == []
+    unused.close()
+    asked = []
+    runner = kernels.Runner(standby=lambda: asked.append("take"))  # (None: not taken)
+    assert multiprocessing.active_children() == [] and asked == []
+    spec = notebook(tmp_path, "first", "import os\nprint(os.getppid(), x)")
+    with runner:
+        done = {t.output.name: e for t, _, e in runner.run(
+            [kernels.Task(spec, {"x": 3}, tmp_path / "first.ipynb")], 1, {}, tmp_path,
+            tmp_path / "logs")}
+        assert done == {"first.ipynb": ""} and asked == ["take"] and not runner.kept
+        parent, x = outputs(tmp_path / "first.ipynb").split()
+        assert int(parent) != os.getpid() and x == "3"  # forked from the runner
+    assert multiprocessing.active_children() == []

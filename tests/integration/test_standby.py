@@ -200,7 +200,7 @@ def test_the_next_build_takes_the_standbys_and_builds_the_same(tmp_path):
         for root in (kept, fresh):  # a number changes
             set_cell(root / "data" / "capacity.csv", "1", "installed_gwh", "1.9")
         out = _build(kept, ON)
-        assert "set up ahead by the last build: site, briefs" in out.stdout
+        assert "set up ahead by the last build: notebooks, site, briefs" in out.stdout
         _build(fresh, {})
         assert _outputs(kept) == _outputs(fresh)
         pages = "".join(p.read_text() for p in (kept / "_build" / "html").rglob("*.html"))

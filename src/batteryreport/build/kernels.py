@@ -12,7 +12,10 @@ and its data passed validation, before it imports the pipeline: the runner impor
 notebooks need (about 0.6 s) on the other core while the build imports, validates and
 analyses, instead of after, when the notebooks are due. A build that then finds no notebook
 to run stops it at once. (``pipeline.build`` called without it, as the tests do, forks one
-when some notebook's inputs changed.)
+when some notebook's inputs changed.) When the last build of the checkout left a runner on
+standby (:mod:`batteryreport.build.standby`), set up from the same code, environment and
+files, the build forks none: it takes the standby when the first notebook is due, and the
+notebooks are forked from it, the same way (:func:`serve`).
 
 A notebook still shares nothing with the build or with another notebook: its child
 starts with an empty namespace, the environment names only its own tables, and all that
@@ -32,7 +35,7 @@ import importlib
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -122,9 +125,24 @@ class Runner:
     """The process the notebooks are forked from: a fork of the build, made before the
     build analyses the chapters, which imports what the notebooks need (:func:`prepare`)
     meanwhile. :meth:`run` is :func:`run` done there. It exits with the build, and a
-    notebook's process with it."""
+    notebook's process with it.
 
-    def __init__(self) -> None:
+    With ``standby`` (a function that takes over a runner an earlier build left set up,
+    :mod:`batteryreport.build.standby`, and returns its connection and process, or None),
+    no fork is made until :meth:`start`, which takes the standby, and forks only if it
+    cannot be taken; a build that runs no notebook leaves the standby waiting."""
+
+    name = "notebooks"
+
+    def __init__(self, standby: Callable[[], tuple[Any, Any] | None] | None = None) -> None:
+        self.kept = False  # a standby's
+        self._standby = standby
+        self._conn: Any = None
+        self._process: Any = None
+        if standby is None:
+            self._fork()
+
+    def _fork(self) -> None:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
@@ -134,8 +152,23 @@ class Runner:
         self._process.start()
         child.close()
 
+    def start(self) -> None:
+        """Take the standby, or fork (before the build starts a thread of its own: a
+        fork copies only the thread that makes it)."""
+        if self._conn is not None:
+            return
+        try:
+            taken = self._standby() if self._standby is not None else None
+        except Exception:  # noqa: BLE001 (a standby that cannot be taken: a fork instead)
+            taken = None
+        if taken is None:
+            self._fork()
+        else:
+            (self._conn, self._process), self.kept = taken, True
+
     def run(self, tasks: list[Task], jobs: int, env: dict[str, str], cwd: Path,
             logs: Path) -> Iterator[tuple[Task, float, str]]:
+        self.start()
         left = dict(enumerate(tasks))
         try:
             self._conn.send((tasks, jobs, env, cwd, logs))
@@ -151,13 +184,17 @@ class Runner:
 
     def close(self) -> None:
         """Stop the runner, whatever it is doing, and any notebook still running."""
+        if self._conn is None:  # never started (its standby, if any, still waits)
+            return
         self._conn.close()
         if self._process.is_alive():
             self._process.terminate()
             self._process.join(timeout=5)
             if self._process.is_alive():  # its SIGTERM was caught by the code it ran
                 self._process.kill()
-        self._process.join()
+                self._process.join(timeout=5)
+        if not self.kept:
+            self._process.join()
 
     def __enter__(self) -> Runner:
         return self
@@ -167,21 +204,26 @@ class Runner:
 
 
 def _runner(conn: Any, builds_end: Any) -> None:
-    import signal
-    import sys
-
     from batteryreport.build.faults import exit_with_parent
 
     builds_end.close()  # (inherited): the build closing its end is this end's EOF
+    exit_with_parent()
+    # Not niced, unlike the helpers: the notebooks it forks are the build's critical path
+    # (niced, one lost the CPU to the build's own thread writing the data pages).
+    prepare()
+    serve(conn)
+
+
+def serve(conn: Any) -> None:
+    """Run the notebooks the build sends, saying as each finishes, until the build is
+    done (in the runner the build forked, or in a standby the build took)."""
+    import signal
+    import sys
 
     def stop(*_: object) -> None:
         sys.exit(143)  # through run()'s clean-up, which stops the notebooks' processes
 
     signal.signal(signal.SIGTERM, stop)
-    exit_with_parent()
-    # Not niced, unlike the helpers: the notebooks it forks are the build's critical path
-    # (niced, one lost the CPU to the build's own thread writing the data pages).
-    prepare()
     while True:
         try:
             tasks, jobs, env, cwd, logs = conn.recv()

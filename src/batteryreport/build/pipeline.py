@@ -347,16 +347,21 @@ def _run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: i
     tasks = [kernels.Task(spec, notebook_params(spec, params),
                           store / f"{kept_as[spec.name]}.ipynb") for spec, key in todo]
     keys = {spec.name: key for spec, key in todo}
-    if tasks and before_running is not None:
-        before_running()
-    for task in tasks:
-        _say(f"  running  {task.spec.name}")
-    finished = contextlib.closing(runner.run(
-        tasks, jobs, kernels.notebook_env(data_folder, results_dir), layout.generated,
-        layout.work / "logs"))  # closed even if this loop stops: no notebook runs on
-    with finished as results_of:  # (nor its process)
-        for task, seconds, error in results_of:
-            _record_notebook(layout, task, seconds, error, keys, results, state)
+    if not tasks:
+        runner.close()  # every result as before: no notebook runs (a standby still waits)
+    else:
+        # Its standby taken, or forked: before this process starts a thread of its own.
+        runner.start()
+        if before_running is not None:
+            before_running()
+        for task in tasks:
+            _say(f"  running  {task.spec.name}")
+        finished = contextlib.closing(runner.run(
+            tasks, jobs, kernels.notebook_env(data_folder, results_dir), layout.generated,
+            layout.work / "logs"))  # closed even if this loop stops: no notebook runs on
+        with finished as results_of:  # (nor its process)
+            for task, seconds, error in results_of:
+                _record_notebook(layout, task, seconds, error, keys, results, state)
     state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
     return [results[s.name] for s in specs]
 
@@ -380,19 +385,6 @@ def site_key(layout: Layout, params: RunParams) -> str:
     settings = json.dumps(params.for_papermill(), sort_keys=True).encode()
     return _sha([str(p.relative_to(layout.root)).encode() + p.read_bytes() for p in files]
                 + [code_hash().encode(), settings, str(public_url(layout.root)).encode()])
-
-
-def make_briefs(layout: Layout, params: RunParams, data_folder: Path,
-                manifest: dict[str, Any]) -> tuple[list[Path], float]:
-    """Build the PDF briefs from the executed notebooks into the staging folder
-    ``_build/.work/briefs`` (named for the scenario). Runs in a process of its own while
-    Sphinx builds the site; returns the briefs and the seconds taken. Nothing is published
-    here: the release (:mod:`batteryreport.build.publish`) takes them with the site."""
-    from batteryreport.build.briefs import build_briefs
-
-    start = time.perf_counter()
-    paths = build_briefs(layout, params, data_folder, layout.work / "briefs", manifest)
-    return paths, time.perf_counter() - start
 
 
 def brief_site_name(path: Path, scenario: str) -> str:
@@ -638,6 +630,8 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
     manifest, base, published = plan_book(layout, params, data_folder)
     site_error: Exception | None = None
     briefs_error: Exception | None = None
+    from batteryreport.build.briefs import make_briefs
+
     briefs.submit(make_briefs, layout, params, data_folder, manifest)
     for written in data_pages_written + pruned:
         written.result()  # (its error, if any, is the build's)
@@ -678,7 +672,7 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
         report.site = "failed"
         report.seconds = time.perf_counter() - start
         return report
-    report.ready = [h.name for h in (sphinx, briefs) if getattr(h, "kept", False)]
+    report.ready = [h.name for h in (runner, sphinx, briefs) if getattr(h, "kept", False)]
     if report.briefs:
         _say(f"  briefs   {len(report.briefs)} PDF(s) made")
     checkpoint("briefs")

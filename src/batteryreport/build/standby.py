@@ -1,12 +1,15 @@
-"""Helpers on standby: a build leaves its two helper processes' successors set up, so that
-the next build of the checkout finds Sphinx and the briefs' renderers ready.
+"""Helpers on standby: a build leaves its two helper processes' successors set up, and a
+notebooks' runner, so that the next build of the checkout finds Sphinx, the briefs'
+renderers and the notebooks' imports ready.
 
 Setting the helpers up (importing Sphinx and its extensions, reading the configuration and
 the saved environment; importing Typst and starting vl-convert) takes about 2.5 s of CPU.
 A build that follows an edit used to pay it again, on a machine with two cores, while it
 analysed and ran the notebooks. Now, when a build of the ``build``, ``briefs`` or
 ``publish`` command ends, it starts one standby process per helper, which sets up at once
-(while the maintainer edits the next file) and waits. The next build takes them over.
+(while the maintainer edits the next file) and waits. The next build takes them over. The
+runner's standby (:mod:`batteryreport.build.kernels`) imports what the notebooks need, as
+the runner a build forks does; taken, it runs the build's notebooks in forks of itself.
 
 A standby is used only if nothing it was set up from has changed:
 
@@ -63,7 +66,7 @@ VOLATILE_ENV = frozenset({"_", "OLDPWD", "SHLVL", "PWD", "TERM_SESSION_ID"})
 CONNECT_SECONDS = 2.0  # a standby just started takes this long at most to listen
 ANSWER_SECONDS = 5.0  # a standby says whether it is taken within this
 BIND_SECONDS = 20.0  # a replaced standby may hold the address until its set-up is done
-ROLES = ("briefs", "site")  # the helpers a build starts (build/start.py)
+ROLES = ("briefs", "site", "notebooks")  # the helpers and the notebooks' runner (start.py)
 MARK = b"batteryreport.build.standby"
 
 
@@ -189,13 +192,15 @@ def stop_all(cache: Path, wait_seconds: float = 5.0) -> None:
 
 
 def launch(folder: Path, role: str, setup: Callable[..., None], args: tuple, niceness: int,
-           env: dict[str, str], code: str, then: tuple[Callable[[], None], ...] = ()) -> None:
+           env: dict[str, str], code: str, then: tuple[Callable[[], None], ...] = (),
+           serve: Callable[[Any], None] | None = None) -> None:
     """Start a standby for ``role`` (replacing any other), set up by ``setup(*args)`` and
-    then each of ``then``, in environment ``env`` (the build's, as it started)."""
+    then each of ``then``, in environment ``env`` (the build's, as it started). Taken, it
+    serves the build with ``serve(connection)`` (by default a helper's jobs)."""
     stop(folder, role)
     folder.mkdir(parents=True, exist_ok=True)
     authkey = secrets.token_bytes(32)
-    config = {"role": role, "setup": setup, "args": args, "then": then,
+    config = {"role": role, "setup": setup, "args": args, "then": then, "serve": serve,
               "niceness": niceness, "key": key_of(role, setup, args, env, code),
               "code": code, "address": _address(folder, role), "authkey": authkey,
               "folder": str(folder),
@@ -418,14 +423,18 @@ def _watch_build(pid: int) -> None:
     threading.Thread(target=watch, name="exit-with-build", daemon=True).start()
 
 
-def _serve_taken(conn: Any, build_pid: int) -> None:
+def _serve_taken(conn: Any, build_pid: int, serve: Callable[[Any], None] | None) -> None:
     from batteryreport.build.helpers import serve_jobs
 
     _watch_build(build_pid)
-    serve_jobs(conn)
+    code = 0
+    try:
+        (serve or serve_jobs)(conn)
+    except SystemExit as exc:  # stopped by the build (the runner's SIGTERM)
+        code = exc.code if isinstance(exc.code, int) else 1
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(0)  # the build is done with it: no tearing down of what it set up
+    os._exit(code)  # the build is done with it: no tearing down of what it set up
 
 
 def _set_up(config: dict[str, Any]) -> None:
@@ -538,7 +547,7 @@ def main(launch_file: str) -> int:
             pickle.dump({**config, "fd": fd, "build_pid": build_pid}, fh)
         os.execv(sys.executable, [sys.executable, "-m", "batteryreport.build.standby",
                                   "--again", str(config_file)])
-    _serve_taken(conn, build_pid)
+    _serve_taken(conn, build_pid, config.get("serve"))
     return 0
 
 
@@ -551,7 +560,7 @@ def again(config_file: str) -> int:
     conn = Connection(config["fd"])
     _watch_build(config["build_pid"])
     _set_up(config)
-    _serve_taken(conn, config["build_pid"])
+    _serve_taken(conn, config["build_pid"], config.get("serve"))
     return 0
 
 

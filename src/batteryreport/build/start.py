@@ -103,9 +103,13 @@ def prepare_briefs_process(chart_cache: Path, notebooks: Path) -> None:
     import pypdf  # noqa: F401
     import typst  # noqa: F401
 
-    import batteryreport.data  # noqa: F401
+    # The job's parameters arrive as a RunParams (its module imported to receive them),
+    # and the source register is read with pandas: both imported here, not while the
+    # build waits for the briefs (about 0.3 s).
+    import batteryreport.data.params  # noqa: F401
     import batteryreport.present.glue  # noqa: F401
-    from batteryreport.build.briefs import declared
+    from batteryreport.build.briefs import declared, make_briefs  # noqa: F401
+    from batteryreport.data import sources  # noqa: F401
 
     # Read the notebooks' declarations once, for what that imports (each chapter's module,
     # the notebook schema's validator): the job reads them again, and reports any problem.
@@ -140,6 +144,7 @@ class Role:
     args: tuple
     niceness: int
     then: tuple[Callable[[], None], ...] = ()
+    serve: Callable[[Any], None] | None = None  # what it does once taken (None: jobs)
 
 
 def roles(layout: Layout, data_folder: Path) -> tuple[Role, Role]:
@@ -151,6 +156,37 @@ def roles(layout: Layout, data_folder: Path) -> tuple[Role, Role]:
                  then=(warm_up_charts,)),
             Role("site", site.prepare, (*site_folders(layout), site_env(data_folder)),
                  HELPER_NICENESS))
+
+
+def runner_role() -> Role:
+    """The notebooks' runner (:class:`batteryreport.build.kernels.Runner`): its standby
+    imports what the notebooks need, as the runner a build forks does, and once taken
+    runs the build's notebooks as that runner would. Not niced: its notebooks are the
+    build's critical path."""
+    from batteryreport.build import kernels
+
+    return Role("notebooks", kernels.prepare, (), 0, serve=kernels.serve)
+
+
+def notebooks_runner(layout: Layout, environment: dict[str, str] | None) -> Any:
+    """The notebooks' runner: the standby an earlier build left set up from the same
+    inputs, taken when the first notebook is due, when there is one and ``environment``
+    (the command's, as it started) is given; else a fork of this process, made now."""
+    from batteryreport.build import standby
+    from batteryreport.build.kernels import Runner
+
+    taken = None
+    if environment is not None:
+        role = runner_role()
+        folder = standby.folder_of(layout.cache)
+        try:
+            key = standby.key_of(role.name, role.setup, role.args, environment,
+                                 standby.code_hash())
+            if standby.waiting(folder, role.name, key):
+                taken = functools.partial(standby.take, folder, role.name, key)
+        except OSError:  # a file changing as it is read: no standby this time
+            taken = None
+    return Runner(standby=taken)
 
 
 @contextlib.contextmanager
@@ -194,11 +230,11 @@ def leave_standbys(layout: Layout, data_folder: Path, environment: dict[str, str
 
     code = standby.code_hash()
     folder = standby.folder_of(layout.cache)
-    for role in roles(layout, data_folder):
+    for role in (*roles(layout, data_folder), runner_role()):
         key = standby.key_of(role.name, role.setup, role.args, environment, code)
         if not standby.waiting(folder, role.name, key):  # (the build did not need it)
             standby.launch(folder, role.name, role.setup, role.args, role.niceness,
-                           environment, code, role.then)
+                           environment, code, role.then, role.serve)
 
 
 def data_valid(layout: Layout, data: str | None) -> bool:
@@ -236,9 +272,8 @@ def begun(root: str | None, data: str | None) -> Iterator[tuple[Layout, Helpers 
             if valid:
                 # The notebooks' runner first: a fork, it must not hold the helpers'
                 # connections (their end of file is the build's end).
-                from batteryreport.build.kernels import Runner
-
-                runner = stack.enter_context(Runner())
+                runner = stack.enter_context(notebooks_runner(layout,
+                                                              environment if keep else None))
                 started = stack.enter_context(helpers(layout, data_folder,
                                                       environment if keep else None))
                 started.notebooks = runner

@@ -29,22 +29,23 @@ def test_a_chart_is_drawn_once_and_read_back(tmp_path, monkeypatch):
     assert len(drawn) == 4
 
 
-def test_the_oldest_drawings_go_first(tmp_path, monkeypatch):
+def test_the_drawings_used_least_recently_go_first(tmp_path, monkeypatch):
     monkeypatch.setattr(charts, "CHART_CACHE_MAX", 2)
     monkeypatch.setattr(charts, "chart_svg", lambda spec, scale: (f"<svg>{scale}</svg>", 1.0))
     for scale in (1.0, 0.9, 0.8):
         charts.cached_chart_svg(SPEC, scale, tmp_path)
         time.sleep(0.01)  # (distinct times)
-    first = charts.cached_chart_svg(SPEC, 1.0, tmp_path)  # a kept drawing, not a new one
+    first = charts.cached_chart_svg(SPEC, 1.0, tmp_path)  # a kept drawing, used again
     assert len(list(tmp_path.glob("*.json"))) == 3  # pruned once a build, not per drawing
     charts.prune_chart_cache(tmp_path)
     assert len(list(tmp_path.glob("*.json"))) == 2
-    assert charts.cached_chart_svg(SPEC, 0.8, tmp_path) == ("<svg>0.8</svg>", 1.0)
     drawn = []
     monkeypatch.setattr(charts, "chart_svg", lambda spec, scale: drawn.append(scale) or first)
-    charts.cached_chart_svg(SPEC, 1.0, tmp_path)  # the oldest went: drawn again
-    charts.cached_chart_svg(SPEC, 0.9, tmp_path)
-    assert drawn == [1.0]
+    assert charts.cached_chart_svg(SPEC, 1.0, tmp_path) == first  # the oldest, but in use
+    charts.cached_chart_svg(SPEC, 0.8, tmp_path)
+    assert drawn == []
+    charts.cached_chart_svg(SPEC, 0.9, tmp_path)  # used least recently: it went
+    assert drawn == [0.9]
     charts.prune_chart_cache(tmp_path / "none")  # no folder yet: nothing to do
 
 

@@ -148,3 +148,34 @@ def test_notebooks_found_are_kept_and_found_again_when_their_text_changes(tmp_pa
     assert [s for s in again if s.name != "recycling"] == \
         [s for s in found if s.name != "recycling"]
     assert next(s for s in again if s.name == "recycling").order == 99
+
+
+def test_the_briefs_process_has_imported_what_receiving_its_job_needs(tmp_path):
+    # The build sends the briefs' job (the function by name, and its arguments) once the
+    # notebooks have run: receiving it must import nothing then (it once imported the
+    # pipeline and pandas, 0.3 s, while the build waited for the briefs).
+    import pickle
+    import subprocess
+    import sys
+
+    from batteryreport.build.briefs import make_briefs
+    from batteryreport.build.start import Layout
+    from batteryreport.data.params import load_params
+
+    layout = Layout(tmp_path)
+    (layout.cache / "brief-charts").mkdir(parents=True)
+    (layout.cache / "brief-charts" / "kept.json").write_text("[]")  # no chart renderer
+    job = pickle.dumps((make_briefs, (layout, load_params(), MINIDATA, {"edition_id": "x"})))
+    (tmp_path / "job.pickle").write_bytes(job)
+    probe = (
+        "import pickle, sys\n"
+        "from pathlib import Path\n"
+        "from batteryreport.build.start import prepare_briefs_process\n"
+        f"prepare_briefs_process(Path({str(layout.cache / 'brief-charts')!r}), "
+        f"Path({str(REPO / 'notebooks')!r}))\n"
+        "before = set(sys.modules)\n"
+        f"pickle.loads(Path({str(tmp_path / 'job.pickle')!r}).read_bytes())\n"
+        "print(sorted(set(sys.modules) - before))\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"

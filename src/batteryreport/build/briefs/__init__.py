@@ -80,6 +80,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -132,9 +133,22 @@ from batteryreport.core.errors import Problem
 
 __all__ = ["BRIEF_CUTS", "FONT_FAMILY", "FONT_STACK", "SUMMARY_CUTS", "BriefError",
            "BriefSpec", "Cut", "SummarySpec", "brief_specs", "build_briefs", "check_fonts",
-           "declared", "first_sentences", "font_dirs", "label_of", "number_parts",
+           "declared", "first_sentences", "font_dirs", "label_of", "make_briefs",
+           "number_parts",
            "output_name", "parse_brief", "parse_summary", "pdf_fonts", "pdf_pages",
            "print_spec", "recommendation_items", "segments", "sentences", "short_lead"]
+
+
+def make_briefs(layout: Any, params: Any, data_folder: Path,
+                manifest: dict[str, Any]) -> tuple[list[Path], float]:
+    """Build the PDF briefs from the executed notebooks into the staging folder
+    ``_build/.work/briefs`` (named for the scenario): the briefs' process's job, while
+    Sphinx builds the site in another. Returns the briefs and the seconds taken. Nothing
+    is published here: the release (:mod:`batteryreport.build.publish`) takes them with
+    the site."""
+    start = time.perf_counter()
+    paths = build_briefs(layout, params, data_folder, layout.work / "briefs", manifest)
+    return paths, time.perf_counter() - start
 
 
 def build_briefs(layout: Any, params: Any, data_folder: Path, out_dir: Path,

@@ -272,6 +272,7 @@ CHART_CACHE_MAX = 400  # files; the oldest go first
 
 def cached_chart_svg(spec: dict[str, Any], scale: float, folder: Path | None
                      ) -> tuple[str, float]:
+    import contextlib
     import hashlib
     import json
     import os
@@ -288,6 +289,10 @@ def cached_chart_svg(spec: dict[str, Any], scale: float, folder: Path | None
     if path.is_file():
         try:
             svg, width = json.loads(path.read_text(encoding="utf-8"))
+            # Dated as used now: pruning keeps the drawings in use, not only the newest
+            # (a chart that never changes would otherwise go, and be drawn again).
+            with contextlib.suppress(OSError):
+                os.utime(path)
             return str(svg), float(width)
         except (ValueError, TypeError):
             pass  # a damaged entry is drawn again
@@ -303,8 +308,8 @@ def cached_chart_svg(spec: dict[str, Any], scale: float, folder: Path | None
 
 
 def prune_chart_cache(folder: Path) -> None:
-    """Keep the newest ``CHART_CACHE_MAX`` drawings (once a build: listing and dating
-    every kept drawing after each new one cost a rebuild more than drawing it)."""
+    """Keep the ``CHART_CACHE_MAX`` drawings drawn or used last (once a build: listing and
+    dating every kept drawing after each new one cost a rebuild more than drawing it)."""
     import os
 
     try:
