@@ -11,7 +11,9 @@ package (no pandas: tests/unit/build/test_light_imports.py), so that
 then finds nothing changed stops the helpers at once: they cost it about 0.3 s of CPU on
 the other core, and no time. The runner, likewise, imports what the notebooks need (about
 0.6 s) while the build imports and validates, so that it is ready when the chapters are
-analysed; a build that finds no notebook to run stops it.
+analysed; a build that finds no notebook to run stops it. When the last build left a
+runner on standby, set up from the same inputs, none is forked: the standby is taken when
+the first notebook is due (:func:`notebooks_runner`).
 """
 
 from __future__ import annotations
