@@ -235,6 +235,20 @@ def test_a_failing_site_build_keeps_the_published_briefs(tmp_path):
     assert out.returncode == 1, out.stdout + out.stderr
     assert "briefs" in out.stdout  # they were made, into the staging folder
     assert published(root) == good
+    # Briefs that fail once the site is built: the edition's record and the release were
+    # being written meanwhile (all but the briefs); neither is left, in part or whole.
+    index.write_text(index.read_text().replace("{num}`alpha::no_such_value`", ""))
+    alpha = root / "notebooks" / "alpha.md"
+    alpha.write_text(alpha.read_text().replace(
+        'title: "Alpha: capacity installed so far"',
+        'title: "' + "A title far too long for any brief. " * 120 + '"'))
+    out = run_build(root)
+    assert out.returncode == 1 and "does not fit" in out.stderr, out.stdout + out.stderr
+    assert published(root) == good
+    build = root / "_build"
+    assert not [p.name for p in (build / "store" / "editions").iterdir()
+                if p.name.startswith(".") or p.name not in good["release"]["editions"]]
+    assert not [p.name for p in (build / "releases").iterdir() if p.name.startswith(".")]
 
 
 def test_any_script_renders_in_the_briefs(hostile):

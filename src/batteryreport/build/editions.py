@@ -185,20 +185,25 @@ def begin_record(editions_dir: Path, manifest: dict[str, Any], data_folder: Path
     :meth:`PendingRecord.finish`."""
     tmp = editions_dir / f".{manifest['edition_id']}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
-    (tmp / "data").mkdir(parents=True)
-    for name in table_names(data_folder):
-        src = data_folder / table_meta(name, data_folder).path
-        shutil.copyfile(src, tmp / "data" / src.name)
-    shutil.copyfile(data_folder / "datapackage.json", tmp / "data" / "datapackage.json")
-    (tmp / "values.json").write_text(json.dumps(read_all_glued(generated), indent=1,
-                                                ensure_ascii=False, sort_keys=True))
-    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
-    previous = None
-    if site is not None:
-        previous = _previous_site(editions_dir, manifest)
-        if dataset is not None:
-            shutil.copyfile(dataset, tmp / dataset.name)
-        _freeze_site(tmp / SITE, site, previous, skip=later)
+    try:
+        (tmp / "data").mkdir(parents=True)
+        for name in table_names(data_folder):
+            src = data_folder / table_meta(name, data_folder).path
+            shutil.copyfile(src, tmp / "data" / src.name)
+        shutil.copyfile(data_folder / "datapackage.json", tmp / "data" / "datapackage.json")
+        (tmp / "values.json").write_text(json.dumps(read_all_glued(generated), indent=1,
+                                                    ensure_ascii=False, sort_keys=True))
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1,
+                                                      ensure_ascii=False))
+        previous = None
+        if site is not None:
+            previous = _previous_site(editions_dir, manifest)
+            if dataset is not None:
+                shutil.copyfile(dataset, tmp / dataset.name)
+            _freeze_site(tmp / SITE, site, previous, skip=later)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     return PendingRecord(tmp, editions_dir / manifest["edition_id"], site, previous, later)
 
 

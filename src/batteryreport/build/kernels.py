@@ -1,4 +1,4 @@
-"""Notebook execution: papermill, each notebook in a fresh fork of the build.
+"""Notebook execution: papermill, each notebook in a fresh fork of the notebooks' runner.
 
 Starting a Jupyter kernel costs about 0.6 s, and importing pandas, Altair and the report's
 package in it about 1 s more: as much as running a chapter's cells, paid again by every
@@ -124,8 +124,8 @@ def run(tasks: list[Task], jobs: int, env: dict[str, str], cwd: Path,
 class Runner:
     """The process the notebooks are forked from: a fork of the build, made before the
     build analyses the chapters, which imports what the notebooks need (:func:`prepare`)
-    meanwhile. :meth:`run` is :func:`run` done there. It exits with the build, and a
-    notebook's process with it.
+    meanwhile (or a standby that imported it before the build began, below). :meth:`run`
+    is :func:`run` done there. It exits with the build, and a notebook's process with it.
 
     With ``standby`` (a function that takes over a runner an earlier build left set up,
     :mod:`batteryreport.build.standby`, and returns its connection and process, or None),
@@ -224,18 +224,24 @@ def serve(conn: Any) -> None:
         sys.exit(143)  # through run()'s clean-up, which stops the notebooks' processes
 
     signal.signal(signal.SIGTERM, stop)
-    while True:
-        try:
-            tasks, jobs, env, cwd, logs = conn.recv()
-        except EOFError:
-            return
-        done = run(tasks, jobs, env, cwd, logs)
-        try:
-            for task, seconds, error in done:
-                conn.send((next(i for i, t in enumerate(tasks) if t is task), seconds, error))
-        except OSError:  # the build stopped waiting: stop the notebooks too
-            done.close()
-            return
+    try:
+        while True:
+            try:
+                tasks, jobs, env, cwd, logs = conn.recv()
+            except EOFError:
+                return
+            done = run(tasks, jobs, env, cwd, logs)
+            try:
+                for task, seconds, error in done:
+                    conn.send((next(i for i, t in enumerate(tasks) if t is task), seconds,
+                               error))
+            except OSError:  # the build stopped waiting: stop the notebooks too
+                done.close()
+                return
+    finally:
+        # Done serving: a SIGTERM now (the build closing it) ends the process at once,
+        # not through an exception raised wherever it has got to.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _child(send: Any, task: Task, env: dict[str, str], cwd: str, log: str) -> None:

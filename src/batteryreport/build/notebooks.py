@@ -20,6 +20,7 @@ import ast
 import functools
 import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -154,10 +155,7 @@ def discover(folder: Path = NOTEBOOKS_DIR) -> list[NotebookSpec]:
     from batteryreport.build.code import code_hash
 
     paths = sorted(list(folder.glob("*.md")) + list(folder.glob("*.ipynb")))
-    h = hashlib.sha256(code_hash().encode() + str(folder.resolve()).encode())
-    requirements = REPO_ROOT / "requirements.txt"  # (pins jupytext, which parses them)
-    if requirements.is_file():
-        h.update(hashlib.sha256(requirements.read_bytes()).digest())
+    h = hashlib.sha256(code_hash().encode() + str(folder).encode() + _parser_stamp())
     for path in paths:
         h.update(hashlib.sha256(path.name.encode() + b"\0" + path.read_bytes()).digest())
     cached = SPECS_CACHE / f"{h.hexdigest()}.json"
@@ -170,6 +168,19 @@ def discover(folder: Path = NOTEBOOKS_DIR) -> list[NotebookSpec]:
     specs = _discover(paths)
     _keep(cached, json.dumps([{**asdict(s), "source": str(s.source)} for s in specs]))
     return specs
+
+
+def _parser_stamp() -> bytes:
+    """The installed jupytext, which parses the notebooks, as found on the path (its
+    package file's size and time): a new version reads them again. Not its version
+    string: reading the installed packages' metadata costs more than the cache saves."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jupytext")
+    if spec is None or not spec.origin:
+        return b"no jupytext"
+    st = os.stat(spec.origin)
+    return f"{spec.origin}:{st.st_size}:{st.st_mtime_ns}".encode()
 
 
 def _discover(paths: list[Path]) -> list[NotebookSpec]:

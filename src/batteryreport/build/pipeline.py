@@ -3,8 +3,9 @@
 1. Parameters and data are validated before anything runs. When nothing a build reads has
    changed since the last successful one (:func:`inputs_key`), it stops there.
 2. Each chapter's analysis runs once (a chapter whose inputs are unchanged is not
-   analysed again), then each notebook runs under papermill, in a fork of the build
-   (:mod:`batteryreport.build.kernels`), with only the parameters it declares; a notebook
+   analysed again), then each notebook runs under papermill, in a fork of the build's
+   notebook runner (:mod:`batteryreport.build.kernels`: a fork of the build, or the
+   runner the last build left on standby), with only the parameters it declares; a notebook
    whose source, parameters, data tables and helper code are unchanged is skipped, and
    so is a chapter notebook whose chapter result is one it already ran with
    (:mod:`batteryreport.build.fingerprint`).
@@ -278,9 +279,10 @@ def run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: in
                   before_running: Callable[[], None] | None = None,
                   runner: kernels.Runner | None = None) -> list[NotebookResult]:
     """Run the notebooks whose inputs changed, in the forks of ``runner`` (the command
-    forked it as it began), or of a :class:`kernels.Runner` started here before their
-    chapters are analysed; ``before_running`` is called when some notebook is about to
-    run (its figures may have changed). A given runner is closed when no notebook runs."""
+    forked it as it began, or will take the standby it found), or of a
+    :class:`kernels.Runner` started here before their chapters are analysed;
+    ``before_running`` is called when some notebook is about to run (its figures may have
+    changed). A given runner is closed when no notebook runs."""
     with contextlib.ExitStack() as stack:  # the notebooks' runner, once one is started
         return _run_notebooks(layout, params, data_folder, jobs, only, before_running, stack,
                               runner)
@@ -652,55 +654,60 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
     pending = _begin_publishing(layout, manifest, data_folder, pruned=bool(pruned)) \
         if site_due and site_error is None else None
     try:
-        report.briefs, briefs_seconds = briefs.result()
-    except (InputError, HelperError) as exc:  # a brief's own problem, or its process died
-        briefs_error = exc
-    if site_error is None and briefs_error is None and site_due:
         try:
-            copy_briefs_into_site(layout, report.briefs, params.scenario)
-        except InputError as exc:
+            report.briefs, briefs_seconds = briefs.result()
+        except (InputError, HelperError) as exc:  # a brief's own problem, or its process died
             briefs_error = exc
-    if site_error is not None:
-        # A failed incremental build may leave the work folder inconsistent.
-        shutil.rmtree(layout.work, ignore_errors=True)
-        traceback.print_exception(site_error, limit=1)
-    if briefs_error is not None:
-        print(f"error: {briefs_error}", file=sys.stderr)
-    if site_error is not None or briefs_error is not None:
-        for part in pending or ():
-            part.abandon()
-        report.site = "failed"
-        report.seconds = time.perf_counter() - start
-        return report
-    report.ready = [h.name for h in (runner, sphinx, briefs) if getattr(h, "kept", False)]
-    if report.briefs:
-        _say(f"  briefs   {len(report.briefs)} PDF(s) made")
-    checkpoint("briefs")
-    if not site_due:
-        report.site = "up to date"
-    else:
-        # Finish the edition's record and the release, then publish all three at once.
-        checkpoint("site")
-        if pending is not None:
-            record_part, release_part = pending
-            record = record_part.finish(report.briefs)
-            checkpoint("edition")
-            release = release_part.finish(report.briefs, manifest, key,
-                                          later_from=record / SITE)
+        if site_error is None and briefs_error is None and site_due:
+            try:
+                copy_briefs_into_site(layout, report.briefs, params.scenario)
+            except InputError as exc:
+                briefs_error = exc
+        if site_error is not None:
+            # A failed incremental build may leave the work folder inconsistent.
+            shutil.rmtree(layout.work, ignore_errors=True)
+            traceback.print_exception(site_error, limit=1)
+        if briefs_error is not None:
+            print(f"error: {briefs_error}", file=sys.stderr)
+        if site_error is not None or briefs_error is not None:
+            for part in pending or ():
+                part.abandon()
+            report.site = "failed"
+            report.seconds = time.perf_counter() - start
+            return report
+        report.ready = [h.name for h in (runner, sphinx, briefs) if getattr(h, "kept", False)]
+        if report.briefs:
+            _say(f"  briefs   {len(report.briefs)} PDF(s) made")
+        checkpoint("briefs")
+        if not site_due:
+            report.site = "up to date"
         else:
-            unfrozen = not (store(layout.build) / manifest["edition_id"] / SITE).is_dir()
-            record = record_edition(store(layout.build), manifest, data_folder,
-                                    layout.generated, site=layout.work / "html",
-                                    briefs=report.briefs,
-                                    dataset=dataset_file(layout, manifest))
-            checkpoint("edition")
-            # (linked to the record's site when this build froze it just now)
-            release = stage(layout.build, layout.work / "html", report.briefs, manifest, key,
-                            frozen=record if unfrozen else None)
-        checkpoint("staged")
-        switch(layout.build, release)
-        checkpoint("switched")
-        report.site = "built"
+            # Finish the edition's record and the release, then publish all three at once.
+            checkpoint("site")
+            if pending is not None:
+                record_part, release_part = pending
+                record = record_part.finish(report.briefs)
+                checkpoint("edition")
+                release = release_part.finish(report.briefs, manifest, key,
+                                              later_from=record / SITE)
+            else:
+                unfrozen = not (store(layout.build) / manifest["edition_id"] / SITE).is_dir()
+                record = record_edition(store(layout.build), manifest, data_folder,
+                                        layout.generated, site=layout.work / "html",
+                                        briefs=report.briefs,
+                                        dataset=dataset_file(layout, manifest))
+                checkpoint("edition")
+                # (linked to the record's site when this build froze it just now)
+                release = stage(layout.build, layout.work / "html", report.briefs, manifest, key,
+                                frozen=record if unfrozen else None)
+            checkpoint("staged")
+            switch(layout.build, release)
+            checkpoint("switched")
+            report.site = "built"
+    except BaseException:  # (an error not a brief's, an interrupt): no half-written
+        for part in pending or ():  # record or release is left (a finished one is kept)
+            part.abandon()
+        raise
     report.stages["site"] = time.perf_counter() - t
     report.stages["briefs"] = briefs_seconds  # alongside the site, in a process of its own
     report.edition = manifest["edition_id"]

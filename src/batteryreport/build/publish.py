@@ -32,7 +32,9 @@ from pathlib import Path
 from typing import Any
 
 RELEASE_FILE = "release.json"
-KEEP_RELEASES = 3  # earlier releases kept for rollback
+# Releases kept for rollback, the current one included. A build prunes to one fewer while
+# its notebooks run, to keep room for its own: one that then fails leaves one fewer.
+KEEP_RELEASES = 3
 VIEWS = ("html", "briefs", "editions")
 
 
@@ -208,7 +210,8 @@ def prune(build: Path, keep: int = KEEP_RELEASES) -> list[str]:
                 shutil.rmtree(old, ignore_errors=True)
         for tmp in releases.glob(".*.tmp"):
             shutil.rmtree(tmp, ignore_errors=True)
-    shutil.rmtree(build / "sites", ignore_errors=True)  # the layout before releases
+    if (build / "current").is_symlink():  # (until a release is published, its site)
+        shutil.rmtree(build / "sites", ignore_errors=True)  # the layout before releases
     return prune_orphan_editions(build)
 
 

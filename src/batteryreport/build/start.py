@@ -133,7 +133,7 @@ def warm_up_charts() -> None:
 class Helpers:
     briefs: Helper
     site: Helper
-    notebooks: Any = None  # the notebooks' kernels.Runner, when the command forked it
+    notebooks: Any = None  # the notebooks' kernels.Runner (forked, or a standby's)
 
 
 @dataclass(frozen=True)
@@ -257,7 +257,8 @@ def data_valid(layout: Layout, data: str | None) -> bool:
 @contextlib.contextmanager
 def begun(root: str | None, data: str | None) -> Iterator[tuple[Layout, Helpers | None]]:
     """A command's build, begun: its layout, the lock held, the notebooks' runner forked
-    and the helpers started (or taken over from their standbys), unless its data fails
+    (or its standby found, to take when a notebook is due) and the helpers started (or
+    taken over from their standbys), unless its data fails
     validation (None: the build then reports the problems and stops before it needs
     them). When the build is done, it leaves standbys for the next one, unless
     ``BATTERYREPORT_STANDBY=0``."""
