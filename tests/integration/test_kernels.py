@@ -339,3 +339,33 @@ def test_a_runner_with_a_standby_forks_only_if_the_standby_cannot_be_taken(tmp_p
         parent, x = outputs(tmp_path / "first.ipynb").split()
         assert int(parent) != os.getpid() and x == "3"  # forked from the runner
     assert multiprocessing.active_children() == []
+
+
+def _set_and_read(value):
+    import batteryreport.build.kernels as k
+
+    before = getattr(k, "_test_mark", None)
+    k._test_mark = value
+    return before
+
+
+def _fails():
+    raise ValueError("no such table")
+
+
+def test_a_call_runs_in_a_fork_of_the_runner_and_leaves_it_as_it_was():
+    # The runner analyses the chapters in a fork of itself: what a call does there stays
+    # there (the notebooks forked next start from the runner as it was set up).
+    with kernels.Runner() as runner:
+        runner.send_call(_set_and_read, 1)
+        assert runner.call_result() is None
+        runner.send_call(_set_and_read, 2)
+        assert runner.call_result() is None  # not 1: the first call's fork is gone
+        runner.send_call(_fails)
+        with pytest.raises(ValueError, match="no such table"):
+            runner.call_result()
+        runner.send_call(os._exit, 3)
+        with pytest.raises(RuntimeError, match="exit code 3"):
+            runner.call_result()
+        runner.send_call(_set_and_read, 4)  # and it still serves
+        assert runner.call_result() is None

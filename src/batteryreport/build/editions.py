@@ -27,13 +27,14 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from batteryreport.data import table_meta, table_names
 from batteryreport.data.params import RunParams
 from batteryreport.present.glue import read_all_glued
+
+if TYPE_CHECKING:  # imported where a comparison is made: a build's start needs no pandas
+    import pandas as pd
 
 
 @dataclass
@@ -293,6 +294,8 @@ def compare_values(old: dict[str, dict[str, Any]],
     """Glued values that moved as a reader sees them (their text), or came or went: key,
     label, old and new text, and the change. A raw value that changes below the precision
     shown, or a change of how a value is stored (its unit key), is not a number that moved."""
+    import pandas as pd
+
     rows = []
     for key in sorted(set(old) | set(new)):
         a, b = old.get(key), new.get(key)
@@ -315,6 +318,8 @@ def compare_values(old: dict[str, dict[str, Any]],
 def compare_table(old_folder: Path, new_folder: Path, name: str) -> pd.DataFrame:
     """Rows added, removed or changed in one table, matched on its primary key
     (vectorised: a table of 100,000 rows compares in well under a second)."""
+    import pandas as pd
+
     meta = table_meta(name, new_folder)
     new_path = new_folder / meta.path
     old_path = old_folder / Path(meta.path).name
@@ -360,6 +365,8 @@ def _unchanged_table(old_folder: Path, new_folder: Path, name: str) -> bool:
 def compare_data(old_folder: Path, new_folder: Path) -> pd.DataFrame:
     """Rows added, removed or changed in every table (a table whose file is byte for byte
     the same is not read)."""
+    import pandas as pd
+
     frames = [compare_table(old_folder, new_folder, n) for n in table_names(new_folder)
               if not _unchanged_table(old_folder, new_folder, n)]
     frames = [f for f in frames if len(f)]

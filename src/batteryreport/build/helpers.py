@@ -47,15 +47,21 @@ def serve_jobs(conn: Any) -> None:
         except EOFError:
             return
         fn, job_args = job
-        try:
-            reply: tuple[str, Any] = ("ok", fn(*job_args))
-        except BaseException as exc:  # noqa: BLE001 (sent to the build, which decides)
-            reply = ("error", exc)
-        try:
-            conn.send(reply)
-        except Exception:  # an exception that does not pickle
-            conn.send(("error", HelperError("".join(
-                traceback.format_exception_only(type(reply[1]), reply[1])).strip())))
+        answer(conn, fn, job_args)
+
+
+def answer(conn: Any, fn: Callable[..., Any], args: tuple) -> None:
+    """Do ``fn(*args)`` and send the build ``("ok", value)``, or ``("error", exception)``:
+    the build decides (an exception that does not pickle is sent as its text)."""
+    try:
+        reply: tuple[str, Any] = ("ok", fn(*args))
+    except BaseException as exc:  # noqa: BLE001 (sent to the build, which decides)
+        reply = ("error", exc)
+    try:
+        conn.send(reply)
+    except Exception:  # an exception that does not pickle
+        conn.send(("error", HelperError("".join(
+            traceback.format_exception_only(type(reply[1]), reply[1])).strip())))
 
 
 class Helper:

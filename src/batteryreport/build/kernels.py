@@ -45,10 +45,13 @@ from batteryreport.data import ENV_DATA_DIR, ENV_TABLES
 if TYPE_CHECKING:  # (nbformat, imported with it, is for the runner to import)
     from batteryreport.build.notebooks import NotebookSpec
 
-# What every chapter notebook imports, and what runs them: imported once, before the
-# first fork. (The debugger's modules are what an IPython kernel imports when it starts;
-# myst_nb's glue, what a notebook's first glued value imports.)
+# What every chapter notebook imports, what runs them, and what analysing a chapter
+# imports (its fingerprint and key): imported once, before the first fork. (The
+# debugger's modules are what an IPython kernel imports when it starts; myst_nb's glue,
+# what a notebook's first glued value imports.)
 WARM_IMPORTS = ("batteryreport.build.notebooks", "batteryreport.chapters",
+                "batteryreport.build.fingerprint", "batteryreport.build.keys",
+                "batteryreport.data.load",
                 "batteryreport.present.charts", "batteryreport.present.glue",
                 "batteryreport.present.tables",
                 "papermill", "nbclient", "ipykernel.inprocess.ipkernel",
@@ -57,10 +60,13 @@ WARM_IMPORTS = ("batteryreport.build.notebooks", "batteryreport.chapters",
 
 
 def prepare() -> None:
-    """Import what the notebooks and their kernels need (once, before the first fork)."""
+    """Import what the notebooks and their kernels need, and the chapters' analyses (once,
+    before the first fork)."""
+    from batteryreport.chapters import MODULES
+
     # pydevd, imported with ipykernel, warns about frozen modules on stderr otherwise.
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    for name in WARM_IMPORTS:
+    for name in (*WARM_IMPORTS, *MODULES.values()):
         importlib.import_module(name)
     from batteryreport.build.notebooks import warm_reader
 
@@ -166,6 +172,23 @@ class Runner:
         else:
             (self._conn, self._process), self.kept = taken, True
 
+    def send_call(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Have ``fn(*args)`` done in a fork of the runner (as a notebook is: the runner
+        stays as it was); :meth:`call_result` waits for its value. Started first."""
+        self.start()
+        self._conn.send(("call", fn, args))
+
+    def call_result(self) -> Any:
+        """The value of the call sent, or its exception raised here; a runner that died
+        raises :class:`RuntimeError`."""
+        try:
+            status, value = self._conn.recv()
+        except (EOFError, OSError):
+            raise RuntimeError("the notebooks' process died") from None
+        if status == "error":
+            raise value
+        return value
+
     def run(self, tasks: list[Task], jobs: int, env: dict[str, str], cwd: Path,
             logs: Path) -> Iterator[tuple[Task, float, str]]:
         self.start()
@@ -227,9 +250,13 @@ def serve(conn: Any) -> None:
     try:
         while True:
             try:
-                tasks, jobs, env, cwd, logs = conn.recv()
+                message = conn.recv()
             except EOFError:
                 return
+            if message[0] == "call":
+                conn.send(_call_in_fork(*message[1:]))
+                continue
+            tasks, jobs, env, cwd, logs = message
             done = run(tasks, jobs, env, cwd, logs)
             try:
                 for task, seconds, error in done:
@@ -242,6 +269,74 @@ def serve(conn: Any) -> None:
         # Done serving: a SIGTERM now (the build closing it) ends the process at once,
         # not through an exception raised wherever it has got to.
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _call_in_fork(fn: Callable[..., Any], args: tuple) -> tuple[str, Any]:
+    """``("ok", fn(*args))`` or ``("error", exception)``, done in a fork of this process."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_call_child, args=(send, fn, args), name="call")
+    gc.freeze()  # as for a notebook (run): the child's collections leave this memory be
+    try:
+        child.start()
+    finally:
+        gc.unfreeze()
+    send.close()
+    try:
+        reply = receive.recv()
+    except EOFError:
+        reply = None
+    receive.close()
+    child.join()
+    if reply is None:
+        return "error", RuntimeError(f"its process died (exit code {child.exitcode})")
+    return reply
+
+
+def _call_child(send: Any, fn: Callable[..., Any], args: tuple) -> None:
+    from batteryreport.build.faults import exit_with_parent
+    from batteryreport.build.helpers import answer
+
+    exit_with_parent()
+    answer(send, fn, args)
+
+
+def analyse(params: Any, data_folder: Path, names: list[str], results_dir: Path,
+            code: str) -> tuple[dict[str, str] | str, list[str]]:
+    """Compute the chapters ``names`` (and what they depend on) and store their results for
+    the notebooks; a chapter whose result is stored under its key (of ``code``, its
+    parameters and tables: :func:`batteryreport.build.keys.chapter_key`) is not computed
+    again.
+    Returns each result's fingerprint, or what went wrong, and the chapters reused. Done
+    in the build, or, when the runner was set up ahead (pandas and the chapters imported),
+    in a fork of the runner while the build imports what it needs next."""
+    import contextlib
+    import traceback
+
+    from batteryreport.build.fingerprint import fingerprint
+    from batteryreport.build.keys import chapter_keys
+    from batteryreport.chapters import run_all, stored
+    from batteryreport.chapters import store as store_results
+
+    keys = chapter_keys(names, params, data_folder, code)
+    reuse = stored(results_dir, keys)
+    try:
+        computed = run_all(params, data_folder, names, reuse)
+        store_results({n: r for n, r in computed.items() if n not in reuse}, params,
+                      results_dir, keys)
+    except Exception as exc:  # a rule the data breaks that validation could not know
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return (f"the analysis failed: {type(exc).__name__}: {exc} "
+                f"({Path(where.filename).name}, line {where.lineno})"), sorted(reuse)
+    digests = {}
+    for name, result in computed.items():
+        # No canonical form (an unknown type, a cycle, text that is not Unicode): its
+        # notebooks simply run.
+        with contextlib.suppress(Exception):
+            digests[name] = fingerprint(result)
+    return digests, sorted(reuse)
 
 
 def _child(send: Any, task: Task, env: dict[str, str], cwd: str, log: str) -> None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import json
 import os
 import shutil
@@ -41,6 +40,7 @@ from batteryreport.build.code import code_hash as package_code_hash
 from batteryreport.build.editions import SITE, PendingRecord, begin_record, record_edition
 from batteryreport.build.faults import checkpoint
 from batteryreport.build.helpers import Helper, HelperError
+from batteryreport.build.keys import sha_of, tables_read
 from batteryreport.build.notebooks import NotebookSpec, discover
 from batteryreport.build.publish import (
     KEEP_RELEASES,
@@ -64,9 +64,8 @@ from batteryreport.build.start import (
     site_folders,
     warm_up_charts,
 )
-from batteryreport.chapters.common import check_run
 from batteryreport.core.errors import InputError, ParamsError, Problem
-from batteryreport.data import table_files, validate
+from batteryreport.data import validate
 from batteryreport.data.params import RunParams, load_params
 
 
@@ -97,13 +96,6 @@ class BuildReport:
         return [r.name for r in self.results if r.status == "skipped"]
 
 
-def _sha(parts: list[bytes]) -> str:
-    h = hashlib.sha256()
-    for p in parts:
-        h.update(hashlib.sha256(p).digest())
-    return h.hexdigest()
-
-
 @functools.cache
 def code_hash() -> str:
     """The package's code (read once per process: it does not change during a build)."""
@@ -122,11 +114,6 @@ def notebook_params(spec: NotebookSpec, params: RunParams) -> dict[str, Any]:
     return {"run": chosen} if spec.takes_run else chosen
 
 
-def _tables_read(tables: Any, data_folder: Path) -> list[bytes]:
-    """The bytes of the tables a notebook or a chapter reads, each with its file name."""
-    return [p.name.encode() + p.read_bytes() for p in table_files(list(tables), data_folder)]
-
-
 def _notebook_parts(spec: NotebookSpec, params: RunParams, data_folder: Path,
                     code: str) -> list[bytes]:
     """What any notebook's output depends on besides its data: its source, its
@@ -137,19 +124,8 @@ def _notebook_parts(spec: NotebookSpec, params: RunParams, data_folder: Path,
 
 
 def cache_key(spec: NotebookSpec, params: RunParams, data_folder: Path, code: str) -> str:
-    return _sha(_notebook_parts(spec, params, data_folder, code)
-                + _tables_read(spec.tables, data_folder))
-
-
-def chapter_key(name: str, params: RunParams, data_folder: Path, code: str) -> str:
-    """What a chapter's result depends on: the code, the run parameters it and the
-    chapters it builds on read, and their tables' bytes."""
-    from batteryreport.chapters import params_of, tables_of
-
-    values = params.for_papermill()
-    parts = [code.encode(), str(data_folder).encode(),
-             json.dumps({p: values[p] for p in params_of(name)}, sort_keys=True).encode()]
-    return _sha(parts + _tables_read(tables_of(name), data_folder))
+    return sha_of(_notebook_parts(spec, params, data_folder, code)
+                + tables_read(spec.tables, data_folder))
 
 
 def result_key(spec: NotebookSpec, params: RunParams, data_folder: Path, code: str,
@@ -158,57 +134,41 @@ def result_key(spec: NotebookSpec, params: RunParams, data_folder: Path, code: s
     its chapter's result (``digest``: its fingerprint), and the source register it cites
     and the descriptor it takes labels from. Its tables reach it only through the result
     (the page layer reads no other table: tests/unit/present/test_page_reads.py)."""
-    return _sha(_notebook_parts(spec, params, data_folder, code) + [digest.encode()]
-                + _tables_read(["sources"], data_folder))
+    return sha_of(_notebook_parts(spec, params, data_folder, code) + [digest.encode()]
+                + tables_read(["sources"], data_folder))
 
 
 def _analyse(names: list[str], todo: list[tuple[NotebookSpec, str]], params: RunParams,
              data_folder: Path, results_dir: Path, results: dict[str, NotebookResult],
-             code: str) -> tuple[list[tuple[NotebookSpec, str]], dict[str, str]]:
+             code: str, runner: kernels.Runner | None = None
+             ) -> tuple[list[tuple[NotebookSpec, str]], dict[str, str]]:
     """Compute the due chapters' results once (dependencies first) and store them for the
     notebooks; a chapter whose inputs are unchanged since the last build is not computed
     again. On an error the chapter notebooks fail, naming the chapter; the rest go on.
     Returns the notebooks still to run, and each chapter result's fingerprint."""
-    from batteryreport.chapters import closure, stored
-
     start = time.perf_counter()
-    keys = {m: chapter_key(m, params, data_folder, code) for n in names for m in closure(n)}
-    reuse = stored(results_dir, keys)
-    digests = _compute(params, data_folder, names, reuse, results_dir, keys)
+    args = (params, data_folder, names, results_dir, code)
+    if runner is not None and runner.kept:
+        # Set up ahead, the runner has imported pandas and the chapters: it analyses (in a
+        # fork of itself) while this process imports what it needs after the notebooks.
+        runner.send_call(kernels.analyse, *args)
+        import batteryreport.build.pages  # noqa: F401 (pandas with it)
+
+        try:
+            digests, reused = runner.call_result()
+        except RuntimeError:  # the runner died: analysed here (its notebooks will fail)
+            digests, reused = kernels.analyse(*args)
+    else:
+        digests, reused = kernels.analyse(*args)
     if isinstance(digests, str):
         for spec, _ in todo:
             if spec.chapter:
                 results[spec.name] = NotebookResult(spec.name, "failed", 0.0, digests)
                 _say(f"  FAILED   {spec.name}: {digests}")
         return [(s, k) for s, k in todo if not s.chapter], {}
-    kept = f" ({', '.join(sorted(reuse))} unchanged)" if reuse else ""
+    kept = f" ({', '.join(reused)} unchanged)" if reused else ""
     _say(f"  analysed {', '.join(names)} in {time.perf_counter() - start:.1f} s{kept}")
     return todo, digests
-
-
-def _compute(params: RunParams, data_folder: Path, names: list[str], reuse: dict[str, Any],
-             results_dir: Path, keys: dict[str, str]) -> dict[str, str] | str:
-    """Compute and store the chapters' results; a fingerprint of each result, or what went
-    wrong."""
-    from batteryreport.build.fingerprint import fingerprint
-    from batteryreport.chapters import run_all
-    from batteryreport.chapters import store as store_results
-
-    try:
-        computed = run_all(params, data_folder, names, reuse)
-        store_results({n: r for n, r in computed.items() if n not in reuse}, params,
-                      results_dir, keys)
-    except Exception as exc:  # a rule the data breaks that validation could not know
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        return (f"the analysis failed: {type(exc).__name__}: {exc} "
-                f"({Path(where.filename).name}, line {where.lineno})")
-    digests = {}
-    for name, result in computed.items():
-        # No canonical form (an unknown type, a cycle, text that is not Unicode): its
-        # notebooks simply run.
-        with contextlib.suppress(Exception):
-            digests[name] = fingerprint(result)
-    return digests
 
 
 def _copy_if_changed(src: Path, dest: Path) -> None:
@@ -328,8 +288,10 @@ def _run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: i
         runner = stack.enter_context(kernels.Runner())
     kept_as = {spec.name: key for spec, key in todo}  # the executed copy's name in store
     if chapters_due:
+        # A runner on standby is taken now: it analyses the chapters (build/kernels.py).
+        runner.start()
         todo, digests = _analyse(chapters_due, todo, params, data_folder, results_dir,
-                                 results, code)
+                                 results, code, runner)
         # A chapter notebook shows its chapter's result (and cites the source register),
         # nothing else: when the result is the same as one it was run with before (a
         # note edited, a row that changes no number), its executed copy is reused.
@@ -385,7 +347,7 @@ def site_key(layout: Layout, params: RunParams) -> str:
     files = _book_sources(layout.root)
     files += sorted(p for p in layout.generated.rglob("*") if p.is_file())
     settings = json.dumps(params.for_papermill(), sort_keys=True).encode()
-    return _sha([str(p.relative_to(layout.root)).encode() + p.read_bytes() for p in files]
+    return sha_of([str(p.relative_to(layout.root)).encode() + p.read_bytes() for p in files]
                 + [code_hash().encode(), settings, str(public_url(layout.root)).encode()])
 
 
@@ -493,7 +455,10 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
     _say(f"batteryreport build: data {data_folder}, params {params_path or 'defaults'}")
     params = load_params(params_path, defaults=layout.root / "params" / "default.yml")
     tables = validate(data_folder)
-    check_run(params.as_of, data_folder, params_path or "params/default.yml")
+    if params.as_of is not None:  # (a date the data must reach: read with pandas)
+        from batteryreport.chapters.common import check_run
+
+        check_run(params.as_of, data_folder, params_path or "params/default.yml")
     public_url(layout.root)  # a bad public address stops the build here, not at publishing
     migrate(layout.build)  # edition records of the layout before releases
     prune_orphan_editions(layout.build)  # left by a build stopped before it published
@@ -537,7 +502,7 @@ def inputs_key(layout: Layout, params: RunParams, data_folder: Path) -> str:
              str(public_url(root)).encode()]  # it may come from the environment
     parts += [str(p).encode() + b"\0" + (p.read_bytes() if p.exists() else b"\0missing")
               for p in files]
-    return _sha(parts)
+    return sha_of(parts)
 
 
 def _up_to_date(layout: Layout, inputs: str, report: BuildReport) -> bool:

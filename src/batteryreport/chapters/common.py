@@ -41,7 +41,8 @@ def check_as_of(as_of: dt.date | None, awards: pd.DataFrame, params_file: str,
 
 
 def check_run(as_of: dt.date | None, data_folder: Path, params_file: str) -> None:
-    """The run-level checks the build makes before any notebook runs."""
+    """The run-level checks the build makes before any notebook runs (it calls this when
+    ``as_of`` is set: each check is of that date against the data)."""
     from batteryreport.data import load_table, table_names
 
     if "pli_awards" in table_names(data_folder):

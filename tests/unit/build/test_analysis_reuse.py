@@ -98,3 +98,29 @@ def test_a_result_that_cannot_be_read_is_computed_again(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "analysed recycling" in out and "unchanged" not in out  # computed, not reused
     assert pickle.loads((results_dir / "recycling.pkl").read_bytes())["result"] is not None
+
+
+def test_a_runner_set_up_ahead_analyses_as_the_build_does(tmp_path, capsys):
+    # A runner taken from its standby has imported pandas and the chapters: the build has
+    # it analyse (in a fork of itself) while the build imports. Same fingerprints, same
+    # stored results, same reuse, as when the build analyses.
+    from batteryreport.build import kernels
+
+    data = shutil.copytree(DATA, tmp_path / "data")
+    params, code = load_params(), code_hash()
+    names = ["recommendations", "recycling"]
+    here, there = tmp_path / "here", tmp_path / "there"
+    _, local = _analyse(names, [], params, data, here, {}, code)
+    with kernels.Runner() as runner:
+        runner.kept = True  # (as if taken from a standby)
+        _, remote = _analyse(names, [], params, data, there, {}, code, runner)
+        assert remote == local and set(local) == {"pli_delays", "japan_investment",
+                                                  "recycling", "recommendations"}
+        for name in local:
+            a, b = (pickle.loads((d / f"{name}.pkl").read_bytes())["result"]
+                    for d in (here, there))
+            assert _same(a, b), name
+        _edit_note(data, "recycler_capacity")
+        capsys.readouterr()
+        _analyse(names, [], params, data, there, {}, code, runner)
+        assert "(japan_investment, pli_delays unchanged)" in capsys.readouterr().out

@@ -41,3 +41,10 @@ def test_the_build_process_imports_neither_the_notebook_format_nor_sphinx():
     modules = loaded("import batteryreport.build.pipeline, batteryreport.build.pages, "
                      "batteryreport.build.editions, batteryreport.build.publish")
     assert not modules & {"nbformat", "sphinx", "docutils", "jupytext", "altair"}
+
+
+def test_the_build_process_imports_pandas_only_after_its_checks():
+    # Its checks and keys need no pandas: with a runner set up ahead, the chapters are
+    # analysed there while this process imports pandas (build/pipeline.py, _analyse).
+    assert "pandas" not in loaded("import batteryreport.build.pipeline, "
+                                  "batteryreport.build.keys, batteryreport.build.editions")
