@@ -64,6 +64,29 @@ def answer(conn: Any, fn: Callable[..., Any], args: tuple) -> None:
             traceback.format_exception_only(type(reply[1]), reply[1])).strip())))
 
 
+def taken(standby: Callable[[], tuple[Any, Any] | None] | None) -> tuple[Any, Any] | None:
+    """What ``standby`` returns when it takes over a standby (its connection and process),
+    or None: no standby, or one that cannot be taken (a new process is started instead)."""
+    try:
+        return standby() if standby is not None else None
+    except Exception:  # noqa: BLE001 (any failure in the standby machinery: a new one)
+        return None
+
+
+def stop(conn: Any, process: Any) -> None:
+    """Close a helper's or the runner's connection and stop its process, whatever it is
+    doing, and wait until it is gone: a standby taken over is not this process's child,
+    and must be gone before the build releases the checkout's lock (Sphinx may be
+    writing). One that catches its SIGTERM for 5 s is killed."""
+    conn.close()
+    if process.is_alive():
+        process.terminate()
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+    process.join(timeout=5)
+
+
 class Helper:
     """One helper process: ``setup(*args)`` runs as soon as it starts; :meth:`run` gives
     it a job (a module-level function) and waits for the result, re-raising the job's
@@ -99,14 +122,11 @@ class Helper:
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> None:
         if self._conn is None:
-            try:
-                taken = self._standby() if self._standby is not None else None
-            except Exception:  # noqa: BLE001 (a standby that cannot be taken: a new one)
-                taken = None
-            if taken is None:
+            standby = taken(self._standby)
+            if standby is None:
                 self._spawn()
             else:
-                (self._conn, self._process), self.kept = taken, True
+                (self._conn, self._process), self.kept = standby, True
         try:
             self._conn.send((fn, args))
         except OSError:  # it died: result() says so, as for a job it died doing
@@ -153,16 +173,7 @@ class Helper:
         """Stop the helper, whatever it is doing (its job's result has been read)."""
         if self._conn is None:  # never started (its standby, if any, still waits)
             return
-        self._conn.close()
-        if self._process.is_alive():
-            self._process.terminate()
-        if self.kept:  # a standby, not this process's child: it must be gone before the
-            self._process.join(timeout=5)  # lock is released (Sphinx may be writing)
-            if self._process.is_alive():
-                self._process.kill()
-                self._process.join(timeout=5)
-        else:
-            self._process.join()
+        stop(self._conn, self._process)
 
     def __enter__(self) -> Helper:
         return self

@@ -161,16 +161,15 @@ class Runner:
     def start(self) -> None:
         """Take the standby, or fork (before the build starts a thread of its own: a
         fork copies only the thread that makes it)."""
+        from batteryreport.build.helpers import taken
+
         if self._conn is not None:
             return
-        try:
-            taken = self._standby() if self._standby is not None else None
-        except Exception:  # noqa: BLE001 (a standby that cannot be taken: a fork instead)
-            taken = None
-        if taken is None:
+        standby = taken(self._standby)
+        if standby is None:
             self._fork()
         else:
-            (self._conn, self._process), self.kept = taken, True
+            (self._conn, self._process), self.kept = standby, True
 
     def send_call(self, fn: Callable[..., Any], *args: Any) -> None:
         """Have ``fn(*args)`` done in a fork of the runner (as a notebook is: the runner
@@ -207,17 +206,11 @@ class Runner:
 
     def close(self) -> None:
         """Stop the runner, whatever it is doing, and any notebook still running."""
+        from batteryreport.build.helpers import stop
+
         if self._conn is None:  # never started (its standby, if any, still waits)
             return
-        self._conn.close()
-        if self._process.is_alive():
-            self._process.terminate()
-            self._process.join(timeout=5)
-            if self._process.is_alive():  # its SIGTERM was caught by the code it ran
-                self._process.kill()
-                self._process.join(timeout=5)
-        if not self.kept:
-            self._process.join()
+        stop(self._conn, self._process)  # (its SIGTERM stops its notebooks first)
 
     def __enter__(self) -> Runner:
         return self
