@@ -117,6 +117,11 @@ def prepare_briefs_process(chart_cache: Path, notebooks: Path) -> None:
     # the notebook schema's validator): the job reads them again, and reports any problem.
     with contextlib.suppress(Exception):
         declared(notebooks)
+    # Which characters the briefs' typeface has (read from its files, about 0.1 s): each
+    # chart is drawn in it alone when it has every character the chart's text uses.
+    from batteryreport.build.briefs.charts import _primary_chars
+
+    _primary_chars()
     if not any(chart_cache.glob("*")):  # a first build: every chart will be drawn
         warm_up_charts()
 

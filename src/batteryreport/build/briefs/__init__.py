@@ -201,7 +201,8 @@ def build_briefs(layout: Any, params: Any, data_folder: Path, out_dir: Path,
                       for record in [memory.get(job)] if record and "scales" in record}
         def make(item: tuple[Any, str]) -> str:
             job, key = item
-            render_charts([job], remembered, charts)
+            if job.name in remembered:  # (else its layout search draws what it tries)
+                render_charts([job], remembered, charts)
             (tmp / job.name).write_bytes(_compile(job, work, key, charts, memory))
             return job.name
 
