@@ -5,8 +5,9 @@
   download cannot work here), or a skip with the reason, or a failure when
   ``BATTERYREPORT_REQUIRE_BROWSER=1`` (CI) says the browser tests must run.
 - :func:`new_context`: a browser context in which every request that leaves localhost is
-  blocked and recorded, and :func:`open_page`: a page whose console errors, uncaught
-  exceptions, blocked requests and failed local requests are recorded as problems.
+  recorded (and fails: :func:`launch_chromium` resolves no host but localhost), and
+  :func:`open_page`: a page whose console errors, uncaught exceptions, such requests and
+  failed local requests are recorded as problems.
 - :func:`toc_pages` / :func:`sidebar_pages`: the pages of the table of contents, from
   ``_toc.yml`` or from a built site's sidebar.
 """
@@ -91,7 +92,10 @@ def serve(site: Path, cache_control: str | None = None):
 
 
 def launch_chromium(playwright: Any, extra_args: list[str] | None = None) -> Any:
-    args = list(LAUNCH_ARGS) + list(extra_args or [])
+    """Chromium in which no host but localhost resolves (:data:`OFFLINE_ARGS`): a request
+    leaving the machine fails, and :func:`new_context` records it."""
+    args = list(LAUNCH_ARGS) + [a for a in OFFLINE_ARGS if a not in (extra_args or [])] \
+        + list(extra_args or [])
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.insert(1, "--no-sandbox")  # Chromium refuses to run as root otherwise
     # Playwright gives every launch a fresh, temporary --user-data-dir.
@@ -112,13 +116,14 @@ class Offline:
     blocked: list[str] = field(default_factory=list)
 
 
-def new_context(browser: Any, *, width: int = 1280, height: int = 900, block: bool = True,
+def new_context(browser: Any, *, width: int = 1280, height: int = 900, block: bool = False,
                 **options: Any) -> tuple[Any, Offline]:
-    """A context whose requests leaving localhost are blocked and recorded.
+    """A context whose requests and web sockets leaving localhost are recorded; they fail,
+    as the browser resolves no other host (:func:`launch_chromium`).
 
-    Blocking uses Playwright's routing, which turns the HTTP cache off. With
-    ``block=False`` such requests are only recorded (for measuring the cache: launch the
-    browser with :data:`OFFLINE_ARGS` so that they cannot leave the machine either).
+    With ``block=True`` they are also stopped by Playwright's routing, for a browser
+    launched otherwise. Routing sends every request through this process and turns the
+    HTTP cache off: it cost the browser tests about a tenth of Chromium's time.
     """
     ctx = browser.new_context(viewport={"width": width, "height": height},
                               service_workers="block", **options)
@@ -128,7 +133,12 @@ def new_context(browser: Any, *, width: int = 1280, height: int = 900, block: bo
             if not is_local(request.url):
                 offline.blocked.append(request.url)
 
+        def record_sockets(page: Any) -> None:
+            page.on("websocket", lambda ws: None if is_local(ws.url)
+                    else offline.blocked.append(ws.url))
+
         ctx.on("request", record)
+        ctx.on("page", record_sockets)
         return ctx, offline
 
     def route(route: Any) -> None:

@@ -13,13 +13,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser_support import new_context, open_page, screenshot_on_failure, serve, unavailable
+from browser_support import (
+    OFFLINE_ARGS,
+    new_context,
+    open_page,
+    screenshot_on_failure,
+    serve,
+    unavailable,
+)
 
 from batteryreport.present.glue import read_glued
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        *OFFLINE_ARGS]  # no host but localhost resolves: new_context records what tries
 PAGE = "book/_generated/japan_investment.html"
 
 # Every chart hands its vega-embed result to charts.js's "br-drawn" event (on the chart's

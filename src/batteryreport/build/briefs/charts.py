@@ -32,6 +32,7 @@ DEFAULT_HEIGHT = 300.0  # a chart that sets no height: the site's continuousHeig
 LABEL_CHARS = 56  # a label the site breaks into lines is broken again at this width on paper
 
 
+VEGA_WRITES = "\u2212\u2026\u00b5"  # characters charts may show that no spec holds
 _fonts_registered = False
 
 
@@ -141,7 +142,9 @@ def chart_fonts(spec: dict[str, Any]) -> str:
 
     text = json.dumps(spec, ensure_ascii=False)  # every string: labels, data, titles
     primary = _primary_chars()
-    if primary and all(ord(c) in primary for c in set(text)):
+    # and what the chart library writes itself: a minus sign, an ellipsis for a label cut
+    # short, the micro sign of an SI prefix
+    if primary and all(ord(c) in primary for c in set(text) | set(VEGA_WRITES)):
         return FONT_FAMILY
     return ", ".join(FONT_STACK)
 
