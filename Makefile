@@ -26,7 +26,7 @@ venv:
 # sets PYTHONDONTWRITEBYTECODE, every process of a build would otherwise compile them again
 # (about 0.1 s of CPU each).
 compiled: venv
-	@$(VPY) -m compileall -q src >/dev/null
+	@$(VPY) -m compileall -q src
 
 book: compiled
 	@$(VPY) -m batteryreport build $(BUILD_ARGS)

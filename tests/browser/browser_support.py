@@ -40,9 +40,12 @@ LAUNCH_ARGS = ["--headless", "--disable-gpu", "--disable-quic", "--no-first-run"
                "--disable-sync"]
 
 
-# Name resolution fails for every host but localhost: nothing leaves the machine even
-# without Playwright's routing (which would turn the HTTP cache off).
-OFFLINE_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]
+# Name resolution fails for every host but localhost, and every request not to this
+# machine (an address written as numbers too) is sent to a proxy that is not there (the
+# browser never proxies loopback): nothing leaves the machine, without Playwright's
+# routing (which would turn the HTTP cache off).
+OFFLINE_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+                "--proxy-server=http://127.0.0.1:9"]
 
 
 def browser_required() -> bool:

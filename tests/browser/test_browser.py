@@ -561,11 +561,12 @@ def test_breaking_the_bundle_or_adding_a_cdn_link_fails(chromium, mini_site, tmp
         assert any("leaving localhost" in p and "cdn.jsdelivr.net" in p
                    for p in problems), problems
 
-        socket = '<script>new WebSocket("wss://live.example.org/feed");</script>'
+        socket = ('<script>new WebSocket("wss://live.example.org/feed");</script>'
+                  '<img src="http://203.0.113.7/pixel.gif" alt="">')  # (a host as numbers)
         page.write_text(html.replace("</head>", socket + "</head>", 1), encoding="utf-8")
         problems = problems_of("book/_generated/beta.html")
-        assert any("leaving localhost" in p and "live.example.org" in p
-                   for p in problems), problems
+        for host in ("live.example.org", "203.0.113.7"):
+            assert any("leaving localhost" in p and host in p for p in problems), problems
 
 
 # ---------------------------------------------------------------------------- hostile data

@@ -503,9 +503,6 @@ def test_a_remembered_layout_is_used_while_it_holds(tmp_path, monkeypatch):
     assert [p.read_bytes() for p in search] == [p.read_bytes() for p in again]
 
     for path in (root / ".cache" / "brief-layouts").glob("*.json"):
-        if path.name.startswith("last-cut-"):
-            path.unlink()  # (the search would otherwise start at the cut last chosen)
-            continue
         record = json.loads(path.read_text())
         record["place"][0] = [p + 1 for p in record["place"][0]]  # parts fell elsewhere
         path.write_text(json.dumps(record))
@@ -513,58 +510,6 @@ def test_a_remembered_layout_is_used_while_it_holds(tmp_path, monkeypatch):
     checked = build_briefs(Layout(root), params, root / "data", tmp_path / "five", later)
     assert len(compiles) == searched + len(checked)  # tried, refused, searched
     assert [p.read_bytes() for p in checked] == [p.read_bytes() for p in again]
-
-
-def test_each_cut_shows_no_more_than_the_one_before():
-    # What lets a search start near the cut last chosen (typeset._first_cut): a cut that
-    # runs over means every cut before it runs over too.
-    def more(a, b):  # a shows at least what b shows
-        def at_least(x, y):
-            return x is None or (y is not None and x >= y)
-        return (a.chart_scale >= b.chart_scale and a.about >= b.about
-                and at_least(a.details, b.details) and at_least(a.sources, b.sources)
-                and at_least(a.rec_chars, b.rec_chars))
-
-    for cuts in (briefs.BRIEF_CUTS, briefs.SUMMARY_CUTS):
-        assert all(more(a, b) for a, b in itertools.pairwise(cuts))
-        assert not any(more(b, a) for a, b in itertools.pairwise(cuts))  # each cuts some
-
-
-def test_a_search_from_the_last_cut_chooses_what_the_whole_search_does(tmp_path, monkeypatch):
-    # A rebuild whose content changed searches again, starting at the cut the PDF was last
-    # set at when the cut before that one still runs over: the same PDFs as the whole
-    # search, set fewer times. A last cut that no longer applies costs one setting more.
-    from batteryreport.build.briefs import typeset
-    from batteryreport.build.editions import plan_edition
-
-    root = _long_pli_book(tmp_path / "book", rec_items=10)
-    params = params_for(root)
-    manifest, _ = plan_edition(root / "_build" / "editions", root, params, root / "data",
-                               root / "book" / "_generated")
-    compiles = []
-    real = typeset._Typst.compile
-    monkeypatch.setattr(typeset._Typst, "compile",
-                        lambda *a, **k: compiles.append(1) or real(*a, **k))
-    memory = root / ".cache" / "brief-layouts"
-
-    def build(out: str, last: dict[str, int] | None) -> list[bytes]:
-        shutil.rmtree(memory, ignore_errors=True)  # no layout of this content remembered
-        if last is not None:
-            memory.mkdir(parents=True)
-            for name, cut in last.items():
-                (memory / f"last-cut-{name}.json").write_text(json.dumps({"cut": cut}))
-        compiles.clear()
-        return [p.read_bytes() for p in build_briefs(Layout(root), params, root / "data",
-                                                      tmp_path / out, manifest)]
-
-    whole = build("whole", None)
-    searched = len(compiles)
-    chosen = {p.name.removeprefix("last-cut-").removesuffix(".json"):
-              json.loads(p.read_text())["cut"] for p in memory.glob("last-cut-*")}
-    assert chosen["pli_delays.pdf"] > 1  # (the long brief: a search that can start later)
-    assert build("from-last", chosen) == whole and len(compiles) < searched
-    beyond = {name: len(briefs.BRIEF_CUTS) - 1 for name in chosen}  # the cut before fits
-    assert build("from-beyond", beyond) == whole and len(compiles) > searched
 
 
 def test_a_kept_typst_compiler_sets_the_same_bytes_as_a_fresh_one(tmp_path, monkeypatch):
@@ -797,13 +742,45 @@ def test_a_chart_names_the_fallback_fonts_only_when_its_text_needs_them(monkeypa
     stack = ", ".join(briefs.FONT_STACK)
     latin = bars("Attero – Roorkee “plant”")
     assert charts.chart_fonts(latin) == "Source Sans Pro"
-    for other in ("अटेरो रिसाइक्लिंग", "宁德时代", "Recycler ♻"):  # Devanagari, CJK, a symbol
-        assert charts.chart_fonts(bars(other)) == stack, other
+    for other in ("अटेरो रिसाइक्लिंग", "宁德时代", "Recycler ♻", "tab\there"):
+        assert charts.chart_fonts(bars(other)) == stack, other  # Devanagari, CJK, ...
+
+    def labelled(expr: str) -> dict:
+        spec = bars("Lohum")
+        spec["encoding"]["y"]["axis"] = {"labelExpr": expr}
+        return spec
+
+    # What an expression writes as an escape counts: the rupee sign is in the typeface,
+    # Devanagari is not; text made from character codes cannot be known.
+    assert charts.chart_fonts(labelled("'\\u20b9' + datum.label")) == "Source Sans Pro"
+    for expr in ("'\\u0905' + datum.label", "'\\x07'", "'\\u{1F50B}'",
+                 "String.fromCharCode(2309)"):
+        assert charts.chart_fonts(labelled(expr)) == stack, expr
+    by_url = dict(bars("Lohum"), data={"url": "capacity.csv"})  # text not in the spec
+    assert charts.chart_fonts(by_url) == stack
     narrow, _ = charts.chart_svg(latin)
     monkeypatch.setattr(charts, "chart_fonts", lambda spec: stack)
     full, _ = charts.chart_svg(latin)
     families = set(re.findall(r'font-family="([^"]*)"', full))
     assert families == {stack} and narrow == full.replace(stack, "Source Sans Pro")
+
+
+def test_briefs_drawn_in_the_typeface_alone_are_the_briefs_drawn_in_the_stack(
+        tmp_path, monkeypatch):
+    # The PDFs themselves, byte for byte: Typst sets each chart's text in the same font.
+    from batteryreport.build.briefs import charts
+
+    root = fake_book(tmp_path / "book")
+    params = params_for(root)
+    narrowed = {}
+    real = charts.chart_fonts
+    monkeypatch.setattr(charts, "chart_fonts",
+                        lambda spec: narrowed.setdefault(len(narrowed), real(spec)))
+    alone = [p.read_bytes() for p in make(root, params, tmp_path / "alone")]
+    assert set(narrowed.values()) == {"Source Sans Pro"}  # (every chart here is Latin)
+    shutil.rmtree(root / ".cache")  # nothing drawn or laid out kept
+    monkeypatch.setattr(charts, "chart_fonts", lambda spec: ", ".join(briefs.FONT_STACK))
+    assert [p.read_bytes() for p in make(root, params, tmp_path / "stack")] == alone
 
 
 @briefs_group

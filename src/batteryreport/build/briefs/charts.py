@@ -32,7 +32,9 @@ DEFAULT_HEIGHT = 300.0  # a chart that sets no height: the site's continuousHeig
 LABEL_CHARS = 56  # a label the site breaks into lines is broken again at this width on paper
 
 
-VEGA_WRITES = "\u2212\u2026\u00b5"  # characters charts may show that no spec holds
+# Characters a chart may show that its spec need not hold: the minus sign, the ellipsis of
+# a label cut short, the micro sign of an SI prefix, the dash of a bin's range.
+VEGA_WRITES = "\u2212\u2026\u00b5\u2013"
 _fonts_registered = False
 
 
@@ -134,19 +136,58 @@ def _primary_chars() -> frozenset[int]:
 
 
 def chart_fonts(spec: dict[str, Any]) -> str:
-    """The typefaces a chart is drawn in: the whole stack when any text in the spec needs a
-    fallback, else only the briefs' typeface. The chart looks the same either way (each
-    glyph comes from the first family that has it), but vl-convert measures text against
-    every family listed, so a Latin-only chart is drawn in about two thirds of the time."""
-    import json
+    """The typefaces a chart is drawn in: the whole stack when any text the chart may show
+    needs a fallback, else only the briefs' typeface. The chart looks the same either way
+    (each glyph comes from the first family that has it), but vl-convert measures text
+    against every family listed, so a Latin-only chart is drawn in about two thirds of the
+    time.
 
-    text = json.dumps(spec, ensure_ascii=False)  # every string: labels, data, titles
+    The text is every string in the spec (data, labels, titles, expressions, keys), with
+    the characters an expression writes as escapes (``\\u20b9``), and those the chart
+    library writes itself (:data:`VEGA_WRITES`). A chart whose text cannot be known from
+    its spec (data read from a URL, characters made from their codes) gets the stack."""
+    chars: set[str] = set(VEGA_WRITES)
+    unknowable = False
+
+    def walk(node: Any) -> None:
+        nonlocal unknowable
+        if isinstance(node, dict):
+            unknowable = unknowable or "url" in node
+            for k, v in node.items():
+                walk(k)
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+        elif isinstance(node, str):
+            chars.update(node)
+            if "\\" in node:
+                chars.update(_escaped(node))
+            unknowable = unknowable or "fromCharCode" in node or "fromCodePoint" in node
+
+    walk(spec)
     primary = _primary_chars()
-    # and what the chart library writes itself: a minus sign, an ellipsis for a label cut
-    # short, the micro sign of an SI prefix
-    if primary and all(ord(c) in primary for c in set(text) | set(VEGA_WRITES)):
+    if not unknowable and primary and all(ord(c) in primary for c in chars):
         return FONT_FAMILY
     return ", ".join(FONT_STACK)
+
+
+_JS_ESCAPE = re.compile(r"\\(u\{([0-9a-fA-F]+)\}|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|(.))",
+                        re.S)
+_JS_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v",
+              "0": "\0"}
+
+
+def _escaped(text: str) -> set[str]:
+    """The characters a JavaScript string's escapes in ``text`` stand for."""
+    out = set()
+    for m in _JS_ESCAPE.finditer(text):
+        code = m.group(2) or m.group(3) or m.group(4)
+        if code:
+            out.add(chr(min(int(code, 16), 0x10FFFF)))
+        else:
+            out.add(_JS_SIMPLE.get(m.group(5), m.group(5)))
+    return out
 
 
 def print_spec(spec: dict[str, Any], fonts: str | None = None) -> dict[str, Any]:

@@ -382,31 +382,10 @@ class LayoutMemory:
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        self._write(self.folder / f"{self.key(job)}.json", record)
-        # By name too: the cut it was set at, where the next search of other content
-        # may start (see _first_cut).
-        self._write(self.folder / f"last-cut-{_safe(job.name)}.json", {"cut": record["cut"]})
-
-    def last_cut(self, job: _Job) -> int | None:
-        """The cut this PDF (by its name) was last set at, whatever its content."""
-        if self.folder is None:
-            return None
-        try:
-            cut = json.loads((self.folder / f"last-cut-{_safe(job.name)}.json")
-                             .read_text("utf-8"))["cut"]
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-        return cut if isinstance(cut, int) and not isinstance(cut, bool) else None
-
-    @staticmethod
-    def _write(path: Path, record: dict[str, Any]) -> None:
+        path = self.folder / f"{self.key(job)}.json"
         tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_text(json.dumps(record), encoding="utf-8")
         os.replace(tmp, path)
-
-
-def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]", "_", name)
 
 
 def _remembered(job: _Job, work: Path, key: str, charts: ChartCache,
@@ -434,8 +413,7 @@ def _compile(job: _Job, work: Path, key: str = "", charts: ChartCache | None = N
     """Typeset one PDF: the first cut that fits its page limit (its table kept from leaving
     a row or two alone on a page), with each page's charts grown into the room left at its
     foot, as long as nothing moves to another page. A layout remembered from an earlier
-    build of the same content (``memory``) is tried first; else the search starts, where
-    it may, at the cut last chosen for this PDF (:func:`_first_cut`)."""
+    build of the same content (``memory``) is tried first."""
     charts = ChartCache() if charts is None else charts
     record = memory.get(job) if memory is not None else None
     if record is not None:
@@ -443,10 +421,7 @@ def _compile(job: _Job, work: Path, key: str = "", charts: ChartCache | None = N
         if pdf is not None:
             return pdf
     chosen = None
-    first = _first_cut(job, work, key, charts, memory.last_cut(job) if memory else None)
     for index, cut in enumerate(job.cuts):
-        if index < first:
-            continue  # does not fit: a later cut with more content did not
         scales = [cut.chart_scale] * len(job.figures)
         done = _typeset(job, work, key, charts, cut, scales)
         if done.pages > job.max_pages:
@@ -490,23 +465,6 @@ def _compile(job: _Job, work: Path, key: str = "", charts: ChartCache | None = N
         memory.put(job, {"cut": index, "extra": extra, "scales": scales,
                          "place": [place.flow, place.figures, place.rows]})
     return done.pdf
-
-
-def _first_cut(job: _Job, work: Path, key: str, charts: ChartCache, last: int | None) -> int:
-    """The first cut the search needs to try, given the cut this PDF was last set at
-    (``last``, from an earlier build of other content; None: not known).
-
-    Each cut shows no more than the one before it (a chart no taller, no more rows,
-    sources or words), and less content never takes more pages. So when the cut just
-    before the last one still runs over, every cut before it does too, and the search
-    starts there, choosing what a search from the first cut would choose: it only skips
-    typesetting cuts that cannot fit (and drawing their larger charts). Otherwise it
-    starts from the first cut."""
-    if last is None or not 1 < last < len(job.cuts):
-        return 0
-    before = job.cuts[last - 1]
-    done = _typeset(job, work, key, charts, before, [before.chart_scale] * len(job.figures))
-    return last if done.pages > job.max_pages else 0
 
 
 def output_name(stem: str, scenario: str) -> str:
