@@ -179,21 +179,38 @@ def notebooks_runner(layout: Layout, environment: dict[str, str] | None) -> Any:
     """The notebooks' runner: the standby an earlier build left set up from the same
     inputs, taken when the first notebook is due, when there is one and ``environment``
     (the command's, as it started) is given; else a fork of this process, made now."""
-    from batteryreport.build import standby
     from batteryreport.build.kernels import Runner
 
-    taken = None
-    if environment is not None:
-        role = runner_role()
-        folder = standby.folder_of(layout.cache)
-        try:
-            key = standby.key_of(role.name, role.setup, role.args, environment,
-                                 standby.code_hash())
-            if standby.waiting(folder, role.name, key):
-                taken = functools.partial(standby.take, folder, role.name, key)
-        except OSError:  # a file changing as it is read: no standby this time
-            taken = None
-    return Runner(standby=taken)
+    return Runner(standby=_standby_of(layout, runner_role(), environment, _code(environment)))
+
+
+def _code(environment: dict[str, str] | None) -> str:
+    """The package's code hash, when standbys are looked for ("": none are)."""
+    from batteryreport.build import standby
+
+    try:
+        return standby.code_hash() if environment is not None else ""
+    except OSError:  # a file changing as it is read: no standby this time
+        return ""
+
+
+def _standby_of(layout: Layout, role: Role, environment: dict[str, str] | None, code: str
+                ) -> Callable[[], Any] | None:
+    """What takes over the standby an earlier build left for ``role``, set up from the same
+    inputs (``environment``, the command's as it started, and ``code``), or None: none
+    waits, or standbys are not looked for (no ``environment`` or ``code``)."""
+    from batteryreport.build import standby
+
+    if environment is None or not code:
+        return None
+    folder = standby.folder_of(layout.cache)
+    try:
+        key = standby.key_of(role.name, role.setup, role.args, environment, code)
+        if standby.waiting(folder, role.name, key):
+            return functools.partial(standby.take, folder, role.name, key)
+    except OSError:  # a file changing as it is read: no standby this time
+        pass
+    return None
 
 
 @contextlib.contextmanager
@@ -208,26 +225,12 @@ def helpers(layout: Layout, data_folder: Path,
     the site's helper reads the Sphinx environment that another build of the checkout may
     be writing. (``pipeline.build`` called without them, as the tests do, starts its own.)
     """
-    from batteryreport.build import standby
-
-    folder = standby.folder_of(layout.cache)
-    try:
-        code = standby.code_hash() if environment is not None else ""
-    except OSError:  # a file changing as it is read: no standby this time
-        code = ""
+    code = _code(environment)
     with contextlib.ExitStack() as stack:
-        made = []
-        for role in roles(layout, data_folder):
-            key = (standby.key_of(role.name, role.setup, role.args, environment, code)
-                   if environment is not None and code else "")
-            try:
-                waiting = bool(key) and standby.waiting(folder, role.name, key)
-            except OSError:
-                waiting = False
-            made.append(stack.enter_context(Helper(
-                role.name, role.setup, *role.args, niceness=role.niceness,
-                standby=functools.partial(standby.take, folder, role.name, key)
-                if waiting else None)))
+        made = [stack.enter_context(Helper(
+            role.name, role.setup, *role.args, niceness=role.niceness,
+            standby=_standby_of(layout, role, environment, code)))
+            for role in roles(layout, data_folder)]
         yield Helpers(*made)
 
 
