@@ -420,12 +420,33 @@ def _to_spec(chart: Any) -> dict[str, Any]:
     return spec
 
 
-def _spec_of(chart: Any) -> dict[str, Any]:
+def _spec_of(chart: Any, rows: dict[int, tuple[Any, Any]] | None = None) -> dict[str, Any]:
     """A chart's Vega-Lite spec. Not validated against the schema here (half the time of a
-    chapter's charts): tests/unit/present/test_chart_figures.py validates every chart."""
+    chapter's charts): tests/unit/present/test_chart_figures.py validates every chart.
+
+    ``rows`` keeps each data frame's rows once turned (see :func:`_rows_once`)."""
     if hasattr(chart, "to_dict"):
-        return chart.to_dict(validate=False)
+        with _rows_once({} if rows is None else rows):
+            return chart.to_dict(validate=False)
     return json.loads(json.dumps(chart))
+
+
+def _rows_once(rows: dict[int, tuple[Any, Any]]) -> Any:
+    """Altair's data transformer, turning each data frame into rows once: Altair turns a
+    frame again for every layer that draws it, and for the narrow layout again (a third
+    of a layered chart's spec time). ``rows`` maps a frame's id to the frame (kept, so
+    that the id is not reused) and its rows. The spec is the same: Altair names inline
+    data by a hash of its rows. Use as a context manager around ``to_dict``."""
+    turn = alt.data_transformers.get()
+
+    def once(data: Any) -> Any:
+        kept = rows.get(id(data))
+        if kept is None or kept[0] is not data:
+            kept = rows[id(data)] = (data, turn(data))
+        return kept[1]
+
+    alt.data_transformers.register("batteryreport-rows-once", once)
+    return alt.data_transformers.enable("batteryreport-rows-once")
 
 
 def _page_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
@@ -490,11 +511,16 @@ class Figure:
 
     @functools.cached_property
     def spec(self) -> dict[str, Any]:
-        return _spec_of(self.chart)
+        return _spec_of(self.chart, self._rows)
 
     @functools.cached_property
     def narrow_spec(self) -> dict[str, Any] | None:
-        return None if self.narrow is None else _spec_of(self.narrow)
+        return None if self.narrow is None else _spec_of(self.narrow, self._rows)
+
+    @functools.cached_property
+    def _rows(self) -> dict[int, tuple[Any, Any]]:
+        # The two layouts draw the same frames: each is turned into rows once.
+        return {}
 
     def as_static(self, sources_page: str | None = None) -> Figure:
         """The same figure drawn at build time as SVG: for a page that should load no chart

@@ -477,15 +477,20 @@ def whatif_chart(sliders: Sequence[Slider], outputs: Sequence[Output],
         layers.append(alt.Chart(alt.Data(values=[{}])).mark_text(
             align="left", baseline="top", fontSize=12, color=TEXT, limit=fit).encode(
             x=alt.XValue(0), y=alt.YValue(0), text=alt.TextValue(alt.ExprRef(context))))
-    chart = alt.layer(*layers).properties(height=row_height * len(outputs) + top)
     params = [s.param() for s in sliders] + [c.param() for c in constants] + derived
-    chart = chart.add_params(*params)
-    if title:
-        chart = chart.properties(title=alt.TitleParams(title, subtitle=subtitle or alt.Undefined))
+    names = [p.name for p in params]
+    if len(set(names)) != len(names):
+        raise ValueError(f"names used twice: {sorted({n for n in names if names.count(n) > 1})}")
     meta = {"sliders": [s.display() for s in sliders], "pairs": [list(p) for p in pairs],
             "shares": list(shares), "shareNames": {n: by_name[n].label.removeprefix(
                 "Share to ") for n in shares}, "rest": rest_label, "link": link}
-    return chart.properties(usermeta={"brWhatif": meta})
+    # One constructor call: each of Altair's chained calls (properties, add_params) copies
+    # every layer again (most of this function's time).
+    return alt.LayerChart(
+        layer=layers, params=[p.param for p in params], height=row_height * len(outputs) + top,
+        usermeta={"brWhatif": meta},
+        title=alt.TitleParams(title, subtitle=subtitle or alt.Undefined) if title
+        else alt.Undefined)
 
 
 def table(sliders: Sequence[Slider], outputs: Sequence[Output],

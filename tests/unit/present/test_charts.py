@@ -232,3 +232,30 @@ def test_a_figures_spec_is_made_once(monkeypatch):
     fig.to_vega_lite()["mark"] = "changed"  # a caller's copy
     assert len(calls) == 2  # the wide chart and the narrow one, once each
     assert fig.to_vega_lite()["mark"] != "changed"
+
+
+def test_a_frame_several_layers_draw_is_turned_into_rows_once():
+    frame = pd.DataFrame({"year": [2024, 2025], "gwh": [1.5, float("nan")], "what": ["a", "b"]})
+    other = pd.DataFrame({"year": [2025], "gwh": [3.0], "what": ["c"]})
+
+    def layered(width: int) -> alt.LayerChart:
+        base = alt.Chart(frame).encode(x="year:Q", y="gwh:Q")
+        return alt.layer(base.mark_line(), base.mark_point(), base.mark_text().encode(
+            text="what:N"), alt.Chart(other).mark_rule().encode(x="year:Q")).properties(
+            width=width)
+
+    fig = charts.Figure(layered(600), narrow=layered(300), name="f", title="T",
+                        description="D", source_note="N", data=frame)
+    expected = (layered(600).to_dict(validate=False), layered(300).to_dict(validate=False))
+    turned = []
+    real = alt.data_transformers.get()
+    alt.data_transformers.register("counting", lambda data: turned.append(id(data))
+                                   or real(data))
+    with alt.data_transformers.enable("counting"):
+        assert (fig.spec, fig.narrow_spec) == expected  # the same spec as Altair's own
+        assert alt.data_transformers.active == "counting"  # the active one is back
+    assert sorted(turned) == sorted([id(frame), id(other)])  # each frame once, both layouts
+    frame.loc[0, "gwh"] = 9.0  # a frame changed after: a new figure sees the change
+    again = charts.Figure(layered(600), name="g", title="T", description="D",
+                          source_note="N", data=frame)
+    assert 9.0 in [row["gwh"] for rows in again.spec["datasets"].values() for row in rows]

@@ -117,6 +117,10 @@ def test_names_must_not_clash():
         whatif.whatif_chart(sliders(), [whatif.Output("capex", "x", "fx", "fx")], consts())
     with pytest.raises(ValueError):
         whatif.whatif_chart(sliders(), [whatif.Output("y", "x", "nope", "fx")], consts())
+    with pytest.raises(ValueError, match="names used twice"):  # two sliders, one name
+        whatif.whatif_chart([*sliders(), sliders()[0]], outputs(), consts())
+    with pytest.raises(ValueError, match="names used twice"):  # two constants, one name
+        whatif.whatif_chart(sliders(), outputs(), [*consts(), consts()[0]])
 
 
 def test_scale_max_is_the_largest_value_any_slider_position_gives():
