@@ -420,6 +420,12 @@ def _to_spec(chart: Any) -> dict[str, Any]:
     return spec
 
 
+def layered(*layers: Any, **properties: Any) -> alt.LayerChart:
+    """``alt.layer(*layers).properties(**properties)`` in one constructor call: each of
+    Altair's chained calls copies every layer again (most of a layered chart's time)."""
+    return alt.LayerChart(layer=list(layers), **properties)
+
+
 def _spec_of(chart: Any, rows: dict[int, tuple[Any, Any]] | None = None) -> dict[str, Any]:
     """A chart's Vega-Lite spec. Not validated against the schema here (half the time of a
     chapter's charts): tests/unit/present/test_chart_figures.py validates every chart.

@@ -620,7 +620,7 @@ def buys_chart(r: JapanResult) -> charts.Figure:
         if narrow:  # each benchmark's name above its interval, across the whole width
             layers += charts.lines_above(buys, "lines", y, gap=8)
         most = max(len(x) for x in buys["wide_lines"])
-        return alt.layer(*layers).properties(
+        return charts.layered(*layers,
             height=(60 if narrow else max(40, 15 * most + 6)) * len(buys))
 
     verdict = r.pli_gap.plant_reach.verdict
@@ -720,7 +720,7 @@ def sensitivity_chart(r: JapanResult) -> charts.Figure:
             filled=True, size=50, opacity=1, color=charts.FG).encode(
             x=alt.X("fx:Q", **x_enc), y=alt.Y("capex:Q", **y_enc))
         # The labels go last, so that the boundary line passes under a cell's text.
-        return alt.layer(heat, line, dots, labels).properties(
+        return charts.layered(heat, line, dots, labels,
             height=(20 if narrow else 24) * len(capex_grid))
 
     s = r.sensitivity

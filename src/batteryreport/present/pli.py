@@ -531,7 +531,7 @@ def timeline(r: PliResult) -> charts.Figure:
         layers = [span, asof_rule, points, asof_text]
         if narrow:
             layers += charts.lines_above(sp, "lines", y, gap=10)
-        return alt.layer(*layers).properties(height=(62 if narrow else 46) * len(order) + 20)
+        return charts.layered(*layers, height=(62 if narrow else 46) * len(order) + 20)
 
     desc = []
     for label in order:
@@ -615,7 +615,7 @@ def promised_built(r: PliResult) -> charts.Figure:
             labels = [alt.Chart(bars).mark_text(align="left", dx=6, fontSize=12,
                                                 color=charts.FG).encode(
                 x=alt.X("awarded_gwh:Q"), y=y, text=alt.Text("share_text:N"), tooltip=tip)]
-        return alt.layer(awarded_bar, installed_bar, *labels).properties(
+        return charts.layered(awarded_bar, installed_bar, *labels,
             height=(70 if narrow else 60) * len(bars) + (0 if narrow else 20))
 
     p = r.progress
@@ -709,7 +709,7 @@ def penalty_accrual(r: PliResult) -> charts.Figure:
             x=alt.X("date:T"), y=alt.Y("penalty_inr_cr:Q"), y2=alt.Y2("note_y:Q"))
         note = charts.lines_above(chk_df, "lines", alt.Y("note_y:Q"), gap=4,
                                   color=charts.PALETTE[3], x=alt.X("date:T"), dx=-4)
-        return alt.layer(line, leader, chk_pt, *note).properties(height=280 if narrow else 300)
+        return charts.layered(line, leader, chk_pt, *note, height=280 if narrow else 300)
 
     ends = pen.set_index("beneficiary")["accrued_inr_cr"]
     same = [v for v in series.values() if v.endswith("coincide)")]
@@ -797,7 +797,7 @@ def imports_chart(r: PliResult) -> charts.Figure:
         gaps = alt.Chart(missing).mark_text(angle=270, align="left", baseline="middle",
                                             dx=4, fontSize=10, color=charts.MUTED).encode(
             x=alt.X("fy_end_year:Q", scale=scale), y=alt.YDatum(0), text=alt.Text("label:N"))
-        return alt.layer(bars, cn_bar, *cn_text, gaps).properties(
+        return charts.layered(bars, cn_bar, *cn_text, gaps,
             height=240 if narrow else 260)
 
     return charts.figure(

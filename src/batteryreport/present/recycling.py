@@ -595,7 +595,7 @@ def capacity_chart(r: RecyclingResult) -> charts.Figure:
         names = placed.mark_text(baseline="bottom", dy=-4, fontSize=11,
                                  color=charts.FG).encode(x=xa, y=alt.Y("high_kt:Q"),
                                                          text=alt.Text("short:N"))
-        return alt.layer(area, edge, edge_low, rule, dot, names).properties(
+        return charts.layered(area, edge, edge_low, rule, dot, names,
             height=280 if narrow else 320)
 
     data = pd.concat([band.assign(at_default_kt=None), need.drop(columns=[
@@ -658,7 +658,7 @@ def metals_chart(r: RecyclingResult) -> charts.Figure:
         ticks = alt.Chart(plot[plot["low_t"] < plot["high_t"] - 1e-9]).mark_tick(
             color=charts.FG, thickness=2, size=12).encode(
             x=alt.X("low_t:Q"), y=y, yOffset=alt.YOffset("Route:N", sort=order))
-        return alt.layer(bars, ticks).properties(height=270 if narrow else 300)
+        return charts.layered(bars, ticks, height=270 if narrow else 300)
 
     li = metals[metals["metal"] == "lithium"].set_index("route")
 

@@ -259,3 +259,12 @@ def test_a_frame_several_layers_draw_is_turned_into_rows_once():
     again = charts.Figure(layered(600), name="g", title="T", description="D",
                           source_note="N", data=frame)
     assert 9.0 in [row["gwh"] for rows in again.spec["datasets"].values() for row in rows]
+
+
+def test_layered_is_altairs_layer_with_properties():
+    frame = pd.DataFrame({"x": [1, 2], "y": [3, 4]})
+    base = alt.Chart(frame).encode(x="x:Q", y="y:Q")
+    p = alt.param(name="k", value=1)
+    layers = (base.mark_line().add_params(p), base.mark_point())
+    assert charts.layered(*layers, height=120, title="T").to_dict() == alt.layer(
+        *layers).properties(height=120, title="T").to_dict()
