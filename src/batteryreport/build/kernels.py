@@ -46,12 +46,13 @@ if TYPE_CHECKING:  # (nbformat, imported with it, is for the runner to import)
     from batteryreport.build.notebooks import NotebookSpec
 
 # What every chapter notebook imports, what runs them, and what analysing a chapter
-# imports (its fingerprint and key): imported once, before the first fork. (The
-# debugger's modules are what an IPython kernel imports when it starts; myst_nb's glue,
-# what a notebook's first glued value imports.)
+# imports (its fingerprint and key, and the build's parameters it is sent: pydantic,
+# 0.1 s, which a runner's standby would otherwise import on the critical path): imported
+# once, before the first fork. (The debugger's modules are what an IPython kernel imports
+# when it starts; myst_nb's glue, what a notebook's first glued value imports.)
 WARM_IMPORTS = ("batteryreport.build.notebooks", "batteryreport.chapters",
                 "batteryreport.build.fingerprint", "batteryreport.build.keys",
-                "batteryreport.data.load",
+                "batteryreport.data.load", "batteryreport.data.params",
                 "batteryreport.present.charts", "batteryreport.present.glue",
                 "batteryreport.present.tables",
                 "papermill", "nbclient", "ipykernel.inprocess.ipkernel",

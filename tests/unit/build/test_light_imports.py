@@ -48,3 +48,27 @@ def test_the_build_process_imports_pandas_only_after_its_checks():
     # analysed there while this process imports pandas (build/pipeline.py, _analyse).
     assert "pandas" not in loaded("import batteryreport.build.pipeline, "
                                   "batteryreport.build.keys, batteryreport.build.editions")
+
+
+
+def test_a_runner_set_up_ahead_imports_nothing_when_sent_the_analysis():
+    # A runner's standby is sent the build's call to analyse (pipeline._analyse); what it
+    # would import to read that call (the parameters' pydantic: 0.1 s) is on the critical
+    # path of a rebuild, so its set-up imports it ahead.
+    import pickle
+    from pathlib import Path
+
+    from batteryreport.build import kernels
+    from batteryreport.data.params import load_params
+
+    call = pickle.dumps(("call", kernels.analyse, (load_params(None), Path("data"),
+                         ["recycling"], Path("results"), "code")))
+    probe = ("import pickle, sys\n"
+             "from batteryreport.build import kernels\n"
+             "kernels.prepare()\n"
+             "before = set(sys.modules)\n"
+             "pickle.loads(sys.stdin.buffer.read())\n"
+             "print(' '.join(sorted(set(sys.modules) - before)))\n")
+    out = subprocess.run([sys.executable, "-c", probe], input=call, capture_output=True,
+                         check=True).stdout.decode()
+    assert out.split() == []
