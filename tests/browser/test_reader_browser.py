@@ -93,7 +93,11 @@ def test_escape_closes_a_popup_and_enter_reaches_its_links(ctx, base):
 
 
 def test_each_glued_number_is_one_tab_stop(ctx, base, real_book):
-    for page in toc_pages(real_book / "_toc.yml"):
+    site = real_book / "_build" / "html"
+    pages = [p for p in toc_pages(real_book / "_toc.yml")
+             if "br-num" in (site / p).read_text(encoding="utf-8")]  # (a page with none:
+    assert len(pages) >= 5  # nothing to walk; not loaded) the front page and 4 chapters
+    for page in pages:
         v = visit(ctx, base, page)
         pg = v.page
         with screenshot_on_failure(pg, f"reader-tabstops-{page}"):

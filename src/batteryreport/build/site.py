@@ -20,6 +20,52 @@ _site: dict[str, Any] = {}  # this process's Sphinx application, set up ahead of
 _done: list[Any] = []  # applications that have built (see build)
 
 
+# myst-nb imports jupyter-cache, and with it SQLAlchemy (0.22 s, a fifth of this
+# process's set-up), to execute notebooks, which the site does not do (papermill has run
+# them: execution is off in _config.yml). While execution is off, the names myst-nb takes
+# from it are stand-ins, which import it when first used.
+NOTEBOOK_CACHE_NAMES = {"jupyter_cache": ("get_cache",),
+                        "jupyter_cache.base": ("CacheBundleIn",),
+                        "jupyter_cache.cache.db": ("NbProjectRecord",),
+                        "jupyter_cache.executors.utils": ("single_nb_execution",)}
+
+
+class _StandIn:
+    """A name of a module not imported yet, which imports the module when it is used
+    (called, or an attribute of it read)."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self._where = (module, name)
+
+    def _real(self) -> Any:
+        import importlib
+
+        for module in NOTEBOOK_CACHE_NAMES:  # the stand-in modules make way for the real
+            if getattr(sys.modules.get(module), "__stand_in__", False):
+                del sys.modules[module]
+        module, name = self._where
+        return getattr(importlib.import_module(module), name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._real()(*args, **kwargs)
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._real(), attr)
+
+
+def _defer_notebook_cache() -> None:
+    import types
+
+    if any(module in sys.modules for module in NOTEBOOK_CACHE_NAMES):
+        return  # imported already (or deferred): nothing to save
+    for module, names in NOTEBOOK_CACHE_NAMES.items():
+        stand_in = types.ModuleType(module, "stand-in until used (batteryreport.build.site)")
+        stand_in.__stand_in__ = True
+        for name in names:
+            setattr(stand_in, name, _StandIn(module, name))
+        sys.modules[module] = stand_in
+
+
 def _make_app(root: Path, out: Path, doctrees: Path) -> None:
     from jupyter_book.config import get_final_config
     from sphinx.application import Sphinx
@@ -29,6 +75,8 @@ def _make_app(root: Path, out: Path, doctrees: Path) -> None:
         user_yaml=root / "_config.yml", sourcedir=root, use_external_toc=True,
         cli_config={"external_toc_path": str(root / "_toc.yml"),
                     "latex_individualpages": False})
+    if config.get("nb_execution_mode") == "off":
+        _defer_notebook_cache()
     stack = contextlib.ExitStack()
     # Docutils' global registries (directives, roles) as Sphinx sets them, until build()
     # is done with the application.

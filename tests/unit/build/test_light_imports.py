@@ -72,3 +72,25 @@ def test_a_runner_set_up_ahead_imports_nothing_when_sent_the_analysis():
     out = subprocess.run([sys.executable, "-c", probe], input=call, capture_output=True,
                          check=True).stdout.decode()
     assert out.split() == []
+
+
+def test_the_sites_process_defers_the_notebook_cache_until_used(tmp_path):
+    # myst-nb's notebook execution (jupyter-cache, SQLAlchemy: a fifth of the set-up) is
+    # not needed while execution is off; its names stand in until one is used.
+    from batteryreport import REPO_ROOT
+
+    probe = f"""
+import sys
+from batteryreport.build import site
+site._make_app(site.Path({str(REPO_ROOT)!r}), site.Path({str(tmp_path / "html")!r}),
+               site.Path({str(tmp_path / "doctrees")!r}))
+print("sqlalchemy" in sys.modules, "myst_nb.core.execute.cache" in sys.modules)
+from myst_nb.core.execute import cache
+assert callable(cache.NbProjectRecord.remove_tracebacks)  # the real class, imported now
+import jupyter_cache.cache.db as db
+print("sqlalchemy" in sys.modules, cache.NbProjectRecord.remove_tracebacks
+      == db.NbProjectRecord.remove_tracebacks)
+"""
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "True", "True", "True"]
