@@ -10,9 +10,11 @@ decided when :func:`build` is called, after the notebooks and generated pages ar
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -20,47 +22,78 @@ _site: dict[str, Any] = {}  # this process's Sphinx application, set up ahead of
 _done: list[Any] = []  # applications that have built (see build)
 
 
-# myst-nb imports jupyter-cache, and with it SQLAlchemy (0.22 s, a fifth of this
-# process's set-up), to execute notebooks, which the site does not do (papermill has run
-# them: execution is off in _config.yml). While execution is off, the names myst-nb takes
-# from it are stand-ins, which import it when first used.
+# myst-nb imports jupyter-cache, and with it SQLAlchemy (0.25 s of the set-up's 1.05 s of
+# CPU), to execute notebooks, which the site does not do (papermill has run them:
+# execution is off in _config.yml). While execution is off, jupyter-cache's modules that
+# myst-nb imports from are stand-ins, until any of their names is used: then the real
+# modules are imported, and the stand-ins make way for them.
 NOTEBOOK_CACHE_NAMES = {"jupyter_cache": ("get_cache",),
                         "jupyter_cache.base": ("CacheBundleIn",),
                         "jupyter_cache.cache.db": ("NbProjectRecord",),
                         "jupyter_cache.executors.utils": ("single_nb_execution",)}
+_real_lock = threading.RLock()
+
+
+def _real(module: str, name: str) -> Any:
+    """``module``'s ``name``, the stand-ins having made way for the real modules."""
+    import importlib
+
+    with _real_lock:
+        for stood_in in NOTEBOOK_CACHE_NAMES:
+            if getattr(sys.modules.get(stood_in), "__stand_in__", False):
+                del sys.modules[stood_in]
+        return getattr(importlib.import_module(module), name)
+
+
+def _from_real(module: str, name: str) -> Any:
+    """A stand-in module's other names (PEP 562): the real module's, but not the module
+    machinery that tools look up on every module (``__file__``, ``__wrapped__``)."""
+    if name.startswith("__") and name != "__version__":
+        raise AttributeError(name)
+    return _real(module, name)
 
 
 class _StandIn:
-    """A name of a module not imported yet, which imports the module when it is used
-    (called, or an attribute of it read)."""
+    """A name myst-nb imported from a stand-in module: the real object once used (called,
+    an attribute read, pickled, or an isinstance check)."""
 
     def __init__(self, module: str, name: str) -> None:
         self._where = (module, name)
 
-    def _real(self) -> Any:
-        import importlib
-
-        for module in NOTEBOOK_CACHE_NAMES:  # the stand-in modules make way for the real
-            if getattr(sys.modules.get(module), "__stand_in__", False):
-                del sys.modules[module]
-        module, name = self._where
-        return getattr(importlib.import_module(module), name)
-
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._real()(*args, **kwargs)
+        return _real(*self._where)(*args, **kwargs)
 
     def __getattr__(self, attr: str) -> Any:
-        return getattr(self._real(), attr)
+        if attr.startswith("_"):  # the object's own machinery (pickle, copy, inspect)
+            raise AttributeError(attr)
+        return getattr(_real(*self._where), attr)
+
+    def __reduce__(self) -> tuple[Any, tuple[str, str]]:
+        return _real, self._where
+
+    def __instancecheck__(self, obj: Any) -> bool:
+        return isinstance(obj, _real(*self._where))
+
+    def __subclasscheck__(self, cls: type) -> bool:
+        return issubclass(cls, _real(*self._where))
 
 
 def _defer_notebook_cache() -> None:
+    import importlib.util
     import types
 
     if any(module in sys.modules for module in NOTEBOOK_CACHE_NAMES):
         return  # imported already (or deferred): nothing to save
+    spec = importlib.util.find_spec("jupyter_cache")
+    if spec is None:
+        return
     for module, names in NOTEBOOK_CACHE_NAMES.items():
         stand_in = types.ModuleType(module, "stand-in until used (batteryreport.build.site)")
         stand_in.__stand_in__ = True
+        # Any other name, and the package's submodules, from the real modules.
+        stand_in.__getattr__ = functools.partial(_from_real, module)
+        if module == "jupyter_cache":
+            stand_in.__path__ = list(spec.submodule_search_locations or [])
         for name in names:
             setattr(stand_in, name, _StandIn(module, name))
         sys.modules[module] = stand_in

@@ -34,6 +34,7 @@ import json
 import math
 import re
 import textwrap
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -422,37 +423,41 @@ def _to_spec(chart: Any) -> dict[str, Any]:
 
 def layered(*layers: Any, **properties: Any) -> alt.LayerChart:
     """``alt.layer(*layers).properties(**properties)`` in one constructor call: each of
-    Altair's chained calls copies every layer again (most of a layered chart's time)."""
+    Altair's chained calls copies every layer again (most of a layered chart's time).
+    Unlike ``.properties``, the properties are not validated here, but when
+    tests/unit/present/test_chart_figures.py validates every chart."""
     return alt.LayerChart(layer=list(layers), **properties)
 
 
-def _spec_of(chart: Any, rows: dict[int, tuple[Any, Any]] | None = None) -> dict[str, Any]:
+def _spec_of(chart: Any, rows: dict[int, tuple[Any, Any]]) -> dict[str, Any]:
     """A chart's Vega-Lite spec. Not validated against the schema here (half the time of a
     chapter's charts): tests/unit/present/test_chart_figures.py validates every chart.
 
-    ``rows`` keeps each data frame's rows once turned (see :func:`_rows_once`)."""
-    if hasattr(chart, "to_dict"):
-        with _rows_once({} if rows is None else rows):
-            return chart.to_dict(validate=False)
-    return json.loads(json.dumps(chart))
+    Each data frame is turned into rows once for all the specs made with the same ``rows``
+    (a figure's wide and narrow layouts): Altair turned a frame again for every layer that
+    draws it, and for each layout (a third of a layered chart's spec time). The spec is the
+    same, as Altair names inline data by a hash of its rows, as long as no frame is changed
+    in place between two specs made with the same ``rows``. ``rows`` maps a frame's id to
+    the frame (kept, so that the id stays its own) and its rows."""
+    if not hasattr(chart, "to_dict"):
+        return json.loads(json.dumps(chart))
+    # Altair's registry is global: one spec at a time, this thread's nested ones included.
+    with _ROWS_LOCK, alt.data_transformers.enable(
+            _ROWS_ONCE, rows=rows, turn=alt.data_transformers.get()):
+        return chart.to_dict(validate=False)
 
 
-def _rows_once(rows: dict[int, tuple[Any, Any]]) -> Any:
-    """Altair's data transformer, turning each data frame into rows once: Altair turns a
-    frame again for every layer that draws it, and for the narrow layout again (a third
-    of a layered chart's spec time). ``rows`` maps a frame's id to the frame (kept, so
-    that the id is not reused) and its rows. The spec is the same: Altair names inline
-    data by a hash of its rows. Use as a context manager around ``to_dict``."""
-    turn = alt.data_transformers.get()
+def _rows_once(data: Any, *, rows: dict[int, tuple[Any, Any]], turn: Any) -> Any:
+    """Altair's data transformer while a figure's specs are made (see :func:`_spec_of`):
+    ``turn`` (the transformer that was active) once per frame."""
+    if id(data) not in rows:
+        rows[id(data)] = (data, turn(data))
+    return rows[id(data)][1]
 
-    def once(data: Any) -> Any:
-        kept = rows.get(id(data))
-        if kept is None or kept[0] is not data:
-            kept = rows[id(data)] = (data, turn(data))
-        return kept[1]
 
-    alt.data_transformers.register("batteryreport-rows-once", once)
-    return alt.data_transformers.enable("batteryreport-rows-once")
+_ROWS_ONCE = "batteryreport-rows-once"
+_ROWS_LOCK = threading.RLock()
+alt.data_transformers.register(_ROWS_ONCE, _rows_once)
 
 
 def _page_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
@@ -512,21 +517,18 @@ class Figure:
         self.as_of_basis = ("analysis date" if as_of is not None
                             else "newest source" if dates else "")
         self.csv = csv_frame(data, self.columns, register)  # the download
+        self._frame_rows: dict[int, tuple[Any, Any]] = {}  # (see _spec_of)
 
     # -- the specs: validated and serialised once (Altair's to_dict is the slow part)
 
     @functools.cached_property
     def spec(self) -> dict[str, Any]:
-        return _spec_of(self.chart, self._rows)
+        return _spec_of(self.chart, self._frame_rows)
 
     @functools.cached_property
     def narrow_spec(self) -> dict[str, Any] | None:
-        return None if self.narrow is None else _spec_of(self.narrow, self._rows)
+        return None if self.narrow is None else _spec_of(self.narrow, self._frame_rows)
 
-    @functools.cached_property
-    def _rows(self) -> dict[int, tuple[Any, Any]]:
-        # The two layouts draw the same frames: each is turned into rows once.
-        return {}
 
     def as_static(self, sources_page: str | None = None) -> Figure:
         """The same figure drawn at build time as SVG: for a page that should load no chart

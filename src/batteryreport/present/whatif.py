@@ -478,6 +478,8 @@ def whatif_chart(sliders: Sequence[Slider], outputs: Sequence[Output],
             align="left", baseline="top", fontSize=12, color=TEXT, limit=fit).encode(
             x=alt.XValue(0), y=alt.YValue(0), text=alt.TextValue(alt.ExprRef(context))))
     params = [s.param() for s in sliders] + [c.param() for c in constants] + derived
+    # (Altair's add_params refused a name used twice; the one constructor call below does
+    # not check it.)
     names = [p.name for p in params]
     if len(set(names)) != len(names):
         raise ValueError(f"names used twice: {sorted({n for n in names if names.count(n) > 1})}")

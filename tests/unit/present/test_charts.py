@@ -251,9 +251,14 @@ def test_a_frame_several_layers_draw_is_turned_into_rows_once():
     real = alt.data_transformers.get()
     alt.data_transformers.register("counting", lambda data: turned.append(id(data))
                                    or real(data))
-    with alt.data_transformers.enable("counting"):
-        assert (fig.spec, fig.narrow_spec) == expected  # the same spec as Altair's own
-        assert alt.data_transformers.active == "counting"  # the active one is back
+    try:
+        with alt.data_transformers.enable("counting"):
+            assert (fig.spec, fig.narrow_spec) == expected  # the same spec as Altair's own
+            # the active transformer is back, with its options
+            assert (alt.data_transformers.active, alt.data_transformers.options) == (
+                "counting", {})
+    finally:
+        alt.data_transformers.register("counting", None)
     assert sorted(turned) == sorted([id(frame), id(other)])  # each frame once, both layouts
     frame.loc[0, "gwh"] = 9.0  # a frame changed after: a new figure sees the change
     again = charts.Figure(layered(600), name="g", title="T", description="D",
@@ -268,3 +273,13 @@ def test_layered_is_altairs_layer_with_properties():
     layers = (base.mark_line().add_params(p), base.mark_point())
     assert charts.layered(*layers, height=120, title="T").to_dict() == alt.layer(
         *layers).properties(height=120, title="T").to_dict()
+
+
+def test_a_spec_that_fails_leaves_altairs_transformer_as_it_was():
+    too_long = pd.DataFrame({"x": range(6000)})  # over Altair's 5,000 rows inline
+    fig = charts.Figure(alt.Chart(too_long).mark_point().encode(x="x:Q"), name="f",
+                        title="T", description="D", source_note="N", data=too_long)
+    before = (alt.data_transformers.active, dict(alt.data_transformers.options))
+    with pytest.raises(alt.MaxRowsError):
+        fig.spec  # noqa: B018
+    assert (alt.data_transformers.active, dict(alt.data_transformers.options)) == before
