@@ -10,11 +10,10 @@ BATTERYREPORT_REQUIRE_BROWSER=1 requires it.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from browser_support import (
-    OFFLINE_ARGS,
+    chromium_missing,
+    launch_chromium,
     new_context,
     open_page,
     screenshot_on_failure,
@@ -24,10 +23,6 @@ from browser_support import (
 
 from batteryreport.present.glue import read_glued
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        *OFFLINE_ARGS]  # no host but localhost resolves: new_context records what tries
 PAGE = "book/_generated/japan_investment.html"
 
 # Every chart hands its vega-embed result to charts.js's "br-drawn" event (on the chart's
@@ -46,15 +41,13 @@ RUN = "v => window.__brViews[v].view.runAsync().then(() => null)"
 
 @pytest.fixture(scope="module")
 def chromium():
-    if not CHROMIUM.exists():
-        unavailable(f"{CHROMIUM} not found: install Debian's chromium to run the what-if "
-                    "browser test")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("playwright is not installed in this environment")
+    missing = chromium_missing()
+    if missing:
+        unavailable(missing)
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        browser = launch_chromium(pw)
         try:
             yield browser
         finally:

@@ -529,7 +529,6 @@ class Figure:
     def narrow_spec(self) -> dict[str, Any] | None:
         return None if self.narrow is None else _spec_of(self.narrow, self._frame_rows)
 
-
     def as_static(self, sources_page: str | None = None) -> Figure:
         """The same figure drawn at build time as SVG: for a page that should load no chart
         library (the front page). No tooltips; dark mode and print re-colour it through

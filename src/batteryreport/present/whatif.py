@@ -486,8 +486,8 @@ def whatif_chart(sliders: Sequence[Slider], outputs: Sequence[Output],
     meta = {"sliders": [s.display() for s in sliders], "pairs": [list(p) for p in pairs],
             "shares": list(shares), "shareNames": {n: by_name[n].label.removeprefix(
                 "Share to ") for n in shares}, "rest": rest_label, "link": link}
-    # One constructor call: each of Altair's chained calls (properties, add_params) copies
-    # every layer again (most of this function's time).
+    # One constructor call, as charts.layered makes (charts imports this module, not the
+    # other way round): each of Altair's chained calls copies every layer again.
     return alt.LayerChart(
         layer=layers, params=[p.param for p in params], height=row_height * len(outputs) + top,
         usermeta={"brWhatif": meta},
