@@ -512,6 +512,41 @@ def test_a_remembered_layout_is_used_while_it_holds(tmp_path, monkeypatch):
     assert [p.read_bytes() for p in checked] == [p.read_bytes() for p in again]
 
 
+def test_charts_drawn_ahead_are_all_the_layout_search_draws(tmp_path, monkeypatch):
+    # While the notebooks run, the briefs' process draws each chart they show at the
+    # heights the last build's briefs asked for (briefs/ahead.py). For a brief whose layout
+    # is searched again (its content changed: nothing remembered), every drawing the
+    # search needs is then kept, and the PDFs are the ones made without drawing ahead.
+    from batteryreport.build.briefs import ahead, charts
+    from batteryreport.build.editions import plan_edition
+    from batteryreport.present.glue import read_figures
+
+    root = _long_pli_book(tmp_path / "book", rec_items=10)  # a search of several heights
+    params = params_for(root)
+    manifest, _ = plan_edition(root / "_build" / "editions", root, params, root / "data",
+                               root / "book" / "_generated")
+    first = build_briefs(Layout(root), params, root / "data", tmp_path / "one", manifest)
+    cache = root / ".cache"
+    asked = ahead.remembered_scales(cache / ahead.SCALES_FILE)
+    assert len(asked["pli_timeline"]) > 1, asked  # (searched: several heights asked)
+    shutil.rmtree(cache / "brief-charts")
+    shutil.rmtree(cache / "brief-layouts")
+    shown = tmp_path / "figures"  # as the notebooks' runner writes them
+    shown.mkdir()
+    for nb in sorted((root / "book" / "_generated").glob("*.ipynb")):
+        for name, record in read_figures(nb).items():
+            (shown / f"{nb.stem}--{name}.json").write_text(json.dumps(record), "utf-8")
+    ahead.draw_ahead(shown, cache / "brief-charts", cache / ahead.SCALES_FILE)
+    ahead.stop(finish=True)
+
+    def fail(*args, **kwargs):
+        raise AssertionError(f"drawn again at {args[1:]}: it was not drawn ahead")
+
+    monkeypatch.setattr(charts, "chart_svg", fail)
+    again = build_briefs(Layout(root), params, root / "data", tmp_path / "two", manifest)
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in first]
+
+
 def test_a_kept_typst_compiler_sets_the_same_bytes_as_a_fresh_one(tmp_path, monkeypatch):
     # Each thread keeps one compiler per template (fonts loaded once, layouts memoised);
     # the PDFs are those a fresh typst.compile and typst.query per run give.
@@ -817,6 +852,26 @@ def test_cli_runs_notebooks_then_writes_briefs(minibook):
     for p in folder.iterdir():
         assert pages(p) <= 2
         assert_fonts_ok(p)
+
+
+@pytest.mark.xdist_group("minibook-briefs")
+def test_cli_build_keeps_what_the_next_one_draws_ahead(minibook):
+    # The notebooks that ran wrote each chart as they showed it (for the briefs' process
+    # to draw meanwhile), and the briefs kept the heights each chart was asked at.
+    from batteryreport.build.briefs.ahead import SCALES_FILE, remembered_scales
+    from batteryreport.build.pipeline import figures_folder
+    from batteryreport.present.glue import read_figures
+
+    root, _ = minibook
+    shown = {p.name: json.loads(p.read_text("utf-8"))
+             for p in figures_folder(Layout(root)).glob("*.json")}
+    gen = root / "book" / "_generated"
+    executed = {f"{nb.stem}--{name}.json": record for nb in sorted(gen.glob("*.ipynb"))
+                for name, record in read_figures(nb).items()}
+    assert shown == executed and executed
+    asked = remembered_scales(root / ".cache" / SCALES_FILE)
+    in_briefs = {rec["name"] for rec in executed.values()} & set(asked)
+    assert in_briefs and all(asked[name] for name in in_briefs)
 
 
 @pytest.mark.xdist_group("minibook-briefs")

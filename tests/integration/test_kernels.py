@@ -2,6 +2,7 @@
 another notebook, only its own declared tables; one that kills its process fails alone;
 at most ``jobs`` run at once; equal inputs give byte-identical executed notebooks."""
 
+import json
 import os
 from pathlib import Path
 
@@ -369,3 +370,54 @@ def test_a_call_runs_in_a_fork_of_the_runner_and_leaves_it_as_it_was():
             runner.call_result()
         runner.send_call(_set_and_read, 4)  # and it still serves
         assert runner.call_result() is None
+
+
+def test_each_report_chart_is_written_as_soon_as_its_cell_has_run(tmp_path):
+    # For the briefs' process to draw it while the notebook goes on (briefs/ahead.py):
+    # the next cell already finds it written, whole, as the executed notebook holds it.
+    from batteryreport.present.glue import FIGURE_MIME, read_figures
+
+    shown = tmp_path / "figures"
+    shown.mkdir()
+    spec = notebook(tmp_path, "shows", "from IPython.display import display\n"
+                    f"record = {{'name': 'cap', 'title': 'Capacity', 'spec': {{'mark': 'bar',"
+                    f" 'height': 0.1 + 0.2}}}}\n"
+                    f"display({{'{FIGURE_MIME}': record, 'text/plain': 'a chart'}}, raw=True)")
+    later = ("\n```{code-cell} ipython3\nimport os\n"
+             f"print(sorted(os.listdir({str(shown)!r})))\n```\n")
+    spec.source.write_text(spec.source.read_text() + later, encoding="utf-8")
+    plain = notebook(tmp_path, "plain", "print(x)")
+    tasks = [kernels.Task(spec, {"x": 1}, tmp_path / "shows.ipynb", figures=shown),
+             kernels.Task(plain, {"x": 1}, tmp_path / "plain.ipynb", figures=shown)]
+    done = {t.output.name: error for t, _, error in kernels.run(
+        tasks, 2, {"BATTERYREPORT_DATA": str(tmp_path)}, tmp_path, tmp_path / "logs")}
+    assert done == {"shows.ipynb": "", "plain.ipynb": ""}
+    assert outputs(tmp_path / "shows.ipynb").strip() == "['shows--cap.json']"
+    assert [p.name for p in shown.iterdir()] == ["shows--cap.json"]  # (no temporary file)
+    written = json.loads((shown / "shows--cap.json").read_text(encoding="utf-8"))
+    assert written == read_figures(tmp_path / "shows.ipynb")["cap"]
+    assert written["spec"]["height"] == 0.1 + 0.2  # the same float, to the last digit
+
+
+def test_what_a_cell_prints_and_shows_lands_in_its_cell_in_order(tmp_path):
+    # The in-process kernel sends its messages in its own thread (no IOPub thread): each
+    # print and display still lands in the cell that made it, in the order made.
+    import nbformat
+
+    code = ("from IPython.display import display\nimport sys\nprint('before')\n"
+            "display({'text/plain': 'shown'}, raw=True)\nprint('after', end='')\n"
+            "print('to stderr', file=sys.stderr)")
+    spec = notebook(tmp_path, "order", code)
+    later = "\n```{code-cell} ipython3\nprint('next cell')\nx + 1\n```\n"
+    spec.source.write_text(spec.source.read_text() + later, encoding="utf-8")
+    assert run(tmp_path, (spec, 41, "order.ipynb"))["order.ipynb"][1] == ""
+    cells = [c for c in nbformat.read(tmp_path / "order.ipynb", as_version=4).cells
+             if c.cell_type == "code" and "parameters" not in str(c.metadata.get("tags"))]
+
+    def seen(cell):
+        return [(o.get("name") or o.output_type, o.get("text") or o.data["text/plain"])
+                for o in cell.outputs]
+
+    assert seen(cells[-2]) == [("stdout", "before\n"), ("display_data", "shown"),
+                               ("stdout", "after"), ("stderr", "to stderr\n")]
+    assert seen(cells[-1]) == [("stdout", "next cell\n"), ("execute_result", "42")]

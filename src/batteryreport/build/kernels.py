@@ -30,6 +30,7 @@ timings removed, the parameters cells hidden from readers.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import json
@@ -79,6 +80,7 @@ class Task:
     spec: NotebookSpec
     parameters: dict[str, Any]
     output: Path
+    figures: Path | None = None  # where its report charts are written as they are shown
 
 
 def run(tasks: list[Task], jobs: int, env: dict[str, str], cwd: Path,
@@ -356,7 +358,7 @@ def _child(send: Any, task: Task, env: dict[str, str], cwd: str, log: str) -> No
     else:
         os.environ[ENV_TABLES] = ",".join(task.spec.tables)
     os.chdir(cwd)
-    result = execute(task.spec, task.parameters, task.output, log)
+    result = execute(task.spec, task.parameters, task.output, log, task.figures)
     send.send((result[0], result[1][:4000]))
     send.close()
 
@@ -366,8 +368,18 @@ def _kernel_manager() -> Any:
     from ipykernel.inprocess.blocking import BlockingInProcessKernelClient
     from ipykernel.inprocess.ipkernel import InProcessKernel
     from ipykernel.inprocess.manager import InProcessKernelManager
+    from ipykernel.iostream import IOPubThread
+    from traitlets import default
 
     class Kernel(InProcessKernel):
+        @default("iopub_thread")
+        def _default_iopub_thread(self) -> IOPubThread:
+            # Not started: each message is then sent, and each print flushed, in the
+            # kernel's own thread as it comes. Started (ipykernel's default), every
+            # glued value's display waited twice for that thread to flush stdout and
+            # stderr: about a fifth of a chapter notebook's run.
+            return IOPubThread(self._underlying_iopub_socket, session=self.session)
+
         def set_parent(self, ident: Any, parent: Any, channel: str = "shell") -> None:
             # The kernel's own stdout and stderr (swapped in while a cell runs) must name
             # the request too, or nbclient drops what a cell prints as another request's.
@@ -407,19 +419,22 @@ def _kernel_manager() -> Any:
 
 
 def execute(spec: NotebookSpec, parameters: dict[str, Any], output: Path,
-            log: str = "") -> tuple[float, str]:
+            log: str = "", figures: Path | None = None) -> tuple[float, str]:
     """Run one notebook under papermill in this process's in-process kernel. Returns
-    (seconds, error text). Called in a fresh fork (:func:`run`)."""
+    (seconds, error text). Called in a fresh fork (:func:`run`). With ``figures``, each
+    report chart the notebook shows is also written there as soon as its cell has run
+    (:func:`figure_writer`)."""
     import papermill as pm
 
     start = time.perf_counter()
     tmp = output.with_suffix(".tmp.ipynb")
+    hooks = {} if figures is None else {"on_cell_executed": figure_writer(spec.name, figures)}
     try:
         km = _kernel_manager()
         km.start_kernel()
         pm.execute_notebook(spec.read(), str(tmp), parameters=parameters,
                             kernel_name="python3", km=km, progress_bar=False,
-                            log_output=False, request_save_on_cell_execute=False)
+                            log_output=False, request_save_on_cell_execute=False, **hooks)
     except pm.PapermillExecutionError as exc:
         tmp.unlink(missing_ok=True)
         first = next((line for line in (exc.source or "").splitlines() if line.strip()), "")
@@ -432,6 +447,30 @@ def execute(spec: NotebookSpec, parameters: dict[str, Any], output: Path,
     normalise(tmp)
     os.replace(tmp, output)
     return time.perf_counter() - start, ""
+
+
+def figure_writer(notebook: str, folder: Path) -> Callable[..., None]:
+    """An nbclient hook (``on_cell_executed``) that writes each report chart a cell showed
+    (its record, as :func:`batteryreport.present.glue.read_figures` reads it from the
+    executed notebook) to ``folder/<notebook>--<name>.json``, whole or not at all: the
+    briefs' process draws the charts from there while the notebook goes on
+    (:mod:`batteryreport.build.briefs.ahead`). A chart it cannot write is skipped: the
+    briefs draw it from the executed notebook, as without this."""
+    from batteryreport.present.glue import FIGURE_MIME
+
+    def write(cell: Any, **_: Any) -> None:
+        for out in cell.get("outputs", []):
+            for mime, rec in out.get("data", {}).items():
+                if not mime.endswith(FIGURE_MIME):
+                    continue
+                with contextlib.suppress(Exception):
+                    rec = json.loads(rec) if isinstance(rec, str) else rec
+                    path = folder / f"{notebook}--{rec['name']}.json"
+                    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+                    tmp.write_text(json.dumps(rec, ensure_ascii=False), encoding="utf-8")
+                    os.replace(tmp, path)
+
+    return write
 
 
 def normalise(path: Path) -> None:

@@ -59,6 +59,7 @@ from batteryreport.build.start import (
     Helpers,
     Layout,
     data_folder_of,
+    draw_charts_ahead,
     helpers,
     site_env,
     site_folders,
@@ -308,14 +309,18 @@ def _run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: i
                     continue
             due.append((spec, key))
         todo = due
+    shown = figures_folder(layout)
     tasks = [kernels.Task(spec, notebook_params(spec, params),
-                          store / f"{kept_as[spec.name]}.ipynb") for spec, key in todo]
+                          store / f"{kept_as[spec.name]}.ipynb", figures=shown)
+             for spec, key in todo]
     keys = {spec.name: key for spec, key in todo}
     if not tasks:
         runner.close()  # every result as before: no notebook runs (a standby still waits)
     else:
         # Its standby taken, or forked: before this process starts a thread of its own.
         runner.start()
+        shutil.rmtree(shown, ignore_errors=True)  # (the charts of an earlier build)
+        shown.mkdir(parents=True)
         if before_running is not None:
             before_running()
         for task in tasks:
@@ -328,6 +333,12 @@ def _run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: i
                 _record_notebook(layout, task, seconds, error, keys, results, state)
     state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
     return [results[s.name] for s in specs]
+
+
+def figures_folder(layout: Layout) -> Path:
+    """Where the notebooks that run write each report chart as it is shown, for the
+    briefs' process to draw while they go on (:mod:`batteryreport.build.briefs.ahead`)."""
+    return layout.work / "figures"
 
 
 # Static files the build writes into book/_static (from the package and its pinned
@@ -572,6 +583,10 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
         # its chart renderer (vl-convert: about 0.4 s) while the notebooks run, not when
         # asked for the briefs. When no notebook runs, every chart is as drawn before.
         briefs.post(warm_up_charts)
+        # And it draws each chart the notebooks show, as they show it, at the heights the
+        # last build's briefs asked for (the drawings are kept by spec and height: one the
+        # briefs do not ask for is not used).
+        briefs.post(draw_charts_ahead, figures_folder(layout), layout.cache)
         # The data pages are made from the data alone: written while this process waits
         # for the notebooks (their processes run them), not after.
         data_pages_written.append(early.submit(_write_data_pages, layout.generated,

@@ -134,6 +134,15 @@ def warm_up_charts() -> None:
     warm_up()
 
 
+def draw_charts_ahead(figures: Path, cache: Path) -> None:
+    """Draw the charts the notebooks show, as they show them, for the briefs (a job for
+    the briefs' process, posted when some notebook runs: :mod:`batteryreport.build.briefs.
+    ahead`), into the drawings kept in the build's ``cache``."""
+    from batteryreport.build.briefs.ahead import SCALES_FILE, draw_ahead
+
+    draw_ahead(figures, cache / "brief-charts", cache / SCALES_FILE)
+
+
 @dataclass
 class Helpers:
     briefs: Helper

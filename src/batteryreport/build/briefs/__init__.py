@@ -85,6 +85,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from batteryreport.build.briefs import ahead
 from batteryreport.build.briefs.charts import (
     FONT_FAMILY,
     FONT_STACK,
@@ -147,6 +148,7 @@ def make_briefs(layout: Any, params: Any, data_folder: Path,
     is published here: the release (:mod:`batteryreport.build.publish`) takes them with
     the site."""
     start = time.perf_counter()
+    ahead.stop()  # the charts drawn while the notebooks ran are kept: the search finds them
     paths = build_briefs(layout, params, data_folder, layout.work / "briefs", manifest)
     return paths, time.perf_counter() - start
 
@@ -213,6 +215,11 @@ def build_briefs(layout: Any, params: Any, data_folder: Path, out_dir: Path,
         with ThreadPoolExecutor(max_workers=2) as pool:
             made = list(pool.map(make, order))
         prune_chart_cache(charts.folder)
+        # Which heights each chart was asked at: the next build draws them ahead.
+        by_name = {job.name: job for job in jobs}
+        ahead.remember_scales(Path(layout.cache) / ahead.SCALES_FILE, [
+            (str(by_name[pdf].figures[i - 1].get("name")), scale)
+            for pdf, i, scale in charts if pdf in by_name])
         for name in made:  # every brief compiled: move them into place
             os.replace(tmp / name, out_dir / name)
         return [out_dir / job.name for job in jobs]
