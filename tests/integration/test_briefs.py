@@ -519,31 +519,31 @@ def test_charts_drawn_ahead_are_all_the_layout_search_draws(tmp_path, monkeypatc
     # search needs is then kept, and the PDFs are the ones made without drawing ahead.
     from batteryreport.build.briefs import ahead, charts
     from batteryreport.build.editions import plan_edition
+    from batteryreport.build.start import draw_charts_ahead
     from batteryreport.present.glue import read_figures
 
     root = _long_pli_book(tmp_path / "book", rec_items=10)  # a search of several heights
+    layout = Layout(root)
     params = params_for(root)
     manifest, _ = plan_edition(root / "_build" / "editions", root, params, root / "data",
                                root / "book" / "_generated")
-    first = build_briefs(Layout(root), params, root / "data", tmp_path / "one", manifest)
-    cache = root / ".cache"
-    asked = ahead.remembered_scales(cache / ahead.SCALES_FILE)
-    assert len(asked["pli_timeline"]) > 1, asked  # (searched: several heights asked)
-    shutil.rmtree(cache / "brief-charts")
-    shutil.rmtree(cache / "brief-layouts")
-    shown = tmp_path / "figures"  # as the notebooks' runner writes them
-    shown.mkdir()
+    first = build_briefs(layout, params, root / "data", tmp_path / "one", manifest)
+    asked = ahead.remembered_scales(layout.brief_scales)
+    assert len(asked["pli_delays--pli_timeline"]) > 1, asked  # (searched: several heights)
+    shutil.rmtree(layout.brief_charts)
+    shutil.rmtree(root / ".cache" / "brief-layouts")
+    layout.figures.mkdir(parents=True)  # as the notebooks' runner writes them
     for nb in sorted((root / "book" / "_generated").glob("*.ipynb")):
         for name, record in read_figures(nb).items():
-            (shown / f"{nb.stem}--{name}.json").write_text(json.dumps(record), "utf-8")
-    ahead.draw_ahead(shown, cache / "brief-charts", cache / ahead.SCALES_FILE)
-    ahead.stop(finish=True)
+            (layout.figures / f"{nb.stem}--{name}.json").write_text(json.dumps(record), "utf-8")
+    draw_charts_ahead(layout)  # the briefs' process's job while the notebooks run
+    assert ahead.finish() == sum(len(v) for v in asked.values())
 
     def fail(*args, **kwargs):
         raise AssertionError(f"drawn again at {args[1:]}: it was not drawn ahead")
 
     monkeypatch.setattr(charts, "chart_svg", fail)
-    again = build_briefs(Layout(root), params, root / "data", tmp_path / "two", manifest)
+    again = build_briefs(layout, params, root / "data", tmp_path / "two", manifest)
     assert [p.read_bytes() for p in again] == [p.read_bytes() for p in first]
 
 
@@ -857,21 +857,41 @@ def test_cli_runs_notebooks_then_writes_briefs(minibook):
 @pytest.mark.xdist_group("minibook-briefs")
 def test_cli_build_keeps_what_the_next_one_draws_ahead(minibook):
     # The notebooks that ran wrote each chart as they showed it (for the briefs' process
-    # to draw meanwhile), and the briefs kept the heights each chart was asked at.
-    from batteryreport.build.briefs.ahead import SCALES_FILE, remembered_scales
-    from batteryreport.build.pipeline import figures_folder
+    # to draw meanwhile), and the briefs kept the heights each chart was asked at, under
+    # the same names.
+    from batteryreport.build.briefs.ahead import remembered_scales
     from batteryreport.present.glue import read_figures
 
     root, _ = minibook
-    shown = {p.name: json.loads(p.read_text("utf-8"))
-             for p in figures_folder(Layout(root)).glob("*.json")}
+    layout = Layout(root)
+    shown = {p.stem: json.loads(p.read_text("utf-8")) for p in layout.figures.glob("*.json")}
     gen = root / "book" / "_generated"
-    executed = {f"{nb.stem}--{name}.json": record for nb in sorted(gen.glob("*.ipynb"))
+    executed = {f"{nb.stem}--{name}": record for nb in sorted(gen.glob("*.ipynb"))
                 for name, record in read_figures(nb).items()}
     assert shown == executed and executed
-    asked = remembered_scales(root / ".cache" / SCALES_FILE)
-    in_briefs = {rec["name"] for rec in executed.values()} & set(asked)
-    assert in_briefs and all(asked[name] for name in in_briefs)
+    # The charts in the briefs: alpha's (in its brief and the summary).
+    assert set(remembered_scales(layout.brief_scales)) == {"alpha--alpha"}
+
+
+def test_cli_charts_are_drawn_while_the_notebooks_run(tmp_path):
+    # The second build (a number of alpha's chart changed) draws the chart while the
+    # notebook is still running: here it sleeps after showing the chart, so that even a
+    # helper process started afresh (no standbys in the tests) has set up by then.
+    from conftest import make_book, set_cell
+
+    root = make_book(tmp_path / "book")
+    first = run_briefs(root)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "made while the notebooks ran" not in first.stdout  # (nothing was kept)
+    alpha = root / "notebooks" / "alpha.md"
+    alpha.write_text(alpha.read_text(encoding="utf-8")
+                     + "\n```{code-cell} ipython3\nimport time\ntime.sleep(8)\n```\n",
+                     encoding="utf-8")
+    set_cell(root / "data" / "capacity.csv", "1", "installed_gwh", "1.7")
+    again = run_briefs(root)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert re.search(r"\(\d+ chart drawing\(s\) made while the notebooks ran\)",
+                     again.stdout), again.stdout
 
 
 @pytest.mark.xdist_group("minibook-briefs")

@@ -374,10 +374,14 @@ def _kernel_manager() -> Any:
     class Kernel(InProcessKernel):
         @default("iopub_thread")
         def _default_iopub_thread(self) -> IOPubThread:
-            # Not started: each message is then sent, and each print flushed, in the
-            # kernel's own thread as it comes. Started (ipykernel's default), every
-            # glued value's display waited twice for that thread to flush stdout and
-            # stderr: about a fifth of a chapter notebook's run.
+            # Not started: each message is then sent in the kernel's own thread, and
+            # what a cell prints is sent at its next display or result, or when it ends
+            # (the flush timer is set on the thread's loop, which never runs: one small
+            # timer kept per flush, in a process that runs one notebook). Started
+            # (ipykernel's default), every glued value's display waited twice for that
+            # thread to flush stdout and stderr: about a seventh of a chapter notebook's
+            # run. (A cell printing from threads of its own is not serialised any more;
+            # the report's notebooks do not.)
             return IOPubThread(self._underlying_iopub_socket, session=self.session)
 
         def set_parent(self, ident: Any, parent: Any, channel: str = "shell") -> None:

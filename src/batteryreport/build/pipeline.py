@@ -309,7 +309,7 @@ def _run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: i
                     continue
             due.append((spec, key))
         todo = due
-    shown = figures_folder(layout)
+    shown = _figures_folder(layout) if todo else None
     tasks = [kernels.Task(spec, notebook_params(spec, params),
                           store / f"{kept_as[spec.name]}.ipynb", figures=shown)
              for spec, key in todo]
@@ -319,8 +319,6 @@ def _run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: i
     else:
         # Its standby taken, or forked: before this process starts a thread of its own.
         runner.start()
-        shutil.rmtree(shown, ignore_errors=True)  # (the charts of an earlier build)
-        shown.mkdir(parents=True)
         if before_running is not None:
             before_running()
         for task in tasks:
@@ -335,10 +333,15 @@ def _run_notebooks(layout: Layout, params: RunParams, data_folder: Path, jobs: i
     return [results[s.name] for s in specs]
 
 
-def figures_folder(layout: Layout) -> Path:
-    """Where the notebooks that run write each report chart as it is shown, for the
-    briefs' process to draw while they go on (:mod:`batteryreport.build.briefs.ahead`)."""
-    return layout.work / "figures"
+def _figures_folder(layout: Layout) -> Path | None:
+    """``layout.figures``, emptied of an earlier build's charts; None (the charts are not
+    written: the briefs draw them all themselves) if it cannot be."""
+    shutil.rmtree(layout.figures, ignore_errors=True)
+    try:
+        layout.figures.mkdir(parents=True)
+    except OSError:
+        return None
+    return layout.figures
 
 
 # Static files the build writes into book/_static (from the package and its pinned
@@ -586,7 +589,7 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
         # And it draws each chart the notebooks show, as they show it, at the heights the
         # last build's briefs asked for (the drawings are kept by spec and height: one the
         # briefs do not ask for is not used).
-        briefs.post(draw_charts_ahead, figures_folder(layout), layout.cache)
+        briefs.post(draw_charts_ahead, layout)
         # The data pages are made from the data alone: written while this process waits
         # for the notebooks (their processes run them), not after.
         data_pages_written.append(early.submit(_write_data_pages, layout.generated,
@@ -635,7 +638,7 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
         if site_due and site_error is None else None
     try:
         try:
-            report.briefs, briefs_seconds = briefs.result()
+            report.briefs, briefs_seconds, drawn_ahead = briefs.result()
         except (InputError, HelperError) as exc:  # a brief's own problem, or its process died
             briefs_error = exc
         if site_error is None and briefs_error is None and site_due:
@@ -657,7 +660,9 @@ def _build_validated(layout: Layout, params: RunParams, data_folder: Path, jobs:
             return report
         report.ready = [h.name for h in (runner, sphinx, briefs) if getattr(h, "kept", False)]
         if report.briefs:
-            _say(f"  briefs   {len(report.briefs)} PDF(s) made")
+            _say(f"  briefs   {len(report.briefs)} PDF(s) made" + (
+                f" ({drawn_ahead} chart drawing(s) made while the notebooks ran)"
+                if drawn_ahead else ""))
         checkpoint("briefs")
         if not site_due:
             report.site = "up to date"

@@ -67,6 +67,22 @@ class Layout:
     def work(self) -> Path:
         return self.build / ".work"
 
+    @property
+    def figures(self) -> Path:
+        """Where the notebooks that run write each report chart as it is shown, for the
+        briefs' process to draw while they go on (:mod:`batteryreport.build.briefs.ahead`)."""
+        return self.work / "figures"
+
+    @property
+    def brief_charts(self) -> Path:
+        """The briefs' drawings, kept between builds (:func:`briefs.charts.cached_chart_svg`)."""
+        return self.cache / "brief-charts"
+
+    @property
+    def brief_scales(self) -> Path:
+        """The heights each chart was last asked at by the briefs (:mod:`briefs.ahead`)."""
+        return self.cache / "brief-scales.json"
+
 
 def data_folder_of(layout: Layout, data: str | None) -> Path:
     """The data folder a build reads: ``--data``, or the checkout's ``data/``."""
@@ -134,13 +150,13 @@ def warm_up_charts() -> None:
     warm_up()
 
 
-def draw_charts_ahead(figures: Path, cache: Path) -> None:
+def draw_charts_ahead(layout: Layout) -> None:
     """Draw the charts the notebooks show, as they show them, for the briefs (a job for
     the briefs' process, posted when some notebook runs: :mod:`batteryreport.build.briefs.
-    ahead`), into the drawings kept in the build's ``cache``."""
-    from batteryreport.build.briefs.ahead import SCALES_FILE, draw_ahead
+    ahead`)."""
+    from batteryreport.build.briefs.ahead import draw_ahead
 
-    draw_ahead(figures, cache / "brief-charts", cache / SCALES_FILE)
+    draw_ahead(layout.figures, layout.brief_charts, layout.brief_scales)
 
 
 @dataclass
@@ -168,7 +184,7 @@ def roles(layout: Layout, data_folder: Path) -> tuple[Role, Role]:
     set-up is the longer, and a rebuild needs it first. A standby of the briefs' helper
     also starts the chart renderer (a build starts it only when charts may be drawn)."""
     return (Role("briefs", prepare_briefs_process,
-                 (layout.cache / "brief-charts", layout.notebooks), HELPER_NICENESS + 5,
+                 (layout.brief_charts, layout.notebooks), HELPER_NICENESS + 5,
                  then=(warm_up_charts,)),
             Role("site", site.prepare, (*site_folders(layout), site_env(data_folder)),
                  HELPER_NICENESS))

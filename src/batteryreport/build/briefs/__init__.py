@@ -141,16 +141,19 @@ __all__ = ["BRIEF_CUTS", "FONT_FAMILY", "FONT_STACK", "SUMMARY_CUTS", "BriefErro
 
 
 def make_briefs(layout: Any, params: Any, data_folder: Path,
-                manifest: dict[str, Any]) -> tuple[list[Path], float]:
+                manifest: dict[str, Any]) -> tuple[list[Path], float, int]:
     """Build the PDF briefs from the executed notebooks into the staging folder
     ``_build/.work/briefs`` (named for the scenario): the briefs' process's job, while
-    Sphinx builds the site in another. Returns the briefs and the seconds taken. Nothing
-    is published here: the release (:mod:`batteryreport.build.publish`) takes them with
-    the site."""
+    Sphinx builds the site in another. Returns the briefs, the seconds taken and how many
+    chart drawings were made ahead, while the notebooks ran (:mod:`.ahead`). Nothing is
+    published here: the release (:mod:`batteryreport.build.publish`) takes them with the
+    site."""
     start = time.perf_counter()
-    ahead.stop()  # the charts drawn while the notebooks ran are kept: the search finds them
+    # Drawing ahead stops first: it would hold the interpreter's lock while the briefs
+    # draw and set. What it drew is kept, and the layout search finds it.
+    drawn_ahead = ahead.stop()
     paths = build_briefs(layout, params, data_folder, layout.work / "briefs", manifest)
-    return paths, time.perf_counter() - start
+    return paths, time.perf_counter() - start, drawn_ahead
 
 
 def build_briefs(layout: Any, params: Any, data_folder: Path, out_dir: Path,
@@ -196,7 +199,7 @@ def build_briefs(layout: Any, params: Any, data_folder: Path, out_dir: Path,
         todo = [(job, key) for job in jobs for key in [inputs_key(job)]
                 if not ((out_dir / job.name).exists()
                         and pdf_inputs_key(out_dir / job.name) == key)]
-        charts = ChartCache(Path(layout.cache) / "brief-charts")
+        charts = ChartCache(Path(layout.brief_charts))
         memory = LayoutMemory(Path(layout.cache) / "brief-layouts",
                               (common["edition"], common["edition_of"], common["address"] or ""))
         remembered = {job.name: record["scales"] for job, _ in todo
@@ -215,11 +218,14 @@ def build_briefs(layout: Any, params: Any, data_folder: Path, out_dir: Path,
         with ThreadPoolExecutor(max_workers=2) as pool:
             made = list(pool.map(make, order))
         prune_chart_cache(charts.folder)
-        # Which heights each chart was asked at: the next build draws them ahead.
-        by_name = {job.name: job for job in jobs}
-        ahead.remember_scales(Path(layout.cache) / ahead.SCALES_FILE, [
-            (str(by_name[pdf].figures[i - 1].get("name")), scale)
-            for pdf, i, scale in charts if pdf in by_name])
+        # Which heights each chart was asked at, named as the notebooks' runner writes
+        # it (<notebook>--<name>): the next build draws them ahead.
+        written_as = {id(rec): f"{nb}--{name}" for nb, recs in figures.items()
+                      for name, rec in recs.items()}
+        by_pdf = {job.name: job for job in jobs}
+        ahead.remember_scales(Path(layout.brief_scales), [
+            (written_as.get(id(rec), str(rec.get("name"))), scale)
+            for pdf, i, scale in charts for rec in [by_pdf[pdf].figures[i - 1]]])
         for name in made:  # every brief compiled: move them into place
             os.replace(tmp / name, out_dir / name)
         return [out_dir / job.name for job in jobs]

@@ -346,22 +346,34 @@ def chart_svg(spec: dict[str, Any], scale: float = PRINT_SCALE,
 CHART_CACHE_MAX = 400  # files; the oldest go first
 
 
+def _kept_drawing(spec: dict[str, Any], scale: float, folder: Path) -> Path:
+    """Where the drawing of ``spec`` at ``scale`` is kept in ``folder``."""
+    import hashlib
+    import json
+
+    import vl_convert as vlc
+
+    key = hashlib.sha256(json.dumps(
+        [spec, scale, COLUMN_PT, vlc.__version__, [str(d) for d in font_dirs()],
+         Path(__file__).stat().st_mtime_ns], sort_keys=True, default=str).encode()).hexdigest()
+    return folder / f"{key}.json"
+
+
+def chart_is_kept(spec: dict[str, Any], scale: float, folder: Path) -> bool:
+    """A drawing of ``spec`` at ``scale`` is kept in ``folder`` (it is not drawn again)."""
+    return _kept_drawing(spec, scale, folder).is_file()
+
+
 def cached_chart_svg(spec: dict[str, Any], scale: float, folder: Path | None
                      ) -> tuple[str, float]:
     import contextlib
-    import hashlib
     import json
     import os
     import tempfile
 
-    import vl_convert as vlc
-
     if folder is None:
         return chart_svg(spec, scale)
-    key = hashlib.sha256(json.dumps(
-        [spec, scale, COLUMN_PT, vlc.__version__, [str(d) for d in font_dirs()],
-         Path(__file__).stat().st_mtime_ns], sort_keys=True, default=str).encode()).hexdigest()
-    path = folder / f"{key}.json"
+    path = _kept_drawing(spec, scale, folder)
     if path.is_file():
         try:
             svg, width = json.loads(path.read_text(encoding="utf-8"))
@@ -390,9 +402,12 @@ def prune_chart_cache(folder: Path) -> None:
 
     try:
         with os.scandir(folder) as found:
-            names = [e.name for e in found if e.name.endswith(".json")]
+            names = [e.name for e in found if e.name.endswith((".json", ".tmp"))]
     except FileNotFoundError:
         return
+    for name in [n for n in names if n.endswith(".tmp")]:  # left by a process stopped
+        (folder / name).unlink(missing_ok=True)  # mid-drawing (a build's briefs are done)
+    names = [n for n in names if n.endswith(".json")]
     if len(names) <= CHART_CACHE_MAX:
         return
     entries = sorted((folder / n for n in names), key=_age)
