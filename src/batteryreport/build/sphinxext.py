@@ -367,28 +367,47 @@ def preview_svg(title: str, description: str, footer: str) -> str:
                               footer=escape(one_line(footer)))
 
 
+IMAGES_DRAWN = "br-images.json"  # in the doctrees: what each PNG was drawn from
+
+
 def write_images(app: Any, exception: Exception | None) -> None:
-    """PNG favicons from the drawn SVG, and the social preview image."""
+    """PNG favicons from the drawn SVG, and the social preview image. Each is drawn again
+    only when what it is drawn from changed (drawing the three took about 0.04 s of every
+    incremental build): the key of each, as last drawn, is kept with the doctrees."""
     if exception is not None or app.builder.format != "html":
         return
+    import hashlib
+
     import vl_convert
 
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
     icon = Path(app.confdir) / (app.config.html_favicon or "")
-    images: dict[str, bytes] = {}
+    wanted: dict[str, tuple[str, float]] = {}  # name -> (SVG, scale)
     if app.config.html_favicon and icon.is_file():
         svg = icon.read_text(encoding="utf-8")
-        images["favicon-32.png"] = vl_convert.svg_to_png(svg, scale=1.0)
-        images["apple-touch-icon.png"] = vl_convert.svg_to_png(svg, scale=180 / 32)
+        wanted["favicon-32.png"] = (svg, 1.0)
+        wanted["apple-touch-icon.png"] = (svg, 180 / 32)
     cfg = app.config
-    images[PREVIEW_IMAGE] = vl_convert.svg_to_png(
-        preview_svg(cfg.html_title or cfg.project, cfg.batteryreport_tagline,
-                    cfg.batteryreport_preview_footer), scale=1.0)
-    for name, data in images.items():
+    wanted[PREVIEW_IMAGE] = (preview_svg(cfg.html_title or cfg.project,
+                                         cfg.batteryreport_tagline,
+                                         cfg.batteryreport_preview_footer), 1.0)
+    record = Path(app.doctreedir) / IMAGES_DRAWN
+    try:
+        drawn = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        drawn = {}
+    for name, (svg, scale) in wanted.items():
+        key = hashlib.sha256(json.dumps([svg, scale, vl_convert.__version__]).encode()
+                             ).hexdigest()
         target = static / name
+        if drawn.get(name) == key and target.is_file():
+            continue
+        data = vl_convert.svg_to_png(svg, scale=scale)
         if not target.exists() or target.read_bytes() != data:
             target.write_bytes(data)
+        drawn[name] = key
+    record.write_text(json.dumps(drawn, sort_keys=True), encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------- search
