@@ -150,7 +150,10 @@ def _warm_up() -> None:
     """Compile, ahead of time, the CSS selectors the theme's side bar uses on every page
     (soupsieve builds its parser's patterns on first use: about 0.15 s), and the
     notebook format's validator, which myst-nb's reading of the first notebook compiled
-    (about 0.1 s)."""
+    (about 0.1 s). And myst-nb's notebook renderer, which it looks up among every
+    installed package's entry points (about 0.02 s) when it reads the first notebook, on
+    the build's critical path, and keeps for the process."""
+    import myst_nb.sphinx_
     import soupsieve
 
     from batteryreport.build.notebooks import warm_validator
@@ -160,6 +163,8 @@ def _warm_up() -> None:
     for selector in ("li", ".toc-h1", ".toc-h2", "details > a.reference", "details > p.caption"):
         soupsieve.compile(selector)
     warm_validator()
+    with contextlib.suppress(Exception):  # (a renderer that is not there: said when used)
+        myst_nb.sphinx_.load_renderer("default")
 
 
 def prepare(root: str, out: str, doctrees: str, env: dict[str, str]) -> None:

@@ -102,3 +102,26 @@ print(__version__ == sys.modules["jupyter_cache"].__version__)
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["False", "True", "False", "True"]
+
+
+def test_the_sites_process_looks_the_notebook_renderer_up_while_it_sets_up(tmp_path):
+    # myst-nb looks its renderer up among every installed package's entry points when it
+    # reads the first notebook (then keeps it): done during the set-up, not in the build.
+    from batteryreport import REPO_ROOT
+
+    probe = f"""
+import importlib_metadata, myst_nb.sphinx_
+from batteryreport.build import site
+site.prepare({str(REPO_ROOT)!r}, {str(tmp_path / "html")!r}, {str(tmp_path / "doctrees")!r},
+             {{}})
+scans = []
+real = importlib_metadata.entry_points
+importlib_metadata.entry_points = lambda *a, **k: scans.append(1) or real(*a, **k)
+import myst_nb.core.render as render
+render.entry_points = importlib_metadata.entry_points
+first = myst_nb.sphinx_.load_renderer("default")
+print(first is myst_nb.sphinx_.load_renderer("default"), len(scans))
+"""
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["True", "0"]
