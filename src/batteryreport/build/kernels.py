@@ -460,19 +460,15 @@ def figure_writer(notebook: str, folder: Path) -> Callable[..., None]:
     briefs' process draws the charts from there while the notebook goes on
     (:mod:`batteryreport.build.briefs.ahead`). A chart it cannot write is skipped: the
     briefs draw it from the executed notebook, as without this."""
-    from batteryreport.present.glue import FIGURE_MIME
+    from batteryreport.present.glue import figures_shown
 
     def write(cell: Any, **_: Any) -> None:
-        for out in cell.get("outputs", []):
-            for mime, rec in out.get("data", {}).items():
-                if not mime.endswith(FIGURE_MIME):
-                    continue
-                with contextlib.suppress(Exception):
-                    rec = json.loads(rec) if isinstance(rec, str) else rec
-                    path = folder / f"{notebook}--{rec['name']}.json"
-                    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-                    tmp.write_text(json.dumps(rec, ensure_ascii=False), encoding="utf-8")
-                    os.replace(tmp, path)
+        with contextlib.suppress(Exception):
+            for rec in figures_shown(cell):
+                path = folder / f"{notebook}--{rec['name']}.json"
+                tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+                tmp.write_text(json.dumps(rec, ensure_ascii=False), encoding="utf-8")
+                os.replace(tmp, path)
 
     return write
 

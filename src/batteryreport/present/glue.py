@@ -158,14 +158,14 @@ def read_all_glued(folder: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
+def figures_shown(cell: dict[str, Any]) -> list[dict[str, Any]]:
+    """The records of the report charts an executed cell displayed (with their specs)."""
+    return [json.loads(rec) if isinstance(rec, str) else rec
+            for out in cell.get("outputs", [])
+            for mime, rec in out.get("data", {}).items() if mime.endswith(FIGURE_MIME)]
+
+
 def read_figures(notebook: Path) -> dict[str, dict[str, Any]]:
     """Every report chart an executed notebook displayed: name -> record (with its spec)."""
     nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
-    found: dict[str, dict[str, Any]] = {}
-    for cell in nb.get("cells", []):
-        for out in cell.get("outputs", []):
-            for mime, rec in out.get("data", {}).items():
-                if mime.endswith(FIGURE_MIME):
-                    rec = json.loads(rec) if isinstance(rec, str) else rec
-                    found[rec["name"]] = rec
-    return found
+    return {rec["name"]: rec for cell in nb.get("cells", []) for rec in figures_shown(cell)}
