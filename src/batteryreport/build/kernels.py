@@ -59,20 +59,101 @@ WARM_IMPORTS = ("batteryreport.build.notebooks", "batteryreport.chapters",
                 "papermill", "nbclient", "ipykernel.inprocess.ipkernel",
                 "ipykernel.inprocess.manager", "ipykernel.inprocess.blocking",
                 "ipykernel.debugger", "myst_nb.ext.glue")
+# What every notebook's process imported again, after the fork, for itself (about 0.05 s
+# of a chapter's run): the rest of what an IPython kernel imports as it starts, and what
+# a table's CSV download and a figure's records need. Internals of the pinned versions:
+# one that is gone is skipped (the notebooks import what they need anyway).
+KERNEL_IMPORTS = ("IPython.core.application", "IPython.core.completerlib",
+                  "IPython.core.crashhandler", "IPython.core.logger", "IPython.core.oinspect",
+                  "IPython.utils.wildcard", "bdb", "tornado.platform.asyncio",
+                  "zmq.utils.garbage", "pandas.core.methods.to_dict",
+                  "pandas.io.formats.csvs")
+_prepared: list[bool] = []
 
 
 def prepare() -> None:
-    """Import what the notebooks and their kernels need, and the chapters' analyses (once,
-    before the first fork)."""
+    """Import what the notebooks and their kernels need, and the chapters' analyses and
+    presentation, and make one small chart (once, before the first fork)."""
     from batteryreport.chapters import MODULES
 
+    if _prepared:
+        return
     # pydevd, imported with ipykernel, warns about frozen modules on stderr otherwise.
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    for name in (*WARM_IMPORTS, *MODULES.values()):
+    for name in (*WARM_IMPORTS, *MODULES.values(), *_presentation()):
         importlib.import_module(name)
+    for name in KERNEL_IMPORTS:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
     from batteryreport.build.notebooks import warm_reader
 
     warm_reader()  # or each notebook compiles the notebook format's validator again
+    _warm_charts()
+    _prepared.append(True)
+
+
+def _presentation() -> list[str]:
+    """Every module of the presentation layer (each chapter notebook imports its own)."""
+    import pkgutil
+
+    import batteryreport.present as present
+
+    return [f"{present.__name__}.{m.name}" for m in pkgutil.iter_modules(present.__path__)]
+
+
+def _warm_charts() -> None:
+    """A small layered chart's spec from a data frame, made and dropped: Altair's first
+    spec from a frame imports its data-frame adapter (narwhals, for pandas) and looks its
+    plugins up among every installed package's entry points (cached for the process),
+    about 0.05 s that every notebook's process paid again."""
+    import warnings
+
+    import altair as alt
+    import pandas as pd
+
+    from batteryreport.present.charts import _spec_of
+
+    frame = pd.DataFrame({"year": [2024, 2025], "gwh": [1.0, 2.0], "kind": ["a", "b"]})
+    line = alt.Chart(frame).mark_line().encode(x="year:O", y="gwh:Q", color="kind:N")
+    with warnings.catch_warnings():  # a warning here must not be one a notebook misses
+        warnings.simplefilter("ignore")
+        _spec_of(alt.LayerChart(layer=[line, line.mark_point()]), {})
+        frame.to_csv(index=False)
+        frame.to_dict("records")
+
+
+def rehearse(data_folder: Path, taken: Callable[[], bool]) -> None:
+    """In the runner's standby, once set up (:func:`prepare`) and waiting: analyse each
+    chapter once, from ``data_folder`` and the default parameters, and drop the results
+    (until the standby is ``taken``). A chapter's first analysis in a process runs code
+    paths pandas sets up on first use (about 0.13 s of the recycling chapter's 0.3 s),
+    which every fork of the runner paid again; rehearsed, a fork finds them set up, and
+    the tables read, kept by file state (:func:`batteryreport.data.schema.read_table`).
+
+    Nothing that a fork could take for the build's own inputs is kept: the data package's
+    descriptor, cached by folder, is forgotten; a table is kept under its file's size,
+    modification time and inode, as within one build; and a warning is not recorded as
+    shown. The standby has stopped recording the files it reads: a data table edited
+    since does not make it set up again. Any failure only leaves it less warm."""
+    import warnings
+
+    from batteryreport.chapters import MODULES, run_all
+    from batteryreport.data import descriptor
+    from batteryreport.data.params import load_params
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            params = load_params()
+            results: dict[str, Any] = {}
+            for name in MODULES:
+                if taken():
+                    return
+                results.update(run_all(params, data_folder, [name], reuse=results))
+    except Exception:  # noqa: S110 (bad data: the build says so, not its standby)
+        pass
+    finally:
+        descriptor.forget()
 
 
 @dataclass(frozen=True)
@@ -370,6 +451,7 @@ def _kernel_manager() -> Any:
     from ipykernel.inprocess.manager import InProcessKernelManager
     from ipykernel.iostream import IOPubThread
     from traitlets import default
+    from traitlets.config import Config
 
     class Kernel(InProcessKernel):
         @default("iopub_thread")
@@ -419,7 +501,11 @@ def _kernel_manager() -> Any:
         def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
             super().shutdown_kernel()
 
-    return Manager()
+    # No input history: IPython would keep it in the user's own history database (a
+    # thread and a file written by every notebook's process), and nothing reads it.
+    config = Config()
+    config.HistoryManager.enabled = False
+    return Manager(config=config)
 
 
 def execute(spec: NotebookSpec, parameters: dict[str, Any], output: Path,
