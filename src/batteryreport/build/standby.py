@@ -9,7 +9,9 @@ analysed and ran the notebooks. Now, when a build of the ``build``, ``briefs`` o
 ``publish`` command ends, it starts one standby process per helper, which sets up at once
 (while the maintainer edits the next file) and waits. The next build takes them over. The
 runner's standby (:mod:`batteryreport.build.kernels`) imports what the notebooks need, as
-the runner a build forks does; taken, it runs the build's notebooks in forks of itself.
+the runner a build forks does, then, while it waits, analyses the chapters once and drops
+the results (:func:`batteryreport.build.kernels.rehearse`: its forks then find pandas warm);
+taken, it runs the build's notebooks in forks of itself.
 
 A standby is used only if nothing it was set up from has changed:
 
