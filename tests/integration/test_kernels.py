@@ -70,7 +70,6 @@ def test_a_chapter_notebook_reads_no_table_and_no_other_chapter(tmp_path):
     # Its output is reused while its chapter's result is unchanged (pipeline.result_key):
     # it may show nothing else from the data but the source register.
     import dataclasses
-    import shutil
 
     for f in (Path(__file__).parents[1] / "fixtures" / "minidata").iterdir():
         shutil.copyfile(f, tmp_path / f.name)  # the data folder the notebooks get
@@ -432,11 +431,15 @@ def test_a_notebook_finds_its_kernel_and_charts_set_up_by_the_runner():
     # Every notebook's process used to import the rest of IPython's kernel start, the
     # data-frame adapter of Altair's first spec from a frame (and look its plugins up
     # among the installed packages' entry points): about a tenth of a chapter's run,
-    # paid by each fork. Now the runner does it once, before it forks (a new interpreter
-    # here: the test process has imported everything already).
+    # paid by each fork, and each chapter's presentation module. Now the runner does it
+    # once, before it forks (a new interpreter here: the test process has imported
+    # everything already).
     code = (
         "import sys\nfrom batteryreport.build import kernels\nkernels.prepare()\n"
         "before = set(sys.modules)\nimport altair as alt, pandas as pd\n"
+        "import importlib, pkgutil, batteryreport.present as present\n"
+        "for m in pkgutil.iter_modules(present.__path__):\n"
+        "    importlib.import_module(f'batteryreport.present.{m.name}')\n"
         "from batteryreport.present.charts import _spec_of\n"
         "frame = pd.DataFrame({'a': [1, 2], 'b': [3.0, 4.0]})\n"
         "_spec_of(alt.Chart(frame).mark_bar().encode(x='a:O', y='b:Q'), {})\n"
@@ -460,55 +463,3 @@ def test_a_notebook_keeps_no_input_history(tmp_path):
     assert done == [""]
     assert outputs(tmp_path / "history.ipynb").strip() == "False"
     assert not list(ipython_dir.rglob("history.sqlite"))
-
-
-@pytest.fixture
-def data_copy(tmp_path, repo):
-    folder = tmp_path / "data"
-    shutil.copytree(repo / "data", folder)
-    return folder
-
-
-def _kept(folder: Path) -> list[str]:
-    from batteryreport.data import schema
-
-    return sorted({Path(key[0]).name for key in schema._CACHE
-                   if Path(key[0]).parent == folder.resolve()})
-
-
-def test_a_rehearsal_warms_the_runner_and_leaves_each_input_to_be_read_anew(data_copy):
-    # The runner's standby analyses every chapter once while it waits (build/standby.py),
-    # so that a fork of it finds pandas's code paths set up and the tables read. What a
-    # fork reads after an edit is the edit: the descriptor is read again, and a table is
-    # kept under its file's state.
-    from conftest import set_cell
-
-    from batteryreport.data import descriptor
-    from batteryreport.data.rows import load_tables
-
-    kernels.rehearse(data_copy, lambda: False)
-    assert "recycler_capacity.csv" in _kept(data_copy)
-    assert descriptor._package.cache_info().currsize == 0
-
-    package = data_copy / "datapackage.json"
-    desc = json.loads(package.read_text(encoding="utf-8"))
-    [res] = [r for r in desc["resources"] if r["name"] == "recycler_capacity"]
-    res["title"] = "Recyclers, as edited after the rehearsal"
-    package.write_text(json.dumps(desc, indent=2), encoding="utf-8")
-    set_cell(data_copy / "recycler_capacity.csv", "attero_current_undated",
-             "capacity_tonnes_per_year", "16000")  # was 15000: the same size
-    assert descriptor.table_meta("recycler_capacity", data_copy).title == res["title"]
-    frame = load_tables(["recycler_capacity"], data_copy)["recycler_capacity"]
-    row = frame[frame["rc_id"] == "attero_current_undated"].iloc[0]
-    assert row["capacity_tonnes_per_year"] == 16000
-
-
-def test_a_rehearsal_stops_once_taken_and_says_nothing_of_bad_data(data_copy, tmp_path):
-    from batteryreport.data import descriptor
-
-    kernels.rehearse(data_copy, lambda: True)  # taken before it began: nothing read
-    assert _kept(data_copy) == []
-    (data_copy / "datapackage.json").write_text("{not json", encoding="utf-8")
-    kernels.rehearse(data_copy, lambda: False)  # the build will say what is wrong
-    kernels.rehearse(tmp_path / "no such folder", lambda: False)
-    assert descriptor._package.cache_info().currsize == 0

@@ -141,37 +141,6 @@ def test_a_standby_exits_unused_replaced_stopped_or_when_its_checkout_is_gone(on
     assert _wait(lambda: not _alive(third), 10)
 
 
-def test_a_standby_rehearses_while_it_waits_and_what_it_reads_then_does_not_count(one, repo):
-    # The notebooks' runner analyses the chapters once while it waits (warmer forks):
-    # the data it reads then is not what it was set up from, so an edited table does not
-    # make it set up again (the forks read each table as it is: test_kernels.py).
-    import functools
-
-    from batteryreport.build import kernels
-
-    folder, _, file, _ = one
-    data = file.parent / "data"
-    shutil.copytree(repo / "data", data)
-    env, code = {**os.environ, **ON}, standby.code_hash()  # (as the imports above left it)
-    key = standby.key_of("site", Path.read_text, (file,), env, code)
-    standby.launch(folder, "site", Path.read_text, (file,), 0, env, code,
-                   rehearse=functools.partial(kernels.rehearse, data))
-    log = folder / "site.log"
-    assert _wait(lambda: log.exists() and "rehearsed in" in log.read_text())
-    read = (folder / "site.reads.json").read_text()
-    assert str(file) in read and str(data) not in read
-    set_cell(data / "recycler_capacity.csv", "attero_current_undated",
-             "capacity_tonnes_per_year", "16000")
-    assert standby.waiting(folder, "site", key)
-    conn, process = standby.take(folder, "site", key)
-    kept = "len(__import__('batteryreport.data.schema').data.schema._CACHE)"
-    conn.send((eval, (kept,)))
-    status, tables = conn.recv()
-    assert status == "ok" and tables >= 10  # every chapter's tables, read once
-    process.terminate()
-    process.join(timeout=10)
-
-
 TAKER = """
 import sys, time
 from pathlib import Path

@@ -88,7 +88,8 @@ def prepare() -> None:
     from batteryreport.build.notebooks import warm_reader
 
     warm_reader()  # or each notebook compiles the notebook format's validator again
-    _warm_charts()
+    with contextlib.suppress(Exception):  # only a head start: a notebook would do it
+        _warm_charts()
     _prepared.append(True)
 
 
@@ -120,40 +121,6 @@ def _warm_charts() -> None:
         _spec_of(alt.LayerChart(layer=[line, line.mark_point()]), {})
         frame.to_csv(index=False)
         frame.to_dict("records")
-
-
-def rehearse(data_folder: Path, taken: Callable[[], bool]) -> None:
-    """In the runner's standby, once set up (:func:`prepare`) and waiting: analyse each
-    chapter once, from ``data_folder`` and the default parameters, and drop the results
-    (until the standby is ``taken``). A chapter's first analysis in a process runs code
-    paths pandas sets up on first use (about 0.13 s of the recycling chapter's 0.3 s),
-    which every fork of the runner paid again; rehearsed, a fork finds them set up, and
-    the tables read, kept by file state (:func:`batteryreport.data.schema.read_table`).
-
-    Nothing that a fork could take for the build's own inputs is kept: the data package's
-    descriptor, cached by folder, is forgotten; a table is kept under its file's size,
-    modification time and inode, as within one build; and a warning is not recorded as
-    shown. The standby has stopped recording the files it reads: a data table edited
-    since does not make it set up again. Any failure only leaves it less warm."""
-    import warnings
-
-    from batteryreport.chapters import MODULES, run_all
-    from batteryreport.data import descriptor
-    from batteryreport.data.params import load_params
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            params = load_params()
-            results: dict[str, Any] = {}
-            for name in MODULES:
-                if taken():
-                    return
-                results.update(run_all(params, data_folder, [name], reuse=results))
-    except Exception:  # noqa: S110 (bad data: the build says so, not its standby)
-        pass
-    finally:
-        descriptor.forget()
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,7 @@ analysed and ran the notebooks. Now, when a build of the ``build``, ``briefs`` o
 ``publish`` command ends, it starts one standby process per helper, which sets up at once
 (while the maintainer edits the next file) and waits. The next build takes them over. The
 runner's standby (:mod:`batteryreport.build.kernels`) imports what the notebooks need, as
-the runner a build forks does, then, while it waits, analyses the chapters once and drops
-the results (:func:`batteryreport.build.kernels.rehearse`: its forks then find pandas warm);
-taken, it runs the build's notebooks in forks of itself.
+the runner a build forks does; taken, it runs the build's notebooks in forks of itself.
 
 A standby is used only if nothing it was set up from has changed:
 
@@ -195,18 +193,14 @@ def stop_all(cache: Path, wait_seconds: float = 5.0) -> None:
 
 def launch(folder: Path, role: str, setup: Callable[..., None], args: tuple, niceness: int,
            env: dict[str, str], code: str, then: tuple[Callable[[], None], ...] = (),
-           serve: Callable[[Any], None] | None = None,
-           rehearse: Callable[[Callable[[], bool]], None] | None = None) -> None:
+           serve: Callable[[Any], None] | None = None) -> None:
     """Start a standby for ``role`` (replacing any other), set up by ``setup(*args)`` and
-    then each of ``then``, in environment ``env`` (the build's, as it started). Set up,
-    it calls ``rehearse(taken)`` (files it reads then are not ones it was set up from;
-    ``taken()`` says whether a build has taken it: it should return soon after). Taken,
-    it serves the build with ``serve(connection)`` (by default a helper's jobs)."""
+    then each of ``then``, in environment ``env`` (the build's, as it started). Taken, it
+    serves the build with ``serve(connection)`` (by default a helper's jobs)."""
     stop(folder, role)
     folder.mkdir(parents=True, exist_ok=True)
     authkey = secrets.token_bytes(32)
     config = {"role": role, "setup": setup, "args": args, "then": then, "serve": serve,
-              "rehearse": rehearse,
               "niceness": niceness, "key": key_of(role, setup, args, env, code),
               "code": code, "address": _address(folder, role), "authkey": authkey,
               "folder": str(folder),
@@ -520,12 +514,6 @@ def main(launch_file: str) -> int:
     if not ready.is_set() and not stale_code:  # for the next build to check first
         with contextlib.suppress(OSError):
             _write_json(_reads_file(folder, role), {"pid": os.getpid(), "files": seen})
-        if config.get("rehearse") is not None:
-            begun = time.monotonic()
-            with contextlib.suppress(Exception):
-                config["rehearse"](ready.is_set)
-            print(f"rehearsed in {time.monotonic() - begun:.1f} s", file=sys.stderr,
-                  flush=True)
     idle_until = time.monotonic() + config["idle"]
     while not ready.wait(timeout=1.0):
         record = _read_record(folder, role)

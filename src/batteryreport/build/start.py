@@ -177,9 +177,6 @@ class Role:
     niceness: int
     then: tuple[Callable[[], None], ...] = ()
     serve: Callable[[Any], None] | None = None  # what it does once taken (None: jobs)
-    # What its standby does while it waits, set up, until taken (given whether it is): no
-    # file it reads then counts as one it was set up from.
-    rehearse: Callable[[Callable[[], bool]], None] | None = None
 
 
 def roles(layout: Layout, data_folder: Path) -> tuple[Role, Role]:
@@ -193,18 +190,14 @@ def roles(layout: Layout, data_folder: Path) -> tuple[Role, Role]:
                  HELPER_NICENESS))
 
 
-def runner_role(data_folder: Path | None = None) -> Role:
+def runner_role() -> Role:
     """The notebooks' runner (:class:`batteryreport.build.kernels.Runner`): its standby
-    imports what the notebooks need, as the runner a build forks does, then, while it
-    waits, analyses the chapters of ``data_folder`` once and drops the results (warmer
-    forks: :func:`batteryreport.build.kernels.rehearse`); once taken it runs the build's
-    notebooks as that runner would. Not niced: its notebooks are the build's critical
-    path. (Its key does not depend on ``data_folder``: only the rehearsal reads it.)"""
+    imports what the notebooks need, as the runner a build forks does, and once taken
+    runs the build's notebooks as that runner would. Not niced: its notebooks are the
+    build's critical path."""
     from batteryreport.build import kernels
 
-    rehearse = None if data_folder is None else functools.partial(kernels.rehearse,
-                                                                  data_folder)
-    return Role("notebooks", kernels.prepare, (), 0, serve=kernels.serve, rehearse=rehearse)
+    return Role("notebooks", kernels.prepare, (), 0, serve=kernels.serve)
 
 
 def notebooks_runner(layout: Layout, environment: dict[str, str] | None) -> Any:
@@ -272,11 +265,11 @@ def leave_standbys(layout: Layout, data_folder: Path, environment: dict[str, str
 
     code = standby.code_hash()
     folder = standby.folder_of(layout.cache)
-    for role in (*roles(layout, data_folder), runner_role(data_folder)):
+    for role in (*roles(layout, data_folder), runner_role()):
         key = standby.key_of(role.name, role.setup, role.args, environment, code)
         if not standby.waiting(folder, role.name, key):  # (the build did not need it)
             standby.launch(folder, role.name, role.setup, role.args, role.niceness,
-                           environment, code, role.then, role.serve, role.rehearse)
+                           environment, code, role.then, role.serve)
 
 
 def data_valid(layout: Layout, data: str | None) -> bool:

@@ -213,13 +213,6 @@ def _package(folder: Path) -> dict[str, Any]:
     return desc
 
 
-def forget() -> None:
-    """Forget the descriptors read so far: a process that forks builds of later edits
-    (the notebooks' runner on standby) must let each read its data's descriptor anew."""
-    _package.cache_clear()
-    _metas.cache_clear()
-
-
 def package_descriptor(folder: Path | None = None) -> dict[str, Any]:
     return _package((folder or data_dir()).resolve())
 
