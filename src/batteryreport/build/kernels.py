@@ -31,6 +31,7 @@ timings removed, the parameters cells hidden from readers.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import importlib
 import json
@@ -68,16 +69,14 @@ KERNEL_IMPORTS = ("IPython.core.application", "IPython.core.completerlib",
                   "IPython.utils.wildcard", "bdb", "tornado.platform.asyncio",
                   "zmq.utils.garbage", "pandas.core.methods.to_dict",
                   "pandas.io.formats.csvs")
-_prepared: list[bool] = []
 
 
+@functools.cache  # once a process: run() calls it again for each batch of notebooks
 def prepare() -> None:
     """Import what the notebooks and their kernels need, and the chapters' analyses and
     presentation, and make one small chart (once, before the first fork)."""
     from batteryreport.chapters import MODULES
 
-    if _prepared:
-        return
     # pydevd, imported with ipykernel, warns about frozen modules on stderr otherwise.
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     for name in (*WARM_IMPORTS, *MODULES.values(), *_presentation()):
@@ -90,7 +89,6 @@ def prepare() -> None:
     warm_reader()  # or each notebook compiles the notebook format's validator again
     with contextlib.suppress(Exception):  # only a head start: a notebook would do it
         _warm_charts()
-    _prepared.append(True)
 
 
 def _presentation() -> list[str]:
