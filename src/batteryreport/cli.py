@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         # helpers set up on the other core meanwhile (batteryreport/build/start.py).
         from batteryreport.build.start import begun
 
-        with begun(args.root, args.data) as (layout, started):
+        with begun(args.root, args.data, args.params) as (layout, started):
             from batteryreport.build import pipeline
 
             if args.command == "publish":

@@ -344,6 +344,36 @@ def test_a_runner_with_a_standby_forks_only_if_the_standby_cannot_be_taken(tmp_p
     assert multiprocessing.active_children() == []
 
 
+def test_calls_sent_ahead_to_a_standby_are_answered_first_and_kept(tmp_path):
+    # The command has a runner taken from its standby analyse as the build begins
+    # (start.analyse_as_begun); the build's own call or notebooks come later on the same
+    # connection, and get their own answers. Nothing is sent ahead to a runner that is
+    # not a standby's (just forked, it is still importing).
+    with kernels.Runner() as fresh:
+        assert not fresh.standing_by
+        assert not fresh.send_ahead(os.getpid) and fresh.ahead == []
+    with kernels.Runner() as standing:  # stands in for a standby an earlier build left
+        runner = kernels.Runner(standby=lambda: (standing._conn, standing._process))
+        assert runner.standing_by
+        assert runner.send_ahead(os.getpid) and runner.kept and not runner.standing_by
+        assert not runner.send_ahead(os.getpid)  # taken already: once, as the build begins
+        runner.send_call(_set_and_read, 5)
+        assert runner.call_result() is None  # this call's answer, not the one sent ahead
+        [pid] = runner.ahead
+        assert pid not in (os.getpid(), standing._process.pid)  # done in a fork of it
+        failing = kernels.Runner(standby=lambda: (standing._conn, standing._process))
+        assert failing.send_ahead(_fails)
+        failing.send_call(_set_and_read, 6)
+        assert failing.call_result() is None and failing.ahead == []  # the error dropped
+        again = kernels.Runner(standby=lambda: (standing._conn, standing._process))
+        assert again.send_ahead(_set_and_read, 7)
+        spec = notebook(tmp_path, "after", "print(8)")
+        done = [e for _, _, e in again.run([kernels.Task(spec, {"x": 1}, tmp_path / "a.ipynb")],
+                                           1, {}, tmp_path, tmp_path / "logs")]
+        assert done == [""] and outputs(tmp_path / "a.ipynb").strip() == "8"
+        assert again.ahead == [None]
+
+
 def _set_and_read(value):
     import batteryreport.build.kernels as k
 

@@ -210,6 +210,17 @@ def test_the_next_build_takes_the_standbys_and_builds_the_same(tmp_path):
         assert _wait(lambda: not any(_alive(pid) for pid in first.values()), 10)
         assert all(_alive(_pid(folder, role)) for role in standby.ROLES)
 
+        # Only the prose changed: nothing the chapters read, so no runner is taken to
+        # analyse ahead, and the runner left on standby still waits after the build.
+        assert all(_set_up(folder, role) for role in standby.ROLES)
+        runner = _pid(folder, "notebooks")
+        index = kept / "book" / "index.md"
+        index.write_text(index.read_text(encoding="utf-8") + "\nOne more line.\n",
+                         encoding="utf-8")
+        out = _build(kept, ON)
+        assert "as the build began" not in out.stdout
+        assert _pid(folder, "notebooks") == runner and _alive(runner)
+
         # A build stopped by bad data takes no standby, and leaves them waiting.
         waiting = {role: _pid(folder, role) for role in standby.ROLES}
         set_cell(kept / "data" / "capacity.csv", "1", "installed_gwh", "-1")

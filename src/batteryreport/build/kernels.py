@@ -187,7 +187,9 @@ class Runner:
     With ``standby`` (a function that takes over a runner an earlier build left set up,
     :mod:`batteryreport.build.standby`, and returns its connection and process, or None),
     no fork is made until :meth:`start`, which takes the standby, and forks only if it
-    cannot be taken; a build that runs no notebook leaves the standby waiting."""
+    cannot be taken; a build that runs no notebook leaves the standby waiting, unless it
+    had the standby analyse as it began (:meth:`send_ahead`: the data, the parameters or
+    the code had changed)."""
 
     name = "notebooks"
 
@@ -196,6 +198,8 @@ class Runner:
         self._standby = standby
         self._conn: Any = None
         self._process: Any = None
+        self._ahead = 0  # calls sent ahead whose replies are still to be read
+        self.ahead: list[Any] = []  # the values of the calls sent ahead that succeeded
         if standby is None:
             self._fork()
 
@@ -222,6 +226,35 @@ class Runner:
         else:
             (self._conn, self._process), self.kept = standby, True
 
+    @property
+    def standing_by(self) -> bool:
+        """A standby was found for it, and is not taken yet."""
+        return self._conn is None and self._standby is not None
+
+    def send_ahead(self, fn: Callable[..., Any], *args: Any) -> bool:
+        """Take the standby now, if there is one, and have ``fn(*args)`` done in a fork of
+        it (a runner just forked is still importing: nothing is sent to it). Its value is
+        kept in :attr:`ahead` once a later call or run has read past it (an error is
+        dropped): work that call may find done (:func:`analyse_ahead`). Whether it was
+        sent."""
+        if not self.standing_by:
+            return False
+        self.start()
+        if not self.kept:
+            return False
+        self._conn.send(("call", fn, args))
+        self._ahead += 1
+        return True
+
+    def _read_ahead(self) -> None:
+        """Read the replies to the calls sent ahead (the runner answers in order), keeping
+        the values of those that succeeded in :attr:`ahead`."""
+        while self._ahead:
+            self._ahead -= 1
+            status, value = self._conn.recv()
+            if status == "ok":
+                self.ahead.append(value)
+
     def send_call(self, fn: Callable[..., Any], *args: Any) -> None:
         """Have ``fn(*args)`` done in a fork of the runner (as a notebook is: the runner
         stays as it was); :meth:`call_result` waits for its value. Started first."""
@@ -232,6 +265,7 @@ class Runner:
         """The value of the call sent, or its exception raised here; a runner that died
         raises :class:`RuntimeError`."""
         try:
+            self._read_ahead()
             status, value = self._conn.recv()
         except (EOFError, OSError):
             raise RuntimeError("the notebooks' process died") from None
@@ -245,6 +279,7 @@ class Runner:
         left = dict(enumerate(tasks))
         try:
             self._conn.send((tasks, jobs, env, cwd, logs))
+            self._read_ahead()
             while left:
                 index, seconds, error = self._conn.recv()
                 yield left.pop(index), seconds, error
@@ -347,8 +382,35 @@ def _call_child(send: Any, fn: Callable[..., Any], args: tuple) -> None:
     answer(send, fn, args)
 
 
+def analyse_ahead(params_path: str | None, defaults: Path, notebooks: Path, data_folder: Path,
+                  results_dir: Path, code: str) -> tuple[str, list[str]]:
+    """Every chapter the notebooks show whose inputs changed (and what it builds on),
+    computed and stored as :func:`analyse` does. Sent by the build command as it begins
+    (:func:`batteryreport.build.start.analyse_as_begun`) to the runner an earlier build left
+    set up, it runs while the build imports its pipeline (about 0.3 s); the build's own
+    call to :func:`analyse` then finds the results stored under their keys. Those keys are
+    of the bytes read now, as the build's are: a result the build would not have made
+    (parameters it rejects, a chapter whose notebook it restores from its cache) is stored
+    under its own key, and used only by a build with the same inputs.
+    Returns ``("analysed ahead", the chapters computed)``; an error is left to the build's
+    own analysis to find and report."""
+    from batteryreport.build.notebooks import discover
+    from batteryreport.chapters import closure
+    from batteryreport.data.params import load_params
+
+    shown = sorted({s.chapter for s in discover(notebooks) if s.chapter})
+    if not shown:
+        return "analysed ahead", []
+    failed, reused = analyse(load_params(params_path, defaults=defaults), data_folder, shown,
+                             results_dir, code, fingerprints=False)
+    if isinstance(failed, str):
+        raise RuntimeError(failed)
+    every = list(dict.fromkeys(n for name in shown for n in closure(name)))
+    return "analysed ahead", [n for n in every if n not in reused]
+
+
 def analyse(params: Any, data_folder: Path, names: list[str], results_dir: Path,
-            code: str) -> tuple[dict[str, str] | str, list[str]]:
+            code: str, fingerprints: bool = True) -> tuple[dict[str, str] | str, list[str]]:
     """Compute the chapters ``names`` (and what they depend on) and store their results for
     the notebooks; a chapter whose result is stored under its key (of ``code``, its
     parameters and tables: :func:`batteryreport.build.keys.chapter_key`) is not computed
@@ -375,7 +437,7 @@ def analyse(params: Any, data_folder: Path, names: list[str], results_dir: Path,
         return (f"the analysis failed: {type(exc).__name__}: {exc} "
                 f"({Path(where.filename).name}, line {where.lineno})"), sorted(reuse)
     digests = {}
-    for name, result in computed.items():
+    for name, result in computed.items() if fingerprints else ():
         # No canonical form (an unknown type, a cycle, text that is not Unicode): its
         # notebooks simply run.
         with contextlib.suppress(Exception):

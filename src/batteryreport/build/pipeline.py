@@ -58,8 +58,10 @@ from batteryreport.build.publish import (
     switch,
 )
 from batteryreport.build.start import (
+    LAST_BUILD,
     Helpers,
     Layout,
+    analysis_inputs,
     data_folder_of,
     draw_charts_ahead,
     helpers,
@@ -173,7 +175,14 @@ def _analyse(names: list[str], todo: list[tuple[NotebookSpec, str]], params: Run
                 results[spec.name] = NotebookResult(spec.name, "failed", 0.0, digests)
                 _say(f"  FAILED   {spec.name}: {digests}")
         return [(s, k) for s, k in todo if not s.chapter], {}
-    kept = f" ({', '.join(reused)} unchanged)" if reused else ""
+    # (the chapters the runner computed as the build began, from the same inputs)
+    ahead = {n for kind, done in getattr(runner, "ahead", ()) if kind == "analysed ahead"
+             for n in done}
+    unchanged = [n for n in reused if n not in ahead]
+    notes = ([f"{', '.join(sorted(ahead & set(names)))} as the build began"]
+             if ahead & set(names) else []) + (
+        [f"{', '.join(unchanged)} unchanged"] if unchanged else [])
+    kept = f" ({'; '.join(notes)})" if notes else ""
     _say(f"  analysed {', '.join(names)} in {time.perf_counter() - start:.1f} s{kept}")
     return todo, digests
 
@@ -500,12 +509,9 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
         report = _build_validated(layout, params, data_folder, jobs, only, report, start,
                                   started.briefs, started.site, runner)
     if report.site in ("built", "up to date") and only is None:
-        _record_inputs(layout, inputs, report)
+        _record_inputs(layout, inputs, report,
+                       analysis_inputs(layout, data_folder, params_path, code_hash()))
     return report
-
-
-# What the last successful build was made from (see inputs_key).
-LAST_BUILD = "last-build.json"
 
 
 def inputs_key(layout: Layout, params: RunParams, data_folder: Path) -> str:
@@ -543,9 +549,13 @@ def _up_to_date(layout: Layout, inputs: str, report: BuildReport) -> bool:
     return True
 
 
-def _record_inputs(layout: Layout, inputs: str, report: BuildReport) -> None:
+def _record_inputs(layout: Layout, inputs: str, report: BuildReport,
+                   analysed: str = "") -> None:
+    """What the last successful build was made from (see :func:`inputs_key`), and what its
+    chapters' analyses read (``analysed``: see :func:`start.analyse_as_begun`)."""
     layout.cache.mkdir(parents=True, exist_ok=True)
-    record = {"inputs": inputs, "site_key": published_site_key(layout.build),
+    record = {"inputs": inputs, "analysis_inputs": analysed,
+              "site_key": published_site_key(layout.build),
               "notebooks": [r.name for r in report.results], "edition": report.edition,
               "briefs": [p.name for p in report.briefs]}
     tmp = layout.cache / f".{LAST_BUILD}.tmp"

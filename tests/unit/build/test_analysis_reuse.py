@@ -124,3 +124,76 @@ def test_a_runner_set_up_ahead_analyses_as_the_build_does(tmp_path, capsys):
         capsys.readouterr()
         _analyse(names, [], params, data, there, {}, code, runner)
         assert "(japan_investment, pli_delays unchanged)" in capsys.readouterr().out
+
+
+def test_chapters_analysed_as_the_build_begins_are_those_the_build_computes(tmp_path, capsys):
+    # The command has a runner left on standby compute every chapter whose inputs changed
+    # (kernels.analyse_ahead), from the parameter files, while it imports its pipeline.
+    # The build's own analysis then reuses those results: the same results, and the same
+    # fingerprints, as a build that analyses everything itself.
+    from batteryreport.build import kernels
+    from batteryreport.chapters import MODULES, params_of
+
+    data = shutil.copytree(DATA, tmp_path / "data")
+    defaults, notebooks = REPO_ROOT / "params" / "default.yml", REPO_ROOT / "notebooks"
+    ahead, alone = tmp_path / "ahead", tmp_path / "alone"
+    params, code = load_params(), code_hash()
+    names = ["recommendations", "recycling"]
+
+    def analysed_ahead(override=None):
+        kind, done = kernels.analyse_ahead(override, defaults, notebooks, data, ahead, code)
+        assert kind == "analysed ahead"
+        return sorted(done)
+
+    assert analysed_ahead() == sorted(MODULES)
+    capsys.readouterr()
+    _, digests = _analyse(names, [], params, data, ahead, {}, code)
+    assert "(japan_investment, pli_delays, recommendations, recycling unchanged)" in (
+        capsys.readouterr().out)
+    _, fresh = _analyse(names, [], params, data, alone, {}, code)
+    assert digests == fresh
+    assert analysed_ahead() == []  # nothing changed: nothing computed
+
+    # A parameter changed in an override file: the chapters that depend on it, and only
+    # those, are computed ahead, from the file the build will read.
+    override = tmp_path / "scenario.yml"
+    override.write_text(f"pack_kg_per_kwh: {params.pack_kg_per_kwh + 1}\n", encoding="utf-8")
+    users = sorted(n for n in MODULES if "pack_kg_per_kwh" in params_of(n))
+    assert users and len(users) < len(MODULES)
+    assert analysed_ahead(str(override)) == users
+    other = load_params(override, defaults=defaults)
+    _, digests = _analyse(names, [], other, data, ahead, {}, code)
+    assert "unchanged" in capsys.readouterr().out
+    _, fresh = _analyse(names, [], other, data, tmp_path / "alone-2", {}, code)
+    assert digests == fresh
+
+    # A folder of notebooks that show no chapter: nothing to analyse ahead.
+    assert kernels.analyse_ahead(None, defaults, tmp_path, data, ahead, code) == (
+        "analysed ahead", [])
+    # A table that breaks a rule of the analysis: an error, for the build's own analysis
+    # to find and report.
+    (data / "recycler_capacity.csv").write_text("id\nx\n", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="the analysis failed"):
+        analysed_ahead()
+
+
+def test_the_build_says_which_chapters_its_runner_analysed_as_it_began(tmp_path, capsys):
+    from batteryreport.build import kernels
+
+    data = shutil.copytree(DATA, tmp_path / "data")
+    results_dir = tmp_path / "results"
+    params, code = load_params(), code_hash()
+    names = ["recommendations", "recycling"]
+    _, local = _analyse(names, [], params, data, tmp_path / "here", {}, code)
+    with kernels.Runner() as standing:  # stands in for a standby an earlier build left
+        runner = kernels.Runner(standby=lambda: (standing._conn, standing._process))
+        assert runner.send_ahead(kernels.analyse_ahead, None, REPO_ROOT / "params" /
+                                 "default.yml", REPO_ROOT / "notebooks", data, results_dir,
+                                 code)
+        capsys.readouterr()
+        _, remote = _analyse(names, [], params, data, results_dir, {}, code, runner)
+    out = capsys.readouterr().out
+    # (here every chapter was computed ahead: none is unchanged since a build before)
+    assert "analysed recommendations, recycling in" in out
+    assert "(recommendations, recycling as the build began)" in out, out
+    assert remote == local

@@ -49,3 +49,32 @@ def test_what_the_build_writes_into_book_does_not(book):
         (book / rel).parent.mkdir(parents=True, exist_ok=True)
         (book / rel).write_text("written by the build\n", encoding="utf-8")
     assert key(book) == before
+
+
+def test_what_the_analyses_read_is_the_code_the_parameters_and_the_data(book):
+    # start.analysis_inputs decides whether a standby runner is taken to analyse ahead.
+    from batteryreport.build.start import analysis_inputs
+
+    (book / "params").mkdir()
+    (book / "params" / "default.yml").write_text("pack_kg_per_kwh: 6.8\n", encoding="utf-8")
+    layout, data = Layout(book), book / "data"
+
+    def digest(params=None, code="code-1"):
+        return analysis_inputs(layout, data, params, code)
+
+    before = digest()
+    assert digest() == before
+    (book / "book" / "index.md").write_text("# Home, edited\n", encoding="utf-8")
+    (book / "notebooks" / "alpha.md").write_text("# Alpha, edited\n", encoding="utf-8")
+    assert digest() == before  # the prose is not what the analyses read
+    assert digest(code="code-2") != before
+    override = book / "scenario.yml"
+    override.write_text("pack_kg_per_kwh: 7.0\n", encoding="utf-8")
+    assert digest(str(override)) != before
+    (book / "params" / "default.yml").write_text("pack_kg_per_kwh: 6.9\n", encoding="utf-8")
+    changed = digest()
+    assert changed != before
+    (data / "capacity.csv").write_text("a,b\n1,3\n", encoding="utf-8")
+    assert digest() != changed
+    (data / "capacity.csv").unlink()
+    assert digest() not in (before, changed)
