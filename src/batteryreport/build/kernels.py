@@ -242,7 +242,10 @@ class Runner:
         self.start()
         if not self.kept:
             return False
-        self._conn.send(("call", fn, args))
+        try:
+            self._conn.send(("call", fn, args))
+        except OSError:  # the standby died as it was taken: the build's own use says so
+            return False
         self._ahead += 1
         return True
 

@@ -329,7 +329,7 @@ def analyse_as_begun(runner: Any, layout: Layout, data_folder: Path, params: str
         last = json.loads((layout.cache / LAST_BUILD).read_text(encoding="utf-8"))
         if last.get("analysis_inputs") == analysis_inputs(layout, data_folder, params, code):
             return
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError):  # no record (or a damaged one): analyse
         pass
     runner.send_ahead(kernels.analyse_ahead, params, layout.root / "params" / "default.yml",
                       layout.notebooks, data_folder, layout.work / "results", code)
