@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -372,6 +373,26 @@ def test_calls_sent_ahead_to_a_standby_are_answered_first_and_kept(tmp_path):
                                            1, {}, tmp_path, tmp_path / "logs")]
         assert done == [""] and outputs(tmp_path / "a.ipynb").strip() == "8"
         assert again.ahead == [None]
+
+
+def _write_later(path: str, seconds: float) -> None:
+    time.sleep(seconds)
+    Path(path).write_text("written after the build", encoding="utf-8")
+
+
+def test_a_call_sent_ahead_stops_when_the_build_closes_the_runner(tmp_path):
+    # A build that runs no notebook closes the runner it took while the call it sent
+    # ahead still runs: the call stops with it, and writes nothing after the build.
+    late = tmp_path / "late.txt"
+    with kernels.Runner() as standing:  # stands in for a standby an earlier build left
+        standing.send_call(os.getpid)
+        standing.call_result()  # (set up, and serving)
+        runner = kernels.Runner(standby=lambda: (standing._conn, standing._process))
+        assert runner.send_ahead(_write_later, str(late), 0.4)
+        time.sleep(0.1)
+        runner.close()
+    time.sleep(1.0)
+    assert not late.exists()
 
 
 def _set_and_read(value):

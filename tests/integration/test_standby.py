@@ -217,8 +217,7 @@ def test_the_next_build_takes_the_standbys_and_builds_the_same(tmp_path):
         index = kept / "book" / "index.md"
         index.write_text(index.read_text(encoding="utf-8") + "\nOne more line.\n",
                          encoding="utf-8")
-        out = _build(kept, ON)
-        assert "as the build began" not in out.stdout
+        _build(kept, ON)
         assert _pid(folder, "notebooks") == runner and _alive(runner)
 
         # A build stopped by bad data takes no standby, and leaves them waiting.

@@ -254,7 +254,12 @@ class Runner:
         the values of those that succeeded in :attr:`ahead`."""
         while self._ahead:
             self._ahead -= 1
-            status, value = self._conn.recv()
+            try:
+                status, value = self._conn.recv()
+            except (EOFError, OSError):
+                raise
+            except Exception:  # noqa: BLE001 (a value that cannot be read here: dropped)
+                continue
             if status == "ok":
                 self.ahead.append(value)
 
@@ -336,7 +341,11 @@ def serve(conn: Any) -> None:
             except EOFError:
                 return
             if message[0] == "call":
-                conn.send(_call_in_fork(*message[1:]))
+                reply = _call_in_fork(*message[1:])
+                try:
+                    conn.send(reply)
+                except OSError:  # the build stopped waiting (a call sent ahead, unread)
+                    return
                 continue
             tasks, jobs, env, cwd, logs = message
             done = run(tasks, jobs, env, cwd, logs)
@@ -366,12 +375,18 @@ def _call_in_fork(fn: Callable[..., Any], args: tuple) -> tuple[str, Any]:
     finally:
         gc.unfreeze()
     send.close()
+    answered = False
     try:
-        reply = receive.recv()
-    except EOFError:
-        reply = None
-    receive.close()
-    child.join()
+        try:
+            reply = receive.recv()
+        except EOFError:
+            reply = None
+        answered = True
+    finally:
+        receive.close()
+        if not answered:  # stopped while it ran (the build is done with the runner): the
+            child.kill()  # call stops now, and writes nothing after the build
+        child.join()
     if reply is None:
         return "error", RuntimeError(f"its process died (exit code {child.exitcode})")
     return reply

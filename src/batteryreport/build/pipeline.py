@@ -175,12 +175,13 @@ def _analyse(names: list[str], todo: list[tuple[NotebookSpec, str]], params: Run
                 results[spec.name] = NotebookResult(spec.name, "failed", 0.0, digests)
                 _say(f"  FAILED   {spec.name}: {digests}")
         return [(s, k) for s, k in todo if not s.chapter], {}
-    # (the chapters the runner computed as the build began, from the same inputs)
+    # The chapters the runner computed as the build began, whose results this analysis
+    # found stored under its own keys (so computed from the same inputs).
     ahead = {n for kind, done in getattr(runner, "ahead", ()) if kind == "analysed ahead"
-             for n in done}
+             for n in done} & set(reused)
+    began = sorted(ahead & set(names))
     unchanged = [n for n in reused if n not in ahead]
-    notes = ([f"{', '.join(sorted(ahead & set(names)))} as the build began"]
-             if ahead & set(names) else []) + (
+    notes = ([f"{', '.join(began)} as the build began"] if began else []) + (
         [f"{', '.join(unchanged)} unchanged"] if unchanged else [])
     kept = f" ({'; '.join(notes)})" if notes else ""
     _say(f"  analysed {', '.join(names)} in {time.perf_counter() - start:.1f} s{kept}")
@@ -494,8 +495,11 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
     _say(f"  valid    parameters (scenario '{params.scenario}') and {len(tables)} data tables")
     report.stages["validate"] = time.perf_counter() - start
     inputs = inputs_key(layout, params, data_folder)
+    # (what the chapters' analyses read, as the command's start hashes it: recorded for
+    # the next build's start.analyse_as_begun)
+    analysed = analysis_inputs(layout, data_folder, params_path, code_hash())
     runner = started.notebooks if started is not None else None
-    if only is None and _up_to_date(layout, inputs, report):
+    if only is None and _up_to_date(layout, inputs, report, analysed):
         if runner is not None:
             runner.close()  # no notebook to run: its set-up stops now
         report.seconds = time.perf_counter() - start
@@ -509,8 +513,7 @@ def build(params_path: str | None = None, data: str | None = None, jobs: int = 2
         report = _build_validated(layout, params, data_folder, jobs, only, report, start,
                                   started.briefs, started.site, runner)
     if report.site in ("built", "up to date") and only is None:
-        _record_inputs(layout, inputs, report,
-                       analysis_inputs(layout, data_folder, params_path, code_hash()))
+        _record_inputs(layout, inputs, report, analysed)
     return report
 
 
@@ -531,9 +534,11 @@ def inputs_key(layout: Layout, params: RunParams, data_folder: Path) -> str:
     return sha_of(parts)
 
 
-def _up_to_date(layout: Layout, inputs: str, report: BuildReport) -> bool:
+def _up_to_date(layout: Layout, inputs: str, report: BuildReport, analysed: str = "") -> bool:
     """Nothing changed since the last successful build, whose site is still the one
-    published: say so and do nothing (no notebook, page or brief is even looked at)."""
+    published: say so and do nothing (no notebook, page or brief is even looked at).
+    ``analysed`` (see :func:`_record_inputs`) is recorded if it changed: a comment added
+    to a parameters' file changes what the command's start hashes, not the build."""
     path = layout.cache / LAST_BUILD
     try:
         last = json.loads(path.read_text(encoding="utf-8"))
@@ -541,6 +546,8 @@ def _up_to_date(layout: Layout, inputs: str, report: BuildReport) -> bool:
         return False
     if last.get("inputs") != inputs or last.get("site_key") != published_site_key(layout.build):
         return False
+    if analysed and last.get("analysis_inputs") != analysed:
+        _write_record(layout, {**last, "analysis_inputs": analysed})
     for name in last.get("notebooks", []):
         report.results.append(NotebookResult(name, "skipped"))
         _say(f"  skipped  {name} (nothing changed since the last build)")
@@ -553,11 +560,15 @@ def _record_inputs(layout: Layout, inputs: str, report: BuildReport,
                    analysed: str = "") -> None:
     """What the last successful build was made from (see :func:`inputs_key`), and what its
     chapters' analyses read (``analysed``: see :func:`start.analyse_as_begun`)."""
+    _write_record(layout, {"inputs": inputs, "analysis_inputs": analysed,
+                           "site_key": published_site_key(layout.build),
+                           "notebooks": [r.name for r in report.results],
+                           "edition": report.edition,
+                           "briefs": [p.name for p in report.briefs]})
+
+
+def _write_record(layout: Layout, record: dict[str, Any]) -> None:
     layout.cache.mkdir(parents=True, exist_ok=True)
-    record = {"inputs": inputs, "analysis_inputs": analysed,
-              "site_key": published_site_key(layout.build),
-              "notebooks": [r.name for r in report.results], "edition": report.edition,
-              "briefs": [p.name for p in report.briefs]}
     tmp = layout.cache / f".{LAST_BUILD}.tmp"
     tmp.write_text(json.dumps(record, indent=1), encoding="utf-8")
     os.replace(tmp, layout.cache / LAST_BUILD)

@@ -200,13 +200,16 @@ def runner_role() -> Role:
     return Role("notebooks", kernels.prepare, (), 0, serve=kernels.serve)
 
 
-def notebooks_runner(layout: Layout, environment: dict[str, str] | None) -> Any:
+def notebooks_runner(layout: Layout, environment: dict[str, str] | None,
+                     code: str | None = None) -> Any:
     """The notebooks' runner: the standby an earlier build left set up from the same
     inputs, taken when the first notebook is due, when there is one and ``environment``
-    (the command's, as it started) is given; else a fork of this process, made now."""
+    (the command's, as it started) is given; else a fork of this process, made now.
+    ``code``: the package's code hash, when the caller has it."""
     from batteryreport.build.kernels import Runner
 
-    return Runner(standby=_standby_of(layout, runner_role(), environment, _code(environment)))
+    code = _code(environment) if code is None else code
+    return Runner(standby=_standby_of(layout, runner_role(), environment, code))
 
 
 def _code(environment: dict[str, str] | None) -> str:
@@ -239,8 +242,8 @@ def _standby_of(layout: Layout, role: Role, environment: dict[str, str] | None, 
 
 
 @contextlib.contextmanager
-def helpers(layout: Layout, data_folder: Path,
-            environment: dict[str, str] | None = None) -> Iterator[Helpers]:
+def helpers(layout: Layout, data_folder: Path, environment: dict[str, str] | None = None,
+            code: str | None = None) -> Iterator[Helpers]:
     """The briefs' and the site's helper processes, set up while the build goes on; both
     are stopped when the build is done with them (or fails, or finds nothing to do).
 
@@ -249,8 +252,9 @@ def helpers(layout: Layout, data_folder: Path,
     new process. The command starts them while it holds the build lock (:func:`begun`):
     the site's helper reads the Sphinx environment that another build of the checkout may
     be writing. (``pipeline.build`` called without them, as the tests do, starts its own.)
+    ``code``: the package's code hash, when the caller has it.
     """
-    code = _code(environment)
+    code = _code(environment) if code is None else code
     with contextlib.ExitStack() as stack:
         made = [stack.enter_context(Helper(
             role.name, role.setup, *role.args, niceness=role.niceness,
@@ -297,7 +301,7 @@ def analysis_inputs(layout: Layout, data_folder: Path, params: str | None, code:
     import hashlib
 
     h = hashlib.sha256(code.encode())
-    files = [layout.root / "params" / "default.yml", *([Path(params)] if params else [])]
+    files = [layout.root / "params" / "default.yml", *([Path(params).resolve()] if params else [])]
     files += sorted(p for p in data_folder.rglob("*") if p.is_file())
     for path in files:
         h.update(str(path).encode() + b"\0")
@@ -308,23 +312,22 @@ def analysis_inputs(layout: Layout, data_folder: Path, params: str | None, code:
     return h.hexdigest()
 
 
-def analyse_as_begun(runner: Any, layout: Layout, data_folder: Path, params: str | None
-                     ) -> None:
-    """When an earlier build left the notebooks' runner set up, and the data, the
-    parameters or the code changed since the last successful build, take the runner now
-    and have it compute the chapters whose inputs changed (:func:`kernels.analyse_ahead`)
-    while this process imports the pipeline (about 0.3 s): the build's own analysis then
-    finds their results stored. When none of those changed, the runner is left waiting
-    (a build that runs no notebook does not take it)."""
+def analyse_as_begun(runner: Any, layout: Layout, data_folder: Path, params: str | None,
+                     code: str) -> None:
+    """When an earlier build left the notebooks' runner set up (from this code), and the
+    data or the parameters' files changed since the last successful build, take the
+    runner now and have it compute the chapters whose inputs changed
+    (:func:`kernels.analyse_ahead`) while this process imports the pipeline (about
+    0.3 s): the build's own analysis then finds their results stored. When neither
+    changed, the runner is left waiting. A build that then stops (bad parameters) or
+    runs no notebook (each restored from the cache of an earlier run) has taken it all
+    the same, and its successor sets up after the build."""
     import json
 
     from batteryreport.build import kernels
 
-    if not runner.standing_by:  # (forked: it is still importing; or standbys are off)
-        return
-    code = _code(dict(os.environ))
-    if not code:
-        return
+    if not runner.standing_by or not code:  # (forked: it is still importing; or no
+        return  # standbys are looked for)
     try:
         last = json.loads((layout.cache / LAST_BUILD).read_text(encoding="utf-8"))
         if last.get("analysis_inputs") == analysis_inputs(layout, data_folder, params, code):
@@ -357,11 +360,11 @@ def begun(root: str | None, data: str | None, params: str | None = None
             if valid:
                 # The notebooks' runner first: a fork, it must not hold the helpers'
                 # connections (their end of file is the build's end).
-                runner = stack.enter_context(notebooks_runner(layout,
-                                                              environment if keep else None))
-                analyse_as_begun(runner, layout, data_folder, params)
-                started = stack.enter_context(helpers(layout, data_folder,
-                                                      environment if keep else None))
+                looked_for = environment if keep else None
+                code = _code(looked_for)  # (read once: "" when no standby is looked for)
+                runner = stack.enter_context(notebooks_runner(layout, looked_for, code))
+                analyse_as_begun(runner, layout, data_folder, params, code)
+                started = stack.enter_context(helpers(layout, data_folder, looked_for, code))
                 started.notebooks = runner
             yield layout, started
         if valid and keep:

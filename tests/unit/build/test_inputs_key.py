@@ -78,3 +78,70 @@ def test_what_the_analyses_read_is_the_code_the_parameters_and_the_data(book):
     assert digest() != changed
     (data / "capacity.csv").unlink()
     assert digest() not in (before, changed)
+
+
+class _Standby:
+    """A runner whose standby waits (start.analyse_as_begun takes it, or not)."""
+
+    standing_by = True
+
+    def __init__(self) -> None:
+        self.sent: list[tuple] = []
+
+    def send_ahead(self, fn, *args) -> bool:
+        self.sent.append((fn.__name__, *args))
+        return True
+
+
+def test_the_runner_is_taken_to_analyse_only_when_what_the_analyses_read_changed(book):
+    import json
+
+    from batteryreport.build.start import LAST_BUILD, analyse_as_begun, analysis_inputs
+
+    (book / "params").mkdir()
+    (book / "params" / "default.yml").write_text("pack_kg_per_kwh: 6.8\n", encoding="utf-8")
+    layout, data = Layout(book), book / "data"
+    record = book / ".cache" / LAST_BUILD
+    record.parent.mkdir()
+
+    def sent(params=None, code="code-1", standing=True) -> bool:
+        runner = _Standby()
+        runner.standing_by = standing
+        analyse_as_begun(runner, layout, data, params, code)
+        assert all(s[0] == "analyse_ahead" for s in runner.sent)
+        return bool(runner.sent)
+
+    assert sent()  # no record of a build: analyse
+    record.write_text("{not json", encoding="utf-8")
+    assert sent()  # a damaged one: likewise
+    record.write_text(json.dumps({"analysis_inputs": analysis_inputs(layout, data, None,
+                                                                      "code-1")}))
+    assert not sent()  # nothing the analyses read changed
+    assert not sent(standing=False) and not sent(code="")
+    (data / "capacity.csv").write_text("a,b\n1,5\n", encoding="utf-8")
+    assert sent() and not sent(standing=False) and not sent(code="")
+    record.write_text(json.dumps({"analysis_inputs": analysis_inputs(layout, data, None,
+                                                                      "code-1")}))
+    assert not sent()
+    override = book / "scenario.yml"
+    override.write_text("pack_kg_per_kwh: 7.0\n", encoding="utf-8")
+    assert sent(str(override))
+
+
+def test_a_build_with_nothing_changed_records_what_the_analyses_read(book):
+    # A comment added to a parameters' file changes the start's hash, not the build's
+    # inputs: the up-to-date build records the new hash, so the next build's start does
+    # not take the runner again and again.
+    import json
+
+    from batteryreport.build.pipeline import BuildReport, _up_to_date, published_site_key
+
+    layout = Layout(book)
+    record = book / ".cache" / "last-build.json"
+    record.parent.mkdir()
+    record.write_text(json.dumps({"inputs": "k", "analysis_inputs": "old",
+                                  "site_key": published_site_key(layout.build)}))
+    assert _up_to_date(layout, "k", BuildReport(), "new")
+    assert json.loads(record.read_text())["analysis_inputs"] == "new"
+    assert not _up_to_date(layout, "other", BuildReport(), "newer")
+    assert json.loads(record.read_text())["analysis_inputs"] == "new"
