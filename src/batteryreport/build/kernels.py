@@ -188,8 +188,8 @@ class Runner:
     :mod:`batteryreport.build.standby`, and returns its connection and process, or None),
     no fork is made until :meth:`start`, which takes the standby, and forks only if it
     cannot be taken; a build that runs no notebook leaves the standby waiting, unless it
-    had the standby analyse as it began (:meth:`send_ahead`: the data, the parameters or
-    the code had changed)."""
+    had the standby analyse as it began (:meth:`send_ahead`: the data or the parameters
+    had changed)."""
 
     name = "notebooks"
 
@@ -408,8 +408,9 @@ def analyse_ahead(params_path: str | None, defaults: Path, notebooks: Path, data
     set up, it runs while the build imports its pipeline (about 0.3 s); the build's own
     call to :func:`analyse` then finds the results stored under their keys. Those keys are
     of the bytes read now, as the build's are: a result the build would not have made
-    (parameters it rejects, a chapter whose notebook it restores from its cache) is stored
-    under its own key, and used only by a build with the same inputs.
+    (parameters it rejects, a chapter whose notebook it restores from its cache) takes its
+    chapter's place in ``results_dir`` under its own key, and is used only by a build
+    with the same inputs.
     Returns ``("analysed ahead", the chapters computed)``; an error is left to the build's
     own analysis to find and report."""
     from batteryreport.build.notebooks import discover
