@@ -200,15 +200,13 @@ def runner_role() -> Role:
     return Role("notebooks", kernels.prepare, (), 0, serve=kernels.serve)
 
 
-def notebooks_runner(layout: Layout, environment: dict[str, str] | None,
-                     code: str | None = None) -> Any:
+def notebooks_runner(layout: Layout, environment: dict[str, str] | None, code: str) -> Any:
     """The notebooks' runner: the standby an earlier build left set up from the same
     inputs, taken when the first notebook is due, when there is one and ``environment``
-    (the command's, as it started) is given; else a fork of this process, made now.
-    ``code``: the package's code hash, when the caller has it."""
+    (the command's, as it started) and ``code`` (:func:`_code`) are given; else a fork of
+    this process, made now."""
     from batteryreport.build.kernels import Runner
 
-    code = _code(environment) if code is None else code
     return Runner(standby=_standby_of(layout, runner_role(), environment, code))
 
 
@@ -243,18 +241,17 @@ def _standby_of(layout: Layout, role: Role, environment: dict[str, str] | None, 
 
 @contextlib.contextmanager
 def helpers(layout: Layout, data_folder: Path, environment: dict[str, str] | None = None,
-            code: str | None = None) -> Iterator[Helpers]:
+            code: str = "") -> Iterator[Helpers]:
     """The briefs' and the site's helper processes, set up while the build goes on; both
     are stopped when the build is done with them (or fails, or finds nothing to do).
 
     Each is the standby an earlier build left set up from the same inputs, when there is
-    one and ``environment`` (the command's environment as it started) is given; else a
-    new process. The command starts them while it holds the build lock (:func:`begun`):
-    the site's helper reads the Sphinx environment that another build of the checkout may
-    be writing. (``pipeline.build`` called without them, as the tests do, starts its own.)
-    ``code``: the package's code hash, when the caller has it.
+    one and ``environment`` (the command's environment as it started) and ``code``
+    (:func:`_code`) are given; else a new process. The command starts them while it holds
+    the build lock (:func:`begun`): the site's helper reads the Sphinx environment that
+    another build of the checkout may be writing. (``pipeline.build`` called without
+    them, as the tests do, starts its own.)
     """
-    code = _code(environment) if code is None else code
     with contextlib.ExitStack() as stack:
         made = [stack.enter_context(Helper(
             role.name, role.setup, *role.args, niceness=role.niceness,
@@ -298,18 +295,19 @@ LAST_BUILD = "last-build.json"
 def analysis_inputs(layout: Layout, data_folder: Path, params: str | None, code: str) -> str:
     """What the chapters' analyses read, as one hash (standard library only): the
     package's code, the parameters' files and every file of the data folder."""
-    import hashlib
+    from batteryreport.build.keys import sha_of
 
-    h = hashlib.sha256(code.encode())
     files = [layout.root / "params" / "default.yml", *([Path(params).resolve()] if params else [])]
     files += sorted(p for p in data_folder.rglob("*") if p.is_file())
-    for path in files:
-        h.update(str(path).encode() + b"\0")
-        try:
-            h.update(hashlib.sha256(path.read_bytes()).digest())
-        except OSError:
-            h.update(b"\0missing")
-    return h.hexdigest()
+    return sha_of([code.encode()] + [str(p).encode() + b"\0" + _bytes_or_missing(p)
+                                     for p in files])
+
+
+def _bytes_or_missing(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b"\0missing"
 
 
 def analyse_as_begun(runner: Any, layout: Layout, data_folder: Path, params: str | None,
