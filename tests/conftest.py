@@ -1,7 +1,10 @@
+import contextlib
+import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -74,28 +77,69 @@ def run_build(root: Path, *extra: str, command: str = "build") -> subprocess.Com
         capture_output=True, text=True, cwd=root, timeout=1200)
 
 
-@pytest.fixture(scope="session")
-def real_book(tmp_path_factory) -> Path:
-    """The real book, built once per test run into a temporary copy of the repo.
-
-    Under pytest-xdist every worker has its own session, so the build is shared through
-    the workers' common temporary folder: the first worker builds under a lock, the others
-    wait and reuse it. Tests must treat it as read-only.
-    """
+@contextlib.contextmanager
+def built_once(tmp_path_factory, name: str) -> Iterator[tuple[Path, bool]]:
+    """Under a lock shared by the workers, ``(root, built)`` for a book built once per test
+    run at ``<the run's temporary folder>/<name>/repo``: the caller builds it when ``built``
+    is false (removing anything a failed attempt left), and it is marked built when the
+    block ends without an error. Under pytest-xdist every worker has its own session, so
+    the book lives in the workers' common temporary folder: the first worker builds it
+    while the others wait, then they reuse it."""
     import fcntl
 
     shared = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent
-    root = shared / "real-book" / "repo"
-    done = shared / "real-book" / "built-ok"
-    (shared / "real-book").mkdir(exist_ok=True)
-    with open(shared / "real-book.lock", "w") as lock:
+    root = shared / name / "repo"
+    done = shared / name / "built-ok"
+    (shared / name).mkdir(exist_ok=True)
+    with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not done.exists():
+        built = done.exists()
+        if not built:
             shutil.rmtree(root, ignore_errors=True)
+        yield root, built
+        done.write_text("ok")
+
+
+@pytest.fixture(scope="session")
+def real_book(tmp_path_factory) -> Path:
+    """The real book, built once per test run into a temporary copy of the repo, shared by
+    the workers (:func:`built_once`). Tests must treat it as read-only."""
+    with built_once(tmp_path_factory, "real-book") as (root, built):
+        if not built:
             copy_repo(root)
             out = run_build(root)
             assert out.returncode == 0, f"real book build failed:\n{out.stdout}\n{out.stderr}"
-            done.write_text("ok")
     return root
+
+
+@pytest.fixture(scope="session")
+def mini_built(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """The mini book after its first build, made once per test run and shared by the
+    workers (:func:`built_once`), with that build's result (its output is kept beside it).
+    Read-only: a test that builds again works on a copy (:func:`copy_built`)."""
+    with built_once(tmp_path_factory, "mini-book") as (root, built):
+        output = root.parent / "first-build.json"
+        if not built:
+            make_book(root)
+            out = run_build(root)
+            assert out.returncode == 0, f"mini book build failed:\n{out.stdout}\n{out.stderr}"
+            output.write_text(json.dumps([out.args, out.stdout, out.stderr]), encoding="utf-8")
+    args, stdout, stderr = json.loads(output.read_text(encoding="utf-8"))
+    return root, subprocess.CompletedProcess(args, 0, stdout, stderr)
+
+
+def copy_built(built: Path, dest: Path) -> Path:
+    """A working copy of a built book (``real_book``, ``mini_built``) at ``dest``, with its
+    build and caches: its published editions stay as they are (the build's links are
+    relative). Its next build runs every notebook again (their keys hold the data folder's
+    place) and Sphinx reads every page again (its environment was made in another folder):
+    tests of what a rebuild skips build their book in place. Copied under the book's build
+    lock, as a test of another group may be running a command in it."""
+    from batteryreport.build.start import Layout, build_lock
+
+    with build_lock(Layout(built)):
+        shutil.copytree(built, dest, symlinks=True,
+                        ignore=shutil.ignore_patterns("standby", "build.lock"))
+    return dest

@@ -3,11 +3,10 @@ and a new exchange rate shows the new numbers everywhere, and lists them as chan
 
 import html
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import run_build
+from conftest import copy_built, run_build
 
 from batteryreport.present.glue import read_all_glued
 
@@ -40,14 +39,8 @@ def shown_keys(html: str) -> set[str]:
 @pytest.fixture(scope="module")
 def editions(tmp_path_factory, real_book):
     # The first edition is the real book the other tests read, built once per run: copied
-    # with its build and caches (its links are relative), then built again with new data.
-    # Copied under its build lock: a test of another group may be running a command in it.
-    from batteryreport.build.start import Layout, build_lock
-
-    root = tmp_path_factory.mktemp("editions") / "repo"
-    with build_lock(Layout(real_book)):
-        shutil.copytree(real_book, root, symlinks=True,
-                        ignore=shutil.ignore_patterns("standby", "build.lock"))
+    # with its build and caches, then built again with new data.
+    root = copy_built(real_book, tmp_path_factory.mktemp("editions") / "repo")
     before = read_all_glued(root / "book" / "_generated")
     obs = root / "data" / "pli_capacity_observations.csv"
     obs.write_text(obs.read_text(encoding="utf-8") + NEW_OBSERVATION, encoding="utf-8")

@@ -875,18 +875,26 @@ def test_cli_build_keeps_what_the_next_one_draws_ahead(minibook):
 
 def test_cli_charts_are_drawn_while_the_notebooks_run(tmp_path):
     # The second build (a number of alpha's chart changed) draws the chart while the
-    # notebook is still running: here it sleeps after showing the chart, so that even a
-    # helper process started afresh (no standbys in the tests) has set up by then.
+    # notebook is still running: here the notebook, after showing the chart, waits until a
+    # drawing the first build did not keep appears (at most 30 s, so that even a helper
+    # process started afresh, with no standbys in the tests, has set up by then). Without
+    # drawing ahead it ends after 30 s, and the count asserted below is missing.
     from conftest import make_book, set_cell
 
     root = make_book(tmp_path / "book")
     first = run_briefs(root)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "made while the notebooks ran" not in first.stdout  # (nothing was kept)
+    kept = root / ".cache" / "brief-charts"
+    before = sorted(p.name for p in kept.glob("*.json"))
+    assert before, "the first build kept no drawing"
+    wait = (f"import pathlib, time\nkept = pathlib.Path({str(kept)!r})\n"
+            f"before = set({before!r})\nend = time.monotonic() + 30\n"
+            "while time.monotonic() < end and not "
+            "{p.name for p in kept.glob('*.json')} - before:\n    time.sleep(0.05)\n")
     alpha = root / "notebooks" / "alpha.md"
     alpha.write_text(alpha.read_text(encoding="utf-8")
-                     + "\n```{code-cell} ipython3\nimport time\ntime.sleep(8)\n```\n",
-                     encoding="utf-8")
+                     + "\n```{code-cell} ipython3\n" + wait + "```\n", encoding="utf-8")
     set_cell(root / "data" / "capacity.csv", "1", "installed_gwh", "1.7")
     again = run_briefs(root)
     assert again.returncode == 0, again.stdout + again.stderr

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import make_book
+from conftest import copy_built
 from test_pipeline import build
 
 pytestmark = pytest.mark.xdist_group("minibook-editions")
@@ -20,10 +20,8 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def two_editions(tmp_path_factory):
-    root = make_book(tmp_path_factory.mktemp("ed") / "book")
-    first = build(root)
-    assert first.returncode == 0, first.stdout + first.stderr
+def two_editions(tmp_path_factory, mini_built):
+    root = copy_built(mini_built[0], tmp_path_factory.mktemp("ed") / "book")  # (edition 1)
     first_changed = html(root, "_generated/what_changed.html")
     # Second edition: a new dated capacity observation and a new exchange rate.
     cap = root / "data" / "capacity.csv"
