@@ -28,9 +28,9 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from browser_support import new_context, open_page, screenshot_on_failure, toc_pages
+from browser_support import open_page, screenshot_on_failure, toc_pages
 from chart_checks import ALL_DRAWN, GEOMETRY, WIDTHS
-from test_browser import REPO, chromium, report, servers  # noqa: F401
+from test_browser import REPO, chromium, context_for, kept_contexts, report, servers  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("realbook")]
 
@@ -48,11 +48,24 @@ def base(real_book, servers):  # noqa: F811
     return servers((real_book / "_build" / "html").resolve())
 
 
-def load(chromium, base: str, page: str, width: int, height: int = 900):  # noqa: F811
-    ctx, offline = new_context(chromium, width=width, height=height)
-    visit = open_page(ctx, offline, base + page)
-    visit.page.wait_for_function(ALL_DRAWN, timeout=30_000)
-    return ctx, visit
+@pytest.fixture
+def load(chromium, kept_contexts, base):  # noqa: F811
+    """``load(page, width)``: the page opened at that width, its charts drawn, in the
+    module's kept context for the width (test_browser.context_for: it starts each test
+    as a fresh context would, and its pages are closed after the test)."""
+    ends = []
+
+    def open_at(page: str, width: int, height: int = 900):
+        context = context_for(chromium, kept_contexts, base, width=width, height=height)
+        ctx, offline = next(context)
+        ends.append(context)
+        visit = open_page(ctx, offline, base + page)
+        visit.page.wait_for_function(ALL_DRAWN, timeout=30_000)
+        return visit
+
+    yield open_at
+    for context in ends:
+        next(context, None)
 
 
 def settle(pg) -> None:
@@ -70,49 +83,42 @@ def settle(pg) -> None:
 
 @pytest.mark.parametrize("width", WIDTHS_PX)
 @pytest.mark.parametrize("page", PAGES)
-def test_every_chart_fits_its_column_with_nothing_clipped(chromium, base, page, width,  # noqa: F811
-                                                          real_book):
+def test_every_chart_fits_its_column_with_nothing_clipped(load, page, width, real_book):
     html = (real_book / "_build" / "html" / page).read_text(encoding="utf-8")
     if "br-chart" not in html:
         return  # no figure on this page: nothing to fit (checked on the built file)
-    ctx, visit = load(chromium, base, page, width)
+    visit = load(page, width)
     pg = visit.page
-    try:
-        with screenshot_on_failure(pg, f"charts-fit-{page}-{width}"):
-            problems: list[str] = []
-            try:
-                settle(pg)
-            except Exception:  # noqa: BLE001 - the widths are reported below
-                problems.append(f"charts do not match their columns: {pg.evaluate(WIDTHS)}")
-            problems += pg.evaluate(GEOMETRY, {}) + visit.load_problems()
-            assert not problems, f"{page} at {width} px:{report(problems)}"
-    finally:
-        ctx.close()
+    with screenshot_on_failure(pg, f"charts-fit-{page}-{width}"):
+        problems: list[str] = []
+        try:
+            settle(pg)
+        except Exception:  # noqa: BLE001 - the widths are reported below
+            problems.append(f"charts do not match their columns: {pg.evaluate(WIDTHS)}")
+        problems += pg.evaluate(GEOMETRY, {}) + visit.load_problems()
+        assert not problems, f"{page} at {width} px:{report(problems)}"
 
 
 @pytest.mark.parametrize("page", CHAPTERS)
-def test_charts_refit_when_the_column_changes(chromium, base, page):  # noqa: F811
+def test_charts_refit_when_the_column_changes(load, page):
     # A window made narrower and wider, across the sidebar breakpoint (960 px) and the
     # phone layout (600 px), and a phone turned on its side.
-    ctx, visit = load(chromium, base, page, 1280)
+    visit = load(page, 1280)
     pg = visit.page
-    try:
-        with screenshot_on_failure(pg, f"charts-refit-{page}"):
-            before = {f["id"]: f["chart"] for f in pg.evaluate(WIDTHS)}
-            for w, h in ((1000, 900), (900, 900), (390, 844), (844, 390), (1600, 900),
-                         (1280, 900)):
-                pg.set_viewport_size({"width": w, "height": h})
-                try:
-                    settle(pg)
-                except Exception:  # noqa: BLE001
-                    pytest.fail(f"at {w} px the charts did not re-fit: {pg.evaluate(WIDTHS)}")
-                problems = pg.evaluate(GEOMETRY, {})
-                assert not problems, f"{page} resized to {w} px:{report(problems)}"
-            after = {f["id"]: f["chart"] for f in pg.evaluate(WIDTHS)}
-            assert after == pytest.approx(before, abs=1)
-            assert not visit.load_problems(), report(visit.load_problems())
-    finally:
-        ctx.close()
+    with screenshot_on_failure(pg, f"charts-refit-{page}"):
+        before = {f["id"]: f["chart"] for f in pg.evaluate(WIDTHS)}
+        for w, h in ((1000, 900), (900, 900), (390, 844), (844, 390), (1600, 900),
+                     (1280, 900)):
+            pg.set_viewport_size({"width": w, "height": h})
+            try:
+                settle(pg)
+            except Exception:  # noqa: BLE001
+                pytest.fail(f"at {w} px the charts did not re-fit: {pg.evaluate(WIDTHS)}")
+            problems = pg.evaluate(GEOMETRY, {})
+            assert not problems, f"{page} resized to {w} px:{report(problems)}"
+        after = {f["id"]: f["chart"] for f in pg.evaluate(WIDTHS)}
+        assert after == pytest.approx(before, abs=1)
+        assert not visit.load_problems(), report(visit.load_problems())
 
 
 # ---------------------------------------------------------------------------- colours
@@ -128,45 +134,42 @@ VARS = """() => ({fg: getComputedStyle(document.documentElement)
   .getPropertyValue('--br-chart-fg').trim()})"""
 
 
-def test_dark_mode_colours_charts_from_the_css_variables_and_rethemes(chromium, base):  # noqa: F811
-    ctx, visit = load(chromium, base, "book/_generated/japan_investment.html", 1280)
+def test_dark_mode_colours_charts_from_the_css_variables_and_rethemes(load):
+    visit = load("book/_generated/japan_investment.html", 1280)
     pg = visit.page
-    try:
-        with screenshot_on_failure(pg, "charts-dark"):
-            light = pg.evaluate(VARS)["fg"]
-            assert all(set(f["axis"]) <= {light} for f in pg.evaluate(FILLS))
-            # A reader moves a slider, then switches to dark mode (as the theme's button
-            # does): every chart is drawn again in the dark colours, the slider kept.
-            fx = pg.locator("#fig-japan_whatif input[name=fx]")
-            fx.evaluate("el => { el.value = 90; el.dispatchEvent(new Event('input', "
-                        "{bubbles: true})); }")
-            pg.evaluate("document.documentElement.dataset.theme = 'dark'")
-            pg.wait_for_timeout(200)
-            settle(pg)
-            dark = pg.evaluate(VARS)["fg"]
-            assert dark.lower() != light.lower()
-            for f in pg.evaluate(FILLS):
-                assert set(f["axis"]) <= {dark}, f
-                assert f["white"] == 0, f"{f['id']}: white fills in dark mode"
-                assert f["background"] in ("rgba(0, 0, 0, 0)", "transparent"), f
-            assert float(fx.input_value()) == 90
-            assert "₹90.00/$" in " ".join(pg.locator("#fig-japan_split_whatif svg text")
-                                          .all_text_contents())
-            # Print draws the charts in light colours, whatever the screen's mode, and
-            # keeps their proportions.
-            pg.emulate_media(media="print")
-            pg.wait_for_timeout(200)
-            pg.wait_for_function(ALL_DRAWN)
-            for f in pg.evaluate(FILLS):
-                assert set(f["axis"]) <= {light}, f
-            ratios = pg.evaluate("""() => Array.from(document.querySelectorAll(
-              'figure.br-chart svg.marks')).map(s => { const r = s.getBoundingClientRect();
-              const v = s.viewBox.baseVal; return [r.width / r.height, v.width / v.height]; })""")
-            for shown, drawn in ratios:
-                assert shown == pytest.approx(drawn, rel=0.01)
-            assert not visit.load_problems(), report(visit.load_problems())
-    finally:
-        ctx.close()
+    with screenshot_on_failure(pg, "charts-dark"):
+        light = pg.evaluate(VARS)["fg"]
+        assert all(set(f["axis"]) <= {light} for f in pg.evaluate(FILLS))
+        # A reader moves a slider, then switches to dark mode (as the theme's button
+        # does): every chart is drawn again in the dark colours, the slider kept.
+        fx = pg.locator("#fig-japan_whatif input[name=fx]")
+        fx.evaluate("el => { el.value = 90; el.dispatchEvent(new Event('input', "
+                    "{bubbles: true})); }")
+        pg.evaluate("document.documentElement.dataset.theme = 'dark'")
+        pg.wait_for_timeout(200)
+        settle(pg)
+        dark = pg.evaluate(VARS)["fg"]
+        assert dark.lower() != light.lower()
+        for f in pg.evaluate(FILLS):
+            assert set(f["axis"]) <= {dark}, f
+            assert f["white"] == 0, f"{f['id']}: white fills in dark mode"
+            assert f["background"] in ("rgba(0, 0, 0, 0)", "transparent"), f
+        assert float(fx.input_value()) == 90
+        assert "₹90.00/$" in " ".join(pg.locator("#fig-japan_split_whatif svg text")
+                                      .all_text_contents())
+        # Print draws the charts in light colours, whatever the screen's mode, and
+        # keeps their proportions.
+        pg.emulate_media(media="print")
+        pg.wait_for_timeout(200)
+        pg.wait_for_function(ALL_DRAWN)
+        for f in pg.evaluate(FILLS):
+            assert set(f["axis"]) <= {light}, f
+        ratios = pg.evaluate("""() => Array.from(document.querySelectorAll(
+          'figure.br-chart svg.marks')).map(s => { const r = s.getBoundingClientRect();
+          const v = s.viewBox.baseVal; return [r.width / r.height, v.width / v.height]; })""")
+        for shown, drawn in ratios:
+            assert shown == pytest.approx(drawn, rel=0.01)
+        assert not visit.load_problems(), report(visit.load_problems())
 
 
 # ---------------------------------------------------------------------------- downloads
@@ -328,39 +331,36 @@ def _svg_text(data: bytes) -> str:
 
 
 @pytest.mark.parametrize("page", CHAPTERS)
-def test_save_as_png_and_svg_carry_title_source_and_address(chromium, base, page, tmp_path):  # noqa: F811
-    ctx, visit = load(chromium, base, page, 1280)
+def test_save_as_png_and_svg_carry_title_source_and_address(load, page):
+    visit = load(page, 1280)
     pg = visit.page
-    try:
-        with screenshot_on_failure(pg, f"charts-export-{page}"):
-            # A site with a public address names it in og:url (batteryreport.build).
-            pg.evaluate("""a => { const m = document.createElement('meta');
-              m.setAttribute('property', 'og:url'); m.content = a;
-              document.head.appendChild(m); }""", ADDRESS + page)
-            for fig in pg.locator("figure.br-chart").all():
-                fid = fig.get_attribute("id")
-                name = fid.removeprefix("fig-")
-                title = fig.locator(".br-chart-title").inner_text()
-                title = re.sub(r"^Figure \d+\.\s*", "", title)  # the number is CSS
-                chart_w = fig.locator("svg.marks").bounding_box()["width"]
-                with pg.expect_download() as png:
-                    fig.locator(".br-save button[data-kind=png]").click()
-                assert png.value.suggested_filename == f"{name}.png"
-                w, h, text = _png_info(Path(png.value.path()).read_bytes())
-                # Twice the resolution of the chart as drawn, with room for the caption.
-                assert w >= 2 * chart_w and w == pytest.approx(2 * (chart_w + 32), abs=4), (fid, w)
-                assert h > 2 * fig.locator("svg.marks").bounding_box()["height"]
-                assert text.get("Title") == title, (fid, text)
-                assert text.get("Source", "").startswith("Source"), (fid, text)
-                assert text.get("URL") == f"{ADDRESS}{page}#{fid}", (fid, text)
-                assert "CC BY 4.0" in text.get("Copyright", "")
-                with pg.expect_download() as svg:
-                    fig.locator(".br-save button[data-kind=svg]").click()
-                assert svg.value.suggested_filename == f"{name}.svg"
-                words = _svg_text(Path(svg.value.path()).read_bytes())
-                flat = " ".join(words.split())
-                for part in (title, "Source", "Licence: CC BY 4.0", ADDRESS):
-                    assert part in flat, (fid, part, flat[:300])
-            assert not visit.load_problems(), report(visit.load_problems())
-    finally:
-        ctx.close()
+    with screenshot_on_failure(pg, f"charts-export-{page}"):
+        # A site with a public address names it in og:url (batteryreport.build).
+        pg.evaluate("""a => { const m = document.createElement('meta');
+          m.setAttribute('property', 'og:url'); m.content = a;
+          document.head.appendChild(m); }""", ADDRESS + page)
+        for fig in pg.locator("figure.br-chart").all():
+            fid = fig.get_attribute("id")
+            name = fid.removeprefix("fig-")
+            title = fig.locator(".br-chart-title").inner_text()
+            title = re.sub(r"^Figure \d+\.\s*", "", title)  # the number is CSS
+            chart_w = fig.locator("svg.marks").bounding_box()["width"]
+            with pg.expect_download() as png:
+                fig.locator(".br-save button[data-kind=png]").click()
+            assert png.value.suggested_filename == f"{name}.png"
+            w, h, text = _png_info(Path(png.value.path()).read_bytes())
+            # Twice the resolution of the chart as drawn, with room for the caption.
+            assert w >= 2 * chart_w and w == pytest.approx(2 * (chart_w + 32), abs=4), (fid, w)
+            assert h > 2 * fig.locator("svg.marks").bounding_box()["height"]
+            assert text.get("Title") == title, (fid, text)
+            assert text.get("Source", "").startswith("Source"), (fid, text)
+            assert text.get("URL") == f"{ADDRESS}{page}#{fid}", (fid, text)
+            assert "CC BY 4.0" in text.get("Copyright", "")
+            with pg.expect_download() as svg:
+                fig.locator(".br-save button[data-kind=svg]").click()
+            assert svg.value.suggested_filename == f"{name}.svg"
+            words = _svg_text(Path(svg.value.path()).read_bytes())
+            flat = " ".join(words.split())
+            for part in (title, "Source", "Licence: CC BY 4.0", ADDRESS):
+                assert part in flat, (fid, part, flat[:300])
+        assert not visit.load_problems(), report(visit.load_problems())

@@ -16,8 +16,17 @@ import contextlib
 import re
 
 import pytest
-from browser_support import new_context, open_page, screenshot_on_failure, toc_pages
-from test_browser import REPO, blur, chromium, report, servers, wait_for_charts  # noqa: F401
+from browser_support import open_page, screenshot_on_failure, toc_pages
+from test_browser import (  # noqa: F401
+    REPO,
+    blur,
+    chromium,
+    context_for,
+    kept_contexts,
+    report,
+    servers,
+    wait_for_charts,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("realbook")]
 
@@ -34,10 +43,9 @@ def base(real_book, servers):  # noqa: F811
 
 
 @pytest.fixture
-def ctx(chromium):  # noqa: F811
-    context, offline = new_context(chromium)
-    yield context, offline
-    context.close()
+def ctx(chromium, kept_contexts, base):  # noqa: F811
+    # The module's kept context at 1280 px, cleared after each test (test_browser.py).
+    yield from context_for(chromium, kept_contexts, base, width=1280, height=900)
 
 
 def visit(ctx, base: str, page: str, *, dark: bool = False):
