@@ -1,5 +1,4 @@
 import contextlib
-import json
 import os
 import shutil
 import subprocess
@@ -115,28 +114,26 @@ def real_book(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def mini_built(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+def mini_built(tmp_path_factory) -> Path:
     """The mini book after its first build, made once per test run and shared by the
-    workers (:func:`built_once`), with that build's result (its output is kept beside it).
-    Read-only: a test that builds again works on a copy (:func:`copy_built`)."""
+    workers (:func:`built_once`). Read-only: a test that builds again works on a copy
+    (:func:`copy_built`)."""
     with built_once(tmp_path_factory, "mini-book") as (root, built):
-        output = root.parent / "first-build.json"
         if not built:
             make_book(root)
             out = run_build(root)
             assert out.returncode == 0, f"mini book build failed:\n{out.stdout}\n{out.stderr}"
-            output.write_text(json.dumps([out.args, out.stdout, out.stderr]), encoding="utf-8")
-    args, stdout, stderr = json.loads(output.read_text(encoding="utf-8"))
-    return root, subprocess.CompletedProcess(args, 0, stdout, stderr)
+    return root
 
 
 def copy_built(built: Path, dest: Path) -> Path:
     """A working copy of a built book (``real_book``, ``mini_built``) at ``dest``, with its
     build and caches: its published editions stay as they are (the build's links are
     relative). Its next build runs every notebook again (their keys hold the data folder's
-    place) and Sphinx reads every page again (its environment was made in another folder):
-    tests of what a rebuild skips build their book in place. Copied under the book's build
-    lock, as a test of another group may be running a command in it."""
+    place), and when a page changed Sphinx reads every page again (its environment was
+    made in another folder): tests of what a rebuild skips build their book in place.
+    Copied under the book's build lock, as a test of another group may be running a
+    command in it."""
     from batteryreport.build.start import Layout, build_lock
 
     with build_lock(Layout(built)):

@@ -21,7 +21,7 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def two_editions(tmp_path_factory, mini_built):
-    root = copy_built(mini_built[0], tmp_path_factory.mktemp("ed") / "book")  # (edition 1)
+    root = copy_built(mini_built, tmp_path_factory.mktemp("ed") / "book")  # (edition 1)
     first_changed = html(root, "_generated/what_changed.html")
     # Second edition: a new dated capacity observation and a new exchange rate.
     cap = root / "data" / "capacity.csv"

@@ -76,8 +76,8 @@ def assert_consistent(state: dict) -> None:
 def hostile(tmp_path_factory, mini_built):
     for p in Path("/tmp").glob("batteryreport-pwned*"):
         p.unlink()
-    template, first = mini_built  # (the good first edition, copied)
-    root = copy_built(template, tmp_path_factory.mktemp("hostile") / "book")
+    # The good first edition: the mini book's first build, copied.
+    root = copy_built(mini_built, tmp_path_factory.mktemp("hostile") / "book")
     good = published(root)
     edition1 = root / "_build" / "editions" / good["release"]["edition_id"]
     edition1_hash = tree_hash(edition1)
@@ -102,7 +102,7 @@ def hostile(tmp_path_factory, mini_built):
     package["resources"][1]["title"] = TITLE
     desc.write_text(json.dumps(package, indent=1))
     second = run_build(root)
-    return {"root": root, "first": first, "second": second, "good": good,
+    return {"root": root, "second": second, "good": good,
             "edition1": edition1, "edition1_hash": edition1_hash}
 
 
@@ -187,7 +187,7 @@ KILL_POINTS = ["notebooks", "briefs", "site", "edition", "staged"]
 def test_a_kill_at_any_stage_leaves_the_last_good_edition(tmp_path, mini_built):
     """Killed at each stage before the switch, _build shows the previous edition: site,
     briefs and editions agree; killed after it, the new one, consistently."""
-    root = copy_built(mini_built[0], tmp_path / "book")  # (a good first edition)
+    root = copy_built(mini_built, tmp_path / "book")  # (a good first edition)
     good = published(root)
     assert_consistent(good)
     cap = root / "data" / "capacity.csv"
@@ -222,7 +222,7 @@ def test_a_kill_at_any_stage_leaves_the_last_good_edition(tmp_path, mini_built):
 def test_a_failing_site_build_keeps_the_published_briefs(tmp_path, mini_built):
     """The briefs are made before Sphinx runs; a site that then fails to build must not
     leave briefs of an edition the site does not have."""
-    root = copy_built(mini_built[0], tmp_path / "book")  # (a good first edition)
+    root = copy_built(mini_built, tmp_path / "book")  # (a good first edition)
     good = published(root)
     cap = root / "data" / "capacity.csv"
     cap.write_text(cap.read_text().replace("1.4", "1.6"))
