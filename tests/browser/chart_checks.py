@@ -2,8 +2,10 @@
 
 :data:`GEOMETRY` returns, for every report figure on the page, the problems a reader would
 see: the chart not as wide as its column (or wider), text or marks outside the drawing or
-the container, text cut short by Vega ("…"), and text running into other text. Used by
-tests/browser/test_charts_browser.py.
+the container, text cut short by Vega ("…"), and text running into other text.
+:func:`fit_problems` waits for the charts to fit their columns, then runs it: on every
+page at 1280 and 390 px (tests/browser/test_browser.py, on the loads its other checks
+make), at 768 px and after resizes (tests/browser/test_charts_browser.py).
 """
 
 from __future__ import annotations
@@ -29,3 +31,26 @@ WIDTHS = """() => Array.from(document.querySelectorAll('figure.br-chart'))
 
 ALL_DRAWN = ("() => Array.from(document.querySelectorAll('.br-vega'))"
              ".every(el => el.getAttribute('data-drawn') === 'done')")
+
+NARROW_BELOW = 600  # px of column: charts.js draws a chart's phone layout below it
+
+
+def settle(pg) -> None:
+    """Wait until every chart is drawn and as wide as its column (charts.js re-fits after
+    a short pause)."""
+    pg.wait_for_function(ALL_DRAWN, timeout=30_000)
+    pg.wait_for_function(f"""() => ({WIDTHS})().every(f => Math.abs(f.chart - f.column) < 2
+      && (f.layout === 'narrow') === (f.hasNarrow && f.column < {NARROW_BELOW}))""",
+                         timeout=10_000)
+    pg.wait_for_timeout(100)
+
+
+def fit_problems(pg) -> list[str]:
+    """What does not fit: charts not matching their columns (or in the wrong layout) once
+    settled, and :data:`GEOMETRY`'s problems. None on a page without a figure."""
+    try:
+        settle(pg)
+        problems = []
+    except Exception:  # noqa: BLE001 - the widths are the report
+        problems = [f"charts do not match their columns: {pg.evaluate(WIDTHS)}"]
+    return problems + pg.evaluate(GEOMETRY, {})

@@ -41,6 +41,7 @@ from browser_support import (
     toc_pages,
     unavailable,
 )
+from chart_checks import fit_problems
 from playwright.sync_api import expect
 
 HERE = Path(__file__).resolve().parent
@@ -381,6 +382,7 @@ def test_page_fits_a_390px_phone(name, page, site, phone_context):
         assert width == PHONE["width"], f"viewport is {width} px wide"
         loaded = overflow_problem(visit.page, "after load")
         problems = [loaded] if loaded else []
+        problems += [f"charts fitting their columns: {p}" for p in fit_problems(visit.page)]
         nums = visit.page.locator(".br-num")
         boxes = visit.page.evaluate("""() => Array.from(document.querySelectorAll('.br-num'))
           .map(el => { el.focus(); const p = el.querySelector('.br-prov');
@@ -575,7 +577,8 @@ def axe_problems(pg, axe: Path) -> list[str]:
 def test_page_loads_offline_with_focusable_numbers_and_no_serious_accessibility_violations(
         name, page, axe, site, context):
     """At 1280 px, on one load of the page (each load is a good part of the suite's time):
-    nothing leaves localhost and every chart draws (:func:`chart_problems`); the glued
+    nothing leaves localhost, every chart draws (:func:`chart_problems`) and fits its
+    column with nothing clipped (``chart_checks.fit_problems``); the glued
     numbers work from the keyboard (:func:`number_problems`, which leaves no pop-up open
     and the page scrolled back to the top); axe-core finds no serious or critical
     violation, light or dark (:func:`axe_problems`). Each check's problems are reported
@@ -586,6 +589,7 @@ def test_page_loads_offline_with_focusable_numbers_and_no_serious_accessibility_
     pg = visit.page
     with screenshot_on_failure(pg, f"{name}-{page}"):
         problems = [f"loading: {p}" for p in loaded]
+        problems += [f"charts fitting their columns: {p}" for p in fit_problems(pg)]
         problems += [f"numbers: {p}" for p in number_problems(pg, base)]
         problems += [f"accessibility: {p}" for p in axe_problems(pg, axe)]
         problems += [f"after loading: {p}" for p in visit.load_problems() if p not in loaded]

@@ -1,6 +1,7 @@
 """Every chart of every page, as a reader sees it, in a real browser (offline).
 
-At 390, 768 and 1,280 px: each chart is as wide as its column, no text or mark is outside
+At 768 px here, and at 390 and 1,280 px on the page loads of test_browser.py (the same
+check, chart_checks.fit_problems): each chart is as wide as its column, no text or mark is outside
 the drawing or its container, no text is cut short or runs into other text, and nothing
 widens the page. Charts re-fit when the column changes width (a window resize, the
 sidebar breakpoint, a rotation), choosing the phone layout under 600 px. Dark mode takes
@@ -29,16 +30,17 @@ from urllib.parse import unquote
 
 import pytest
 from browser_support import open_page, screenshot_on_failure, toc_pages
-from chart_checks import ALL_DRAWN, GEOMETRY, WIDTHS
+from chart_checks import ALL_DRAWN, GEOMETRY, WIDTHS, fit_problems, settle
 from test_browser import REPO, chromium, context_for, kept_contexts, report, servers  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("realbook")]
 
-WIDTHS_PX = [390, 768, 1280]
+# 390 and 1280 px are checked in test_browser.py, on the loads its phone and per-page
+# checks make (chart_checks.fit_problems): here, the width between.
+WIDTHS_PX = [768]
 PAGES = toc_pages(REPO / "_toc.yml")
 CHAPTERS = ["book/_generated/pli_delays.html", "book/_generated/japan_investment.html",
             "book/_generated/recycling.html"]
-NARROW_BELOW = 600
 ADDRESS = "https://example.org/battery-report/"
 UNITLESS = {"Year", "Round", "Fiscal year"}  # numbers that are their own unit
 
@@ -68,16 +70,6 @@ def load(chromium, kept_contexts, base):  # noqa: F811
         next(context, None)
 
 
-def settle(pg) -> None:
-    """Wait until every chart is drawn and as wide as its column (charts.js re-fits after
-    a short pause)."""
-    pg.wait_for_function(ALL_DRAWN, timeout=30_000)
-    pg.wait_for_function(f"""() => ({WIDTHS})().every(f => Math.abs(f.chart - f.column) < 2
-      && (f.layout === 'narrow') === (f.hasNarrow && f.column < {NARROW_BELOW}))""",
-                         timeout=10_000)
-    pg.wait_for_timeout(100)
-
-
 # ---------------------------------------------------------------------------- fit
 
 
@@ -90,12 +82,7 @@ def test_every_chart_fits_its_column_with_nothing_clipped(load, page, width, rea
     visit = load(page, width)
     pg = visit.page
     with screenshot_on_failure(pg, f"charts-fit-{page}-{width}"):
-        problems: list[str] = []
-        try:
-            settle(pg)
-        except Exception:  # noqa: BLE001 - the widths are reported below
-            problems.append(f"charts do not match their columns: {pg.evaluate(WIDTHS)}")
-        problems += pg.evaluate(GEOMETRY, {}) + visit.load_problems()
+        problems = fit_problems(pg) + visit.load_problems()
         assert not problems, f"{page} at {width} px:{report(problems)}"
 
 
