@@ -1,9 +1,8 @@
-import contextlib
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -76,14 +75,13 @@ def run_build(root: Path, *extra: str, command: str = "build") -> subprocess.Com
         capture_output=True, text=True, cwd=root, timeout=1200)
 
 
-@contextlib.contextmanager
-def built_once(tmp_path_factory, name: str) -> Iterator[tuple[Path, bool]]:
-    """Under a lock shared by the workers, ``(root, built)`` for a book built once per test
-    run at ``<the run's temporary folder>/<name>/repo``: the caller builds it when ``built``
-    is false (removing anything a failed attempt left), and it is marked built when the
-    block ends without an error. Under pytest-xdist every worker has its own session, so
-    the book lives in the workers' common temporary folder: the first worker builds it
-    while the others wait, then they reuse it."""
+def built_once(tmp_path_factory, name: str, make: Callable[[Path], Path]) -> Path:
+    """A book built once per test run at ``<the run's temporary folder>/<name>/repo``:
+    ``make`` puts its sources there, then it is built. Under pytest-xdist every worker has
+    its own session, so the book lives in the workers' common temporary folder, built
+    under a lock by the first worker that needs it while the others wait, then reused
+    (a failed attempt is removed and made again by the next). Tests must treat it as
+    read-only (:func:`copy_built` for one to build again)."""
     import fcntl
 
     shared = tmp_path_factory.getbasetemp()
@@ -94,36 +92,25 @@ def built_once(tmp_path_factory, name: str) -> Iterator[tuple[Path, bool]]:
     (shared / name).mkdir(exist_ok=True)
     with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        built = done.exists()
-        if not built:
+        if not done.exists():
             shutil.rmtree(root, ignore_errors=True)
-        yield root, built
-        done.write_text("ok")
+            make(root)
+            out = run_build(root)
+            assert out.returncode == 0, f"{name} build failed:\n{out.stdout}\n{out.stderr}"
+            done.write_text("ok")
+    return root
 
 
 @pytest.fixture(scope="session")
 def real_book(tmp_path_factory) -> Path:
-    """The real book, built once per test run into a temporary copy of the repo, shared by
-    the workers (:func:`built_once`). Tests must treat it as read-only."""
-    with built_once(tmp_path_factory, "real-book") as (root, built):
-        if not built:
-            copy_repo(root)
-            out = run_build(root)
-            assert out.returncode == 0, f"real book build failed:\n{out.stdout}\n{out.stderr}"
-    return root
+    """The real book, built once per test run into a temporary copy of the repo."""
+    return built_once(tmp_path_factory, "real-book", copy_repo)
 
 
 @pytest.fixture(scope="session")
 def mini_built(tmp_path_factory) -> Path:
-    """The mini book after its first build, made once per test run and shared by the
-    workers (:func:`built_once`). Read-only: a test that builds again works on a copy
-    (:func:`copy_built`)."""
-    with built_once(tmp_path_factory, "mini-book") as (root, built):
-        if not built:
-            make_book(root)
-            out = run_build(root)
-            assert out.returncode == 0, f"mini book build failed:\n{out.stdout}\n{out.stderr}"
-    return root
+    """The mini book after its first build, made once per test run."""
+    return built_once(tmp_path_factory, "mini-book", make_book)
 
 
 def copy_built(built: Path, dest: Path) -> Path:

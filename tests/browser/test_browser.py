@@ -464,7 +464,6 @@ def number_problems(pg, base: str) -> list[str]:
         else:
             problems += [f"provenance link {url}#{i}: no element with that id"
                          for i in sorted(ids - set(target["found"]))]
-    blur(pg)
     # Back at the top, as loaded: scrolled to the last number, the sticky header covers
     # text that axe then cannot check for contrast ("incomplete", not a violation).
     pg.evaluate("window.scrollTo(0, 0)")
